@@ -1,0 +1,186 @@
+/**
+ * The typed shape of manifest specs (apiVersion dokploy-gitops/v1). This is the
+ * TypeScript mirror of `manifests-schema/*.schema.json`, which stays the single
+ * source of truth for validation; the loader only hands out documents that the
+ * schemas accepted, so code may rely on these types.
+ *
+ * Field names follow Dokploy's own where they exist. Optional fields take the
+ * default Dokploy itself applies (documented in the schemas), so an omitted
+ * field means "Dokploy's default", not "whatever is live".
+ */
+
+/** A secret reference: resolved by the running tool, never stored in git. */
+export type SecretRef = { fromEnv: string } | { fromFile: string };
+
+/** A variable's value: a literal (numbers and booleans are written as text) or a secret reference. */
+export type EnvValue = string | number | boolean | SecretRef;
+
+/** A map of variables, rendered to Dokploy's dotenv text (`KEY=value` lines). */
+export type EnvMap = Record<string, EnvValue>;
+
+export interface ProjectSpec {
+  description?: string;
+  env?: EnvMap;
+}
+
+export interface EnvironmentSpec {
+  description?: string;
+  env?: EnvMap;
+}
+
+export interface GithubSource {
+  type: "github";
+  owner: string;
+  repository: string;
+  branch: string;
+  buildPath?: string;
+  githubId?: string | null;
+  triggerType?: "push" | "tag";
+  watchPaths?: string[];
+  submodules?: boolean;
+}
+
+export interface GitSource {
+  type: "git";
+  url: string;
+  branch: string;
+  buildPath?: string;
+  sshKeyId?: string | null;
+  watchPaths?: string[];
+  submodules?: boolean;
+}
+
+export interface DockerSource {
+  type: "docker";
+  image: string;
+  registryUrl?: string | null;
+  username?: string | null;
+  password?: EnvValue | null;
+}
+
+export interface GitlabSource {
+  type: "gitlab";
+  gitlabId?: string | null;
+  gitlabProjectId?: number | null;
+  gitlabOwner: string;
+  gitlabRepository: string;
+  gitlabPathNamespace?: string | null;
+  gitlabBranch: string;
+  gitlabBuildPath?: string;
+  watchPaths?: string[];
+  submodules?: boolean;
+}
+
+export interface BitbucketSource {
+  type: "bitbucket";
+  bitbucketId?: string | null;
+  bitbucketOwner: string;
+  bitbucketRepository: string;
+  bitbucketRepositorySlug?: string | null;
+  bitbucketBranch: string;
+  bitbucketBuildPath?: string;
+  watchPaths?: string[];
+  submodules?: boolean;
+}
+
+export interface GiteaSource {
+  type: "gitea";
+  giteaId?: string | null;
+  giteaOwner: string;
+  giteaRepository: string;
+  giteaBranch: string;
+  giteaBuildPath?: string;
+  watchPaths?: string[];
+  submodules?: boolean;
+}
+
+export type ApplicationSource =
+  | GithubSource
+  | GitSource
+  | DockerSource
+  | GitlabSource
+  | BitbucketSource
+  | GiteaSource;
+
+export type BuildType =
+  | "dockerfile"
+  | "nixpacks"
+  | "heroku_buildpacks"
+  | "paketo_buildpacks"
+  | "static"
+  | "railpack";
+
+export interface BuildSpec {
+  type: BuildType;
+  /** dockerfile: path of the Dockerfile relative to the build path. */
+  dockerfile?: string;
+  /** dockerfile: build context (Dokploy `dockerContextPath`). */
+  contextPath?: string;
+  /** dockerfile: `--target` stage (Dokploy `dockerBuildStage`). */
+  target?: string;
+  /** static / nixpacks: the directory to publish. */
+  publishDirectory?: string;
+  /** static: single-page app routing (Dokploy `isStaticSpa`). */
+  spa?: boolean;
+  herokuVersion?: string;
+  railpackVersion?: string;
+}
+
+export interface ResourcesSpec {
+  /** Memory limit: bytes, or a quantity such as `512Mi`, `1Gi`, `256M`. */
+  memoryLimit?: string | number;
+  memoryReservation?: string | number;
+  /** CPU limit: cores (`0.5`, `2`) or millicores (`500m`). */
+  cpuLimit?: string | number;
+  cpuReservation?: string | number;
+}
+
+export interface ApplicationSpec {
+  description?: string;
+  source: ApplicationSource;
+  build?: BuildSpec;
+  env?: EnvMap;
+  buildArgs?: EnvMap;
+  buildSecrets?: EnvMap;
+  command?: string | null;
+  args?: string[] | null;
+  replicas?: number;
+  resources?: ResourcesSpec;
+  autoDeploy?: boolean;
+  state?: "running" | "stopped";
+}
+
+export interface DomainSpec {
+  host: string;
+  path?: string;
+  port?: number;
+  https?: boolean;
+  certificateType?: "letsencrypt" | "none" | "custom";
+  customCertResolver?: string | null;
+  internalPath?: string;
+  stripPath?: boolean;
+}
+
+/** Spec type by kind. */
+export interface SpecByKind {
+  Project: ProjectSpec;
+  Environment: EnvironmentSpec;
+  Application: ApplicationSpec;
+  Domain: DomainSpec;
+}
+
+/** Annotation keys with a meaning to the tool. */
+export const ANNOTATION_ADOPT = "dokploy-gitops/adopt";
+export const ANNOTATION_DELETION_POLICY = "dokploy-gitops/deletion-policy";
+
+export type DeletionPolicy = "delete" | "orphan";
+
+/** True when a value is a secret reference rather than a literal. */
+export function isSecretRef(value: unknown): value is SecretRef {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (typeof (value as { fromEnv?: unknown }).fromEnv === "string" ||
+      typeof (value as { fromFile?: unknown }).fromFile === "string")
+  );
+}
