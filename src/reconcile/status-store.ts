@@ -1,0 +1,194 @@
+/**
+ * What the daemon knows about itself, as `/status` and `/readyz` read it. The
+ * loop writes pass results here; readers get a redacted snapshot. A pass that
+ * never reached Dokploy (invalid manifests, unreadable source, Dokploy down)
+ * does not replace the resources: the daemon keeps serving the last good
+ * state, with the failure in `conditions` and `diagnostics`.
+ */
+import type { Diagnostic } from "../model/manifest.ts";
+import type { Redactor } from "../util/redact.ts";
+import { computeConditions, passMessage, type Condition } from "./conditions.ts";
+import type { PassReason, PassResult, ResourceStatus } from "./types.ts";
+
+/** The source as `/status` shows it: never with credentials. */
+export interface SourceInfo {
+  url: string;
+  branch?: string;
+  path?: string;
+}
+
+/** `/status` JSON (a contract with users: add fields, never rename). */
+export interface DaemonStatus {
+  instance: string;
+  source: SourceInfo;
+  mode: "apply" | "detect";
+  suspended: boolean;
+  revision: { applied: string | null; attempted: string | null };
+  lastPass: {
+    reconcileId: string;
+    revision: string | null;
+    startedAt: string;
+    finishedAt: string;
+    outcome: "succeeded" | "failed";
+    reason: PassReason;
+    message: string;
+    apiCalls: number;
+  } | null;
+  conditions: Condition[];
+  diagnostics: Diagnostic[];
+  summary: { synced: number; outOfSync: number; missing: number; conflict: number; error: number };
+  resources: ResourceStatus[];
+}
+
+/** Reasons of passes that stop before the live state was read: they keep the previous resources. */
+const KEEPS_PREVIOUS_RESOURCES: ReadonlySet<PassReason> = new Set<PassReason>([
+  "ValidationFailed",
+  "SourceFailed",
+  "SecretResolutionFailed",
+  "DokployUnavailable",
+  "Unauthorized",
+]);
+
+/** True when a pass's resources replace the ones shown (it got as far as reading live state). */
+export function replacesResources(result: PassResult): boolean {
+  return !KEEPS_PREVIOUS_RESOURCES.has(result.reason);
+}
+
+/** Reasons that say Dokploy could not be used; other reasons after observing say it could. */
+const DOKPLOY_UNREACHABLE: ReadonlySet<PassReason> = new Set<PassReason>(["DokployUnavailable", "Unauthorized"]);
+/** Reasons of passes that stop before talking to Dokploy: they say nothing about it. */
+const NO_DOKPLOY_CONTACT: ReadonlySet<PassReason> = new Set<PassReason>(["ValidationFailed", "SourceFailed", "SecretResolutionFailed"]);
+
+export interface StatusStoreOptions {
+  instance: string;
+  source: SourceInfo;
+  mode: "apply" | "detect";
+  suspended: boolean;
+  redactor: Redactor;
+  now?: () => Date;
+}
+
+/** Counts resources by sync status. */
+export function summarize(resources: readonly ResourceStatus[]): DaemonStatus["summary"] {
+  const summary = { synced: 0, outOfSync: 0, missing: 0, conflict: 0, error: 0 };
+  for (const r of resources) {
+    if (r.sync === "Synced") summary.synced++;
+    else if (r.sync === "OutOfSync") summary.outOfSync++;
+    else if (r.sync === "Missing") summary.missing++;
+    else if (r.sync === "Conflict") summary.conflict++;
+    else summary.error++;
+  }
+  return summary;
+}
+
+/** The single writer of daemon status; every read is a redacted copy. */
+export class StatusStore {
+  readonly #options: StatusStoreOptions;
+  readonly #now: () => Date;
+  #source: SourceInfo;
+  #suspended: boolean;
+  #last: PassResult | undefined;
+  #resources: ResourceStatus[] = [];
+  #applied: string | null = null;
+  #running = false;
+  #retryScheduled = false;
+  #dokployReachable: boolean | undefined;
+  #conditions: Condition[];
+
+  constructor(options: StatusStoreOptions) {
+    this.#options = options;
+    this.#now = options.now ?? (() => new Date());
+    this.#source = { ...options.source };
+    this.#suspended = options.suspended;
+    this.#conditions = this.#compute();
+  }
+
+  #compute(): Condition[] {
+    return computeConditions(this.#conditions ?? [], {
+      last: this.#last,
+      running: this.#running,
+      retryScheduled: this.#retryScheduled,
+      now: this.#now().toISOString(),
+    });
+  }
+
+  /** Updates the source description (the default branch is known only after the first fetch). */
+  setSource(source: SourceInfo): void {
+    this.#source = { ...source };
+  }
+
+  setSuspended(suspended: boolean): void {
+    this.#suspended = suspended;
+  }
+
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
+  /** A pass has started. */
+  passStarted(): void {
+    this.#running = true;
+    this.#conditions = this.#compute();
+  }
+
+  /** The loop looked, found a revision that already failed validation, and ran nothing. */
+  passSkipped(): void {
+    this.#running = false;
+    this.#conditions = this.#compute();
+  }
+
+  /** A pass has finished; `retryScheduled` when the loop will back off and retry. */
+  passFinished(result: PassResult, retryScheduled: boolean): void {
+    this.#running = false;
+    this.#retryScheduled = retryScheduled;
+    this.#last = result;
+    if (replacesResources(result)) this.#resources = result.resources;
+    if (result.outcome === "succeeded") this.#applied = result.revision ?? this.#applied;
+    if (DOKPLOY_UNREACHABLE.has(result.reason)) this.#dokployReachable = false;
+    else if (!NO_DOKPLOY_CONTACT.has(result.reason)) this.#dokployReachable = true;
+    this.#conditions = this.#compute();
+  }
+
+  /** The last finished pass (unredacted: for the loop and metrics, never for output). */
+  get lastResult(): PassResult | undefined {
+    return this.#last;
+  }
+
+  /** `/readyz`: the first pass is done and Dokploy was reachable the last time it was asked. */
+  readiness(): { ready: boolean; message: string } {
+    if (!this.#last) return { ready: false, message: "the first reconciliation has not finished yet" };
+    if (this.#dokployReachable === false) {
+      return { ready: false, message: this.#options.redactor.redact(`Dokploy is not usable: ${passMessage(this.#last)}`) };
+    }
+    return { ready: true, message: "ok" };
+  }
+
+  /** The `/status` document, redacted. */
+  snapshot(): DaemonStatus {
+    const last = this.#last;
+    const status: DaemonStatus = {
+      instance: this.#options.instance,
+      source: { ...this.#source },
+      mode: this.#options.mode,
+      suspended: this.#suspended,
+      revision: { applied: this.#applied, attempted: last?.revision ?? null },
+      lastPass: last
+        ? {
+            reconcileId: last.reconcileId,
+            revision: last.revision ?? null,
+            startedAt: last.startedAt,
+            finishedAt: last.finishedAt,
+            outcome: last.outcome,
+            reason: last.reason,
+            message: passMessage(last),
+            apiCalls: last.apiCalls,
+          }
+        : null,
+      conditions: this.#conditions.map((c) => ({ ...c })),
+      diagnostics: last?.diagnostics ?? [],
+      summary: summarize(this.#resources),
+      resources: this.#resources,
+    };
+    return this.#options.redactor.redactValue(structuredClone(status));
+  }
+}
