@@ -136,11 +136,17 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
     }
     // Once any attempt of a write may have reached the server, every later error says so.
     let mayHaveApplied = false;
+    let lastError: DokployError | undefined;
     for (let attempt = 1; ; attempt++) {
       if (closed) {
         throw new DokployError({ endpoint, kind: "network", message: "the Dokploy client is closed", mayHaveApplied });
       }
       const ticket = breaker.acquire();
+      if (!ticket && lastError) {
+        // The breaker opened during this call's retries: Dokploy's own last answer says more.
+        const note = ` (after ${attempt - 1} attempts; the circuit breaker is now open)${unknownOutcome(isWrite && mayHaveApplied)}`;
+        throw rebuild(lastError, isWrite && mayHaveApplied, note);
+      }
       if (!ticket) {
         emit({ endpoint, method, status: "circuit-open", durationMs: 0, attempt });
         throw new DokployError({
@@ -165,6 +171,7 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
       const earlierMayHaveApplied = mayHaveApplied;
       if (isWrite && outcome.sent) mayHaveApplied = true;
       const error = outcome.error;
+      lastError = error;
       if (!outcome.transient) {
         if (safety === "delete" && earlierMayHaveApplied && error.isNotFound) {
           throw rebuild(error, true, " (not found on a retry: an earlier attempt whose answer was lost probably removed it)");
