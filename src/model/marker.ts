@@ -28,6 +28,8 @@ export interface DomainRecord {
   host: string;
   path: string;
   id?: string;
+  /** `orphan` when the manifest asked to release, not delete, on removal. */
+  policy?: "orphan";
 }
 
 /** The parsed content of a marker. */
@@ -39,6 +41,16 @@ export interface Marker {
   id?: string;
   /** Applications only: the domains this application's manifests own, by domain name. */
   domains?: Record<string, DomainRecord>;
+  /**
+   * `orphan` when the manifest's deletion policy is orphan. Recorded in Dokploy
+   * because the policy must still be known after the manifest is removed.
+   */
+  policy?: "orphan";
+  /**
+   * Set by the applier before a deploy-relevant change and cleared once the
+   * deploy is queued: a crash in between leaves it, and the next plan deploys.
+   */
+  dirty?: true;
 }
 
 /** A description split into the user's text and the marker (if any). */
@@ -74,6 +86,8 @@ function validateMarker(raw: unknown): Marker | undefined {
   if (m.id !== undefined && typeof m.id !== "string") return undefined;
   const marker: Marker = { v: 1, instance: m.instance, key: m.key };
   if (typeof m.id === "string") marker.id = m.id;
+  if (m.policy === "orphan") marker.policy = "orphan";
+  if (m.dirty === true) marker.dirty = true;
   if (m.domains !== undefined) {
     if (typeof m.domains !== "object" || m.domains === null) return undefined;
     const domains: Record<string, DomainRecord> = {};
@@ -81,7 +95,12 @@ function validateMarker(raw: unknown): Marker | undefined {
       const r = rec as Record<string, unknown> | null;
       if (!r || typeof r.host !== "string" || typeof r.path !== "string") return undefined;
       if (r.id !== undefined && typeof r.id !== "string") return undefined;
-      domains[name] = { host: r.host, path: r.path, ...(typeof r.id === "string" ? { id: r.id } : {}) };
+      domains[name] = {
+        host: r.host,
+        path: r.path,
+        ...(typeof r.id === "string" ? { id: r.id } : {}),
+        ...(r.policy === "orphan" ? { policy: "orphan" as const } : {}),
+      };
     }
     marker.domains = domains;
   }
@@ -92,6 +111,8 @@ function validateMarker(raw: unknown): Marker | undefined {
 export function renderDescription(text: string | undefined, marker: Marker): string {
   const ordered: Marker = { v: 1, instance: marker.instance, key: marker.key };
   if (marker.id !== undefined) ordered.id = marker.id;
+  if (marker.policy !== undefined) ordered.policy = marker.policy;
+  if (marker.dirty === true) ordered.dirty = true;
   if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) {
     ordered.domains = Object.fromEntries(
       Object.keys(marker.domains)

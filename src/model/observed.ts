@@ -22,6 +22,12 @@ export interface ObservedEnvironment {
   env: string;
   isDefault: boolean;
   applications: ObservedApplication[];
+  /**
+   * Compose services and databases in this environment. The tool manages none
+   * of them, but deleting the environment or project would cascade to them, so
+   * their presence blocks a prune.
+   */
+  otherServices: Array<{ kind: string; id: string; name: string }>;
 }
 
 export interface ObservedProject {

@@ -69,6 +69,10 @@ export interface PlanStep {
   markerWrite: boolean;
   /** Keys of steps that must succeed first (parent creates; for deletes, children). */
   dependsOn: string[];
+  /** Key of the parent resource (absent for projects). */
+  parentKey?: string;
+  /** The parent's Dokploy id when it exists at plan time (else the applier learns it from the parent's create). */
+  parentDokployId?: string;
 }
 
 /** A guard that refused part of the plan. */

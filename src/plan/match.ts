@@ -1,0 +1,103 @@
+/**
+ * Matching live objects to a desired identity, and the ownership guard that
+ * decides whether the tool may touch them. Pure: the planner calls it for
+ * projects, environments and applications alike.
+ */
+import { ownershipOf, type Ownership } from "../model/marker.ts";
+
+/** The fields matching needs from any live object. */
+export interface LiveRef {
+  id: string;
+  name: string;
+  description: string | null;
+}
+
+export type Match<T> =
+  /** Ours (or pending: ours but its marker lacks the id). */
+  | { kind: "owned"; live: T; ownership: Extract<Ownership, { kind: "ours" | "pending" }> }
+  /** Not ours, and the manifest asks to adopt it. */
+  | { kind: "adopt"; live: T }
+  /** Several claimants, or an object that is not ours: touch nothing. */
+  | { kind: "conflict"; reasons: string[]; liveIds: string[] }
+  /** Nothing with this identity exists. */
+  | { kind: "absent" };
+
+/** True when the live object carries this instance's marker (with or without id). */
+export function isClaimed(ref: LiveRef, instance: string): boolean {
+  const o = ownershipOf(ref.description, instance, ref.id);
+  return o.kind === "ours" || o.kind === "pending";
+}
+
+/** The key a live object claims for this instance, if any. */
+export function claimedKey(ref: LiveRef, instance: string): string | undefined {
+  const o = ownershipOf(ref.description, instance, ref.id);
+  return o.kind === "ours" || o.kind === "pending" ? o.marker.key : undefined;
+}
+
+function notOursReason(label: string, o: Ownership, id: string): string {
+  switch (o.kind) {
+    case "foreign":
+      return `${label}: exists in Dokploy (id ${id}) and is managed by another dokploy-gitops instance ("${o.marker.instance}")`;
+    case "copied":
+      return `${label}: exists in Dokploy (id ${id}) with a copied ownership marker (it names ${o.marker.id}, a different object: a duplicate made in Dokploy), so it is not ours`;
+    default:
+      return `${label}: exists in Dokploy (id ${id}) but was not created by dokploy-gitops${
+        o.kind === "none" && o.malformed ? " (its ownership marker is unreadable)" : ""
+      }`;
+  }
+}
+
+/**
+ * Finds the live object for one desired identity among `lives` (the objects
+ * under the same parent). First by ownership marker key (an object we own
+ * stays ours when renamed in the UI), then by name.
+ */
+export function matchLive<T>(
+  lives: readonly T[],
+  ref: (t: T) => LiveRef,
+  want: { key: string; name: string; label: string; adopt: boolean; instance: string },
+): Match<T> {
+  const claimants: Array<{ live: T; ownership: Extract<Ownership, { kind: "ours" | "pending" }> }> = [];
+  for (const live of lives) {
+    const r = ref(live);
+    const o = ownershipOf(r.description, want.instance, r.id);
+    if ((o.kind === "ours" || o.kind === "pending") && o.marker.key === want.key) claimants.push({ live, ownership: o });
+  }
+  if (claimants.length > 1) {
+    const ids = claimants.map((c) => ref(c.live).id);
+    return {
+      kind: "conflict",
+      liveIds: ids,
+      reasons: [`${want.label}: ${ids.length} objects in Dokploy claim this identity (ids ${ids.join(", ")}); resolve it by hand: none of them is touched`],
+    };
+  }
+  if (claimants.length === 1) return { kind: "owned", live: claimants[0]!.live, ownership: claimants[0]!.ownership };
+
+  const byName = lives.filter((l) => ref(l).name === want.name && !isClaimed(ref(l), want.instance));
+  if (byName.length === 0) return { kind: "absent" };
+  const reasons = byName.map((l) => {
+    const r = ref(l);
+    return notOursReason(want.label, ownershipOf(r.description, want.instance, r.id), r.id);
+  });
+  const ids = byName.map((l) => ref(l).id);
+  if (!want.adopt) {
+    return {
+      kind: "conflict",
+      liveIds: ids,
+      reasons: [...reasons, `${want.label}: add the annotation dokploy-gitops/adopt: "true" to its manifest to take it over`],
+    };
+  }
+  if (byName.length > 1) {
+    return {
+      kind: "conflict",
+      liveIds: ids,
+      reasons: [`${want.label}: cannot adopt: ${byName.length} objects in Dokploy have this name (ids ${ids.join(", ")})`],
+    };
+  }
+  const r = ref(byName[0]!);
+  const o = ownershipOf(r.description, want.instance, r.id);
+  if (o.kind === "foreign") {
+    return { kind: "conflict", liveIds: ids, reasons: [`${notOursReason(want.label, o, r.id)}; one instance cannot adopt another's objects`] };
+  }
+  return { kind: "adopt", live: byName[0]! };
+}

@@ -1,0 +1,229 @@
+/**
+ * Removal planning: owned objects whose manifests are gone. Deleting is the
+ * one irreversible thing the tool does, so it is fenced three ways here:
+ * only objects carrying this instance's marker are candidates; a delete that
+ * would cascade to anything not ours (Dokploy deletes children with their
+ * parent) is refused; and two guards (empty revision, max deletions) demote
+ * every delete to "would prune" when a revision looks like a mistake.
+ */
+import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
+import type { DesiredState } from "../model/manifest.ts";
+import { parseDescription, type Marker } from "../model/marker.ts";
+import { parseResourceKey, resourceLabel, type ResourceIdentity } from "../model/resource.ts";
+import { claimedKey, type LiveRef } from "./match.ts";
+import { newStep } from "./steps.ts";
+import type { GuardRefusal, PlanSettings, PlanStep } from "./types.ts";
+
+export interface PruneContext {
+  instance: string;
+  settings: PlanSettings;
+  desiredKeys: Set<string>;
+  /** The steps planned so far; removal steps are appended. */
+  steps: PlanStep[];
+}
+
+const projectRef = (p: ObservedProject): LiveRef => ({ id: p.projectId, name: p.name, description: p.description });
+const envRef = (e: ObservedEnvironment): LiveRef => ({ id: e.environmentId, name: e.name, description: e.description });
+const appRef = (a: ObservedApplication): LiveRef => ({ id: a.applicationId, name: a.name, description: a.description });
+
+/** The outcome of planning one subtree's removal: its step, and whether the object will be gone. */
+interface Removal {
+  step?: PlanStep;
+  /** True when the object is deleted (not orphaned or left) by this plan. */
+  gone: boolean;
+}
+
+export function planPrunes(observed: ObservedState, ctx: PruneContext): void {
+  const handled = new Set(ctx.steps.filter((s) => s.dokployId && s.action !== "conflict").map((s) => s.dokployId!));
+  for (const p of observed.projects) {
+    const key = claimedKey(projectRef(p), ctx.instance);
+    if (!key) continue;
+    if (!ctx.desiredKeys.has(key)) removeProject(p, key, ctx);
+    else if (handled.has(p.projectId)) pruneInsideProject(p, handled, ctx);
+  }
+}
+
+function identityOf(key: string): ResourceIdentity | undefined {
+  return parseResourceKey(key);
+}
+
+function removalStep(key: string, id: string, marker: Marker | undefined, ctx: PruneContext, extra: Partial<PlanStep> = {}): PlanStep | undefined {
+  const identity = identityOf(key);
+  if (!identity) return undefined;
+  const label = resourceLabel(identity);
+  const orphan = marker?.policy === "orphan";
+  const action = !ctx.settings.prune ? "would-prune" : orphan ? "orphan" : "delete";
+  const reasons = [
+    action === "would-prune"
+      ? `${label}: its manifest was removed; ${orphan ? "it would be released (deletion-policy orphan)" : "it would be deleted"} with --prune`
+      : action === "orphan"
+        ? `${label}: its manifest was removed; released, not deleted (deletion-policy orphan)`
+        : `${label}: its manifest was removed`,
+  ];
+  const step = newStep(identity, key, action, { dokployId: id, reasons, ...extra });
+  if (marker) step.marker = marker;
+  ctx.steps.push(step);
+  return step;
+}
+
+/** Demotes a planned delete to would-prune, with the reason. */
+function refuse(step: PlanStep | undefined, reason: string): void {
+  if (!step || step.action !== "delete") return;
+  step.action = "would-prune";
+  step.reasons.push(reason);
+}
+
+function removeApplication(app: ObservedApplication, key: string, ctx: PruneContext, parentKey: string): Removal {
+  const marker = parseDescription(app.description).marker;
+  const step = removalStep(key, app.applicationId, marker, ctx, { parentKey });
+  if (!step) return { gone: false };
+  const label = resourceLabel(step.identity);
+  if (!app.detail) {
+    refuse(step, `${label}: not deleted: its details could not be read`);
+    return { step, gone: false };
+  }
+  if (step.action === "orphan") return { step, gone: false };
+  const records = marker?.domains ?? {};
+  const recordedIds = new Set(Object.values(records).map((r) => r.id).filter(Boolean));
+  for (const [name, r] of Object.entries(records)) {
+    if (!r.id || !app.detail.domains.some((d) => d.domainId === r.id)) continue;
+    const child = removalStep(`${key.replace(/^Application\//, "Domain/")}/${name}`, r.id, undefined, ctx, { parentKey: key, parentDokployId: app.applicationId });
+    if (child) {
+      if (r.policy === "orphan" && child.action === "delete") child.action = "orphan";
+      step.dependsOn.push(child.key);
+    }
+  }
+  const foreign = app.detail.domains.filter((d) => !recordedIds.has(d.domainId));
+  if (foreign.length > 0) {
+    refuse(step, `${label}: not deleted: it holds ${foreign.length} domain(s) not managed by dokploy-gitops (${foreign.map((d) => d.host).join(", ")}), which Dokploy would delete with it`);
+  }
+  return { step, gone: step.action === "delete" };
+}
+
+function removeEnvironmentContents(env: ObservedEnvironment, ctx: PruneContext, parentKey: string, parent: PlanStep | undefined): boolean {
+  let allGone = true;
+  for (const app of env.applications) {
+    const key = claimedKey(appRef(app), ctx.instance);
+    if (!key || ctx.desiredKeys.has(key)) {
+      allGone = false;
+      continue;
+    }
+    const r = removeApplication(app, key, ctx, parentKey);
+    if (r.step && parent) parent.dependsOn.push(r.step.key);
+    if (!r.gone) allGone = false;
+  }
+  if (env.otherServices.length > 0) allGone = false;
+  return allGone;
+}
+
+function describeForeign(env: ObservedEnvironment, ctx: PruneContext): string[] {
+  const out: string[] = [];
+  for (const app of env.applications) {
+    const key = claimedKey(appRef(app), ctx.instance);
+    if (!key || ctx.desiredKeys.has(key)) out.push(`application ${app.name}`);
+  }
+  for (const s of env.otherServices) out.push(`${s.kind} ${s.name}`);
+  return out;
+}
+
+function removeEnvironment(env: ObservedEnvironment, key: string, ctx: PruneContext, parentKey: string): Removal {
+  const marker = parseDescription(env.description).marker;
+  const step = removalStep(key, env.environmentId, marker, ctx, { parentKey });
+  if (!step) return { gone: false };
+  const contentsGone = removeEnvironmentContents(env, ctx, key, step.action === "orphan" ? undefined : step);
+  if (step.action === "delete" && !contentsGone) {
+    const what = describeForeign(env, ctx);
+    refuse(step, `${resourceLabel(step.identity)}: not deleted: it still holds ${what.length > 0 ? what.join(", ") : "objects that are not being deleted"}`);
+  }
+  return { step, gone: step.action === "delete" };
+}
+
+function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void {
+  const marker = parseDescription(p.description).marker;
+  const step = removalStep(key, p.projectId, marker, ctx);
+  if (!step) return;
+  const label = resourceLabel(step.identity);
+  if (!p.detailed) {
+    refuse(step, `${label}: not deleted: its contents could not be read`);
+    return;
+  }
+  const blockers: string[] = [];
+  for (const env of p.environments) {
+    if (env.isDefault) {
+      const envKey = `Environment/${step.identity.project}/production`;
+      if (!removeEnvironmentContents(env, ctx, envKey, step.action === "orphan" ? undefined : step)) {
+        blockers.push(...describeForeign(env, ctx).map((w) => `${w} (in production)`));
+      }
+      continue;
+    }
+    const envKey = claimedKey(envRef(env), ctx.instance);
+    if (!envKey || ctx.desiredKeys.has(envKey)) {
+      blockers.push(`environment ${env.name}`);
+      continue;
+    }
+    const r = removeEnvironment(env, envKey, ctx, key);
+    if (r.step && step.action !== "orphan") step.dependsOn.push(r.step.key);
+    if (!r.gone) blockers.push(`environment ${env.name}`);
+  }
+  if (step.action === "delete" && blockers.length > 0) {
+    refuse(step, `${label}: not deleted: it still holds ${blockers.join(", ")}, which Dokploy would delete with it`);
+  }
+}
+
+function pruneInsideProject(p: ObservedProject, handled: Set<string>, ctx: PruneContext): void {
+  for (const env of p.environments) {
+    const envKey = claimedKey(envRef(env), ctx.instance);
+    if (!env.isDefault && envKey && !ctx.desiredKeys.has(envKey)) {
+      const projectKey = `Project/${parseResourceKey(envKey)?.project ?? p.name}`;
+      removeEnvironment(env, envKey, ctx, projectKey);
+      continue;
+    }
+    if (!env.isDefault && !(envKey && handled.has(env.environmentId))) continue;
+    for (const app of env.applications) {
+      const appKey = claimedKey(appRef(app), ctx.instance);
+      if (!appKey) continue;
+      const id = parseResourceKey(appKey);
+      const parentKey = id ? `Environment/${id.project}/${id.environment}` : "";
+      if (!ctx.desiredKeys.has(appKey)) removeApplication(app, appKey, ctx, parentKey);
+      else if (handled.has(app.applicationId)) pruneDomains(app, appKey, ctx);
+    }
+  }
+}
+
+function pruneDomains(app: ObservedApplication, appKey: string, ctx: PruneContext): void {
+  const marker = parseDescription(app.description).marker;
+  if (!marker?.domains || !app.detail) return;
+  for (const [name, r] of Object.entries(marker.domains)) {
+    const key = `${appKey.replace(/^Application\//, "Domain/")}/${name}`;
+    if (ctx.desiredKeys.has(key) || !r.id || !app.detail.domains.some((d) => d.domainId === r.id)) continue;
+    const step = removalStep(key, r.id, undefined, ctx, { parentKey: appKey, parentDokployId: app.applicationId });
+    if (step && r.policy === "orphan" && step.action === "delete") {
+      step.action = "orphan";
+      step.reasons = [`${resourceLabel(step.identity)}: its manifest was removed; released, not deleted (deletion-policy orphan)`];
+    }
+  }
+}
+
+/** Applies the empty-revision and max-deletions guards; returns what they refused. */
+export function applyGuards(steps: PlanStep[], desired: DesiredState, settings: PlanSettings): GuardRefusal[] {
+  const removals = steps.filter((s) => s.action === "delete" || s.action === "orphan");
+  if (removals.length === 0) return [];
+  if (desired.manifests.length === 0 && !settings.allowEmpty) {
+    const message = `the revision has no manifests: refusing to prune ${removals.length} object(s); a broken checkout must not wipe a server (pass --allow-empty if this is intended)`;
+    for (const s of removals) {
+      s.action = "would-prune";
+      s.reasons.push(`refused: ${message}`);
+    }
+    return [{ guard: "empty-revision", message }];
+  }
+  const deletes = removals.filter((s) => s.action === "delete");
+  if (deletes.length > settings.maxDeletions) {
+    const message = `the plan deletes ${deletes.length} objects, more than --max-deletions ${settings.maxDeletions}: no deletion is applied (raise --max-deletions if this is intended)`;
+    for (const s of deletes) {
+      s.action = "would-prune";
+      s.reasons.push(`refused: ${message}`);
+    }
+    return [{ guard: "max-deletions", message }];
+  }
+  return [];
+}
