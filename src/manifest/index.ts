@@ -1,0 +1,100 @@
+/**
+ * Loading a revision's manifests: read every YAML file under a root, validate
+ * each document against its kind's schema, apply the cross-document rules,
+ * and hand out the desired state only when nothing is wrong. A broken revision
+ * applies nothing (validate the whole revision before the first write).
+ */
+import { stat } from "node:fs/promises";
+import type { Diagnostic, DesiredState, LoadResult } from "../model/manifest.ts";
+import { kindRank } from "../model/resource.ts";
+import { parseYamlText, readManifestFiles } from "./load.ts";
+import { crossDocumentRules, documentRules } from "./rules.ts";
+import { manifestSchemas } from "./schema.ts";
+import { validateDocument, type CheckedDocument } from "./validate.ts";
+
+export { IGNORE_FILE, parseIgnoreFile } from "./ignore.ts";
+export type { CheckedDocument } from "./validate.ts";
+
+/** One file after parsing and per-document validation, before cross-document rules. */
+export interface ParsedManifestFile {
+  file: string;
+  documents: CheckedDocument[];
+  diagnostics: Diagnostic[];
+}
+
+/** A `LoadResult` plus the counts a report needs even when the revision is invalid. */
+export interface ManifestLoadReport extends LoadResult {
+  /** Documents found (valid or not), excluding empty ones. */
+  documentCount: number;
+  /** YAML files read. */
+  fileCount: number;
+}
+
+/**
+ * Parses and validates the text of one file, with everything that needs only
+ * that file (YAML syntax, schema, per-document rules). Pure, so tests and the
+ * benchmark can run it without a file system.
+ */
+export function parseManifestText(file: string, text: string): ParsedManifestFile {
+  const schemas = manifestSchemas();
+  const parsed = parseYamlText(file, text);
+  const diagnostics = [...parsed.diagnostics];
+  const documents: CheckedDocument[] = [];
+  for (const doc of parsed.documents) {
+    const result = validateDocument(doc, schemas);
+    documents.push(result.checked);
+    diagnostics.push(...result.diagnostics, ...documentRules(result.checked));
+  }
+  return { file, documents, diagnostics };
+}
+
+/**
+ * Applies the cross-document rules to parsed files and assembles the result:
+ * every diagnostic sorted by file, line and column, and the desired state
+ * (manifests in dependency order) only when there is no error.
+ */
+export function checkManifests(files: readonly ParsedManifestFile[], extra: readonly Diagnostic[] = []): ManifestLoadReport {
+  const documents = files.flatMap((f) => f.documents);
+  const diagnostics = sortDiagnostics([...extra, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents)]);
+  const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
+  if (!diagnostics.some((d) => d.severity === "error")) {
+    const manifests = documents.map((d) => d.manifest!).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
+    const desired: DesiredState = { manifests, fileCount: files.length };
+    report.desired = desired;
+  }
+  return report;
+}
+
+/** Loads manifests from in-memory texts (root-relative file names): pure. */
+export function loadManifestTexts(texts: ReadonlyArray<{ file: string; text: string }>): ManifestLoadReport {
+  return checkManifests(texts.map((t) => parseManifestText(t.file, t.text)));
+}
+
+/**
+ * Loads and validates every manifest under `root` (see `findManifestFiles`
+ * for which files are read). Returns `desired` only when there are no
+ * error-severity diagnostics. Throws only when `root` itself is unusable.
+ */
+export async function loadManifests(root: string): Promise<ManifestLoadReport> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new Error(`manifest directory "${root}" does not exist`);
+  if (!info.isDirectory()) throw new Error(`manifest path "${root}" is not a directory`);
+  const { texts, diagnostics } = await readManifestFiles(root);
+  return checkManifests(
+    texts.map((t) => parseManifestText(t.file, t.text)),
+    diagnostics,
+  );
+}
+
+/** Orders diagnostics by file, line and column (then code and message, for stable output). */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return diagnostics.sort(
+    (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message),
+  );
+}
+
+/** Formats one diagnostic as `FILE:LINE:COLUMN: SEVERITY: KIND/NAME: message` (the resource part only when known). */
+export function formatDiagnostic(d: Diagnostic, file: string = d.file): string {
+  return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.resource !== undefined ? `${d.resource}: ` : ""}${d.message}`;
+}
