@@ -1,0 +1,119 @@
+{{/*
+Shared names, labels and credential logic. Object names follow the usual
+helm convention (release-chart, cut to 63 characters) so several releases can
+share a namespace.
+*/}}
+
+{{- define "dokploy-gitops.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "dokploy-gitops.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "dokploy-gitops.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels on every object (Kubernetes recommended labels). */}}
+{{- define "dokploy-gitops.labels" -}}
+helm.sh/chart: {{ include "dokploy-gitops.chart" . }}
+{{ include "dokploy-gitops.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: reconciler
+app.kubernetes.io/part-of: dokploy-gitops
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{/* The stable subset used by selectors (never change these: selectors are immutable). */}}
+{{- define "dokploy-gitops.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "dokploy-gitops.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "dokploy-gitops.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "dokploy-gitops.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "dokploy-gitops.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret holding the credentials: the user's, or the one the chart creates. */}}
+{{- define "dokploy-gitops.secretName" -}}
+{{- default (include "dokploy-gitops.fullname" .) .Values.credentials.existingSecret }}
+{{- end }}
+
+{{/* "true" when the chart creates the credentials Secret. */}}
+{{- define "dokploy-gitops.createSecret" -}}
+{{- if not .Values.credentials.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/* Which optional credentials are in use ("true" or empty): enabled explicitly, or implied by a value. */}}
+{{- define "dokploy-gitops.gitToken.enabled" -}}
+{{- if or .Values.credentials.gitToken.enabled .Values.credentials.gitToken.value }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.gitSsh.enabled" -}}
+{{- if or .Values.credentials.gitSsh.enabled .Values.credentials.gitSsh.privateKey }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.webhookSecret.enabled" -}}
+{{- if or .Values.credentials.webhookSecret.enabled .Values.credentials.webhookSecret.value }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.statusToken.enabled" -}}
+{{- if or .Values.credentials.statusToken.enabled .Values.credentials.statusToken.value }}true{{ end }}
+{{- end }}
+
+{{/* Where the credential files are mounted in the container. */}}
+{{- define "dokploy-gitops.credentialsDir" -}}/etc/dokploy-gitops/credentials{{- end }}
+
+{{/*
+Cross-field checks the schema cannot express. Each message names the value,
+what is wrong and what to do, because `helm install` shows nothing else.
+*/}}
+{{- define "dokploy-gitops.validate" -}}
+{{- $c := .Values.credentials }}
+{{- if $c.existingSecret }}
+{{- range $field, $value := dict "apiKey.value" $c.apiKey.value "gitToken.value" $c.gitToken.value "gitSsh.privateKey" $c.gitSsh.privateKey "gitSsh.knownHosts" $c.gitSsh.knownHosts "webhookSecret.value" $c.webhookSecret.value "statusToken.value" $c.statusToken.value }}
+{{- if $value }}
+{{- fail (printf "credentials.%s is set, but so is credentials.existingSecret (%q): the chart only uses the existing Secret; put the value there and remove credentials.%s" $field $c.existingSecret $field) }}
+{{- end }}
+{{- end }}
+{{- else }}
+{{- if and $c.gitToken.enabled (not $c.gitToken.value) }}
+{{- fail "credentials.gitToken.enabled is true but credentials.gitToken.value is empty: set the token, or name a Secret holding it with credentials.existingSecret" }}
+{{- end }}
+{{- if and (include "dokploy-gitops.gitSsh.enabled" .) (not $c.gitSsh.privateKey) }}
+{{- fail "credentials.gitSsh.enabled is true but credentials.gitSsh.privateKey is empty: set the private key, or name a Secret holding it with credentials.existingSecret" }}
+{{- end }}
+{{- if and (include "dokploy-gitops.gitSsh.enabled" .) (not $c.gitSsh.knownHosts) }}
+{{- fail "credentials.gitSsh.knownHosts is empty: SSH git access needs the host's known_hosts lines (ssh-keyscan HOST), host key checking is never turned off" }}
+{{- end }}
+{{- if and $c.webhookSecret.enabled (not $c.webhookSecret.value) }}
+{{- fail "credentials.webhookSecret.enabled is true but credentials.webhookSecret.value is empty: set the secret, or name a Secret holding it with credentials.existingSecret" }}
+{{- end }}
+{{- if and $c.statusToken.enabled (not $c.statusToken.value) }}
+{{- fail "credentials.statusToken.enabled is true but credentials.statusToken.value is empty: set the token, or name a Secret holding it with credentials.existingSecret" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
+{{- fail "persistence.existingClaim is set but persistence.enabled is false: set persistence.enabled=true to use the claim" }}
+{{- end }}
+{{- end }}
