@@ -1,0 +1,188 @@
+/**
+ * Deploys as Dokploy runs them (NOTES §6): `application.deploy` only enqueues;
+ * a job starts after a short queue delay, sets `applicationStatus: running`,
+ * and only then inserts the deployment row; after the "build" it ends `done`
+ * (or `error` when the fail rule matches), and for git sources the row's title
+ * becomes a commit message. Per application the queue is FIFO, one job at a
+ * time. Across applications the default is unlimited concurrency (a 1,000-app
+ * benchmark would otherwise take 1,000 x build time); real Dokploy's
+ * `buildsConcurrency` default is 1 per server, which `buildsConcurrency: 1`
+ * reproduces. Jobs are timers: cleared on close, lost on restart, as Dokploy's
+ * in-memory queue is.
+ */
+import { globMatch } from "./glob.ts";
+import { deploymentRow } from "./rows.ts";
+import type { Store } from "./store.ts";
+import type { ApplicationRecord, FailDeploysRule } from "./types.ts";
+
+/** One queued deploy. */
+export interface DeployJob {
+  applicationId: string;
+  type: "deploy" | "redeploy";
+  title: string;
+  description: string;
+}
+
+export interface DeployQueueOptions {
+  durationMs: number;
+  delayMs: number;
+  concurrency: number;
+  failRule: () => FailDeploysRule | undefined;
+}
+
+const COMMIT_MESSAGES = [
+  "Update dependencies", "Fix typo in README", "Add health check endpoint", "Refactor config loading",
+  "Bump version", "Improve error messages", "Merge pull request #42", "Tune build cache",
+];
+const BRANCH_COLUMN: Record<string, string> = {
+  github: "branch", gitlab: "gitlabBranch", bitbucket: "bitbucketBranch", gitea: "giteaBranch", git: "customGitBranch",
+};
+/** Deployments kept per application (Dokploy's `removeLastTenDeployments`). */
+export const DEPLOYMENT_RETENTION = 10;
+
+interface Waiter {
+  resolve: () => void;
+}
+
+/** The per-application FIFO deploy queue. */
+export class DeployQueue {
+  readonly #store: Store;
+  readonly #opts: DeployQueueOptions;
+  readonly #pending = new Map<string, Array<DeployJob & { readyAt: number }>>();
+  readonly #running = new Set<string>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #waiters: Waiter[] = [];
+  #closed = false;
+
+  constructor(store: Store, opts: DeployQueueOptions) {
+    this.#store = store;
+    this.#opts = opts;
+  }
+
+  /** Adds a job; it starts after the queue delay once its application has no job running. */
+  enqueue(job: DeployJob): void {
+    if (this.#closed) return;
+    const list = this.#pending.get(job.applicationId) ?? [];
+    list.push({ ...job, readyAt: Date.now() + this.#opts.delayMs });
+    this.#pending.set(job.applicationId, list);
+    this.#later(this.#opts.delayMs, () => this.#pump());
+  }
+
+  /** Queued jobs plus running ones. */
+  get busy(): number {
+    let n = this.#running.size;
+    for (const list of this.#pending.values()) n += list.length;
+    return n;
+  }
+
+  /** Resolves when nothing is queued or running; rejects after `timeoutMs`. */
+  idle(timeoutMs: number): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(new Error(`simulator: deploy queue still busy after ${timeoutMs} ms (${this.busy} jobs queued or running)`));
+      }, timeoutMs);
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Drops every job and timer. */
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    this.#pending.clear();
+    this.#running.clear();
+    this.#notify();
+  }
+
+  #later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      fn();
+    }, ms);
+    this.#timers.add(t);
+  }
+
+  #notify(): void {
+    if (this.busy > 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  #pump(): void {
+    const now = Date.now();
+    for (const [appId, list] of this.#pending) {
+      if (this.#running.size >= this.#opts.concurrency) break;
+      if (this.#running.has(appId)) continue;
+      const head = list[0];
+      if (!head || head.readyAt > now) continue;
+      list.shift();
+      if (list.length === 0) this.#pending.delete(appId);
+      this.#start(head);
+    }
+    this.#notify();
+  }
+
+  #start(job: DeployJob): void {
+    const store = this.#store;
+    const app = store.applications.get(job.applicationId);
+    if (!app) return; // deleted while queued: Dokploy's cleanQueuesByApplication drops it
+    this.#running.add(job.applicationId);
+    store.patch("application", app.applicationId, { applicationStatus: "running" });
+    const at = store.now();
+    const row = store.insertDeployment(
+      deploymentRow({
+        deploymentId: store.random.id(),
+        title: job.title,
+        description: job.description,
+        status: "running",
+        applicationId: app.applicationId,
+        logPath: `/etc/dokploy/logs/${app.appName}/${app.appName}-${at.replace(/[:.]/g, "-")}.log`,
+        createdAt: at,
+        startedAt: at,
+      }),
+    );
+    const all = store.deploymentsOf(app.applicationId);
+    for (const old of all.slice(0, Math.max(0, all.length - DEPLOYMENT_RETENTION))) store.removeDeployment(old.deploymentId);
+    this.#later(this.#opts.durationMs, () => {
+      this.#running.delete(job.applicationId);
+      this.#finish(job, row.deploymentId);
+      this.#pump();
+    });
+  }
+
+  #finish(job: DeployJob, deploymentId: string): void {
+    const store = this.#store;
+    const app = store.applications.get(job.applicationId);
+    const row = store.deployments.get(deploymentId);
+    if (!app || !row) return;
+    const failed = this.#shouldFail(app);
+    const patch: Record<string, unknown> = { status: failed ? "error" : "done", finishedAt: store.now() };
+    if (failed) patch.errorMessage = "Build failed (simulated by the simulator's failDeploys rule)";
+    if (app.sourceType !== "docker") {
+      patch.title = COMMIT_MESSAGES[Math.floor(store.random.next() * COMMIT_MESSAGES.length)];
+      patch.description = `Commit: ${store.random.commitHash()}`;
+    }
+    Object.assign(row, patch);
+    store.patch("application", app.applicationId, { applicationStatus: failed ? "error" : "done" });
+  }
+
+  #shouldFail(app: ApplicationRecord): boolean {
+    const rule = this.#opts.failRule();
+    if (!rule) return false;
+    const image = app.dockerImage;
+    if (rule.imagePattern && typeof image === "string" && globMatch(rule.imagePattern, image)) return true;
+    const column = BRANCH_COLUMN[app.sourceType];
+    const branch = column ? app[column] : undefined;
+    return Boolean(rule.branchPattern && typeof branch === "string" && globMatch(rule.branchPattern, branch));
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `--state FILE`: the store survives restarts. Writes are debounced (a burst
+ * of API calls costs one write) and atomic (a temporary file renamed over the
+ * old one), so a crash never leaves a half-written file. On load, deployments
+ * still `running` become `cancelled`, as Dokploy does at startup (NOTES §6):
+ * the in-memory queue did not survive.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { PersistedStore, Store } from "./store.ts";
+
+const TABLES = ["projects", "environments", "applications", "domains", "deployments"] as const;
+
+/** Reads and checks a state file; undefined when it does not exist. Throws a specific error when corrupt. */
+export function readStateFile(path: string): PersistedStore | undefined {
+  if (!existsSync(path)) return undefined;
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new Error(`simulator: state file ${path} is not valid JSON (${(err as Error).message}); fix or delete it`);
+  }
+  const d = data as Record<string, unknown>;
+  if (typeof d !== "object" || d === null || d.version !== 1) {
+    throw new Error(`simulator: state file ${path} is not a simulator state file (expected an object with "version": 1)`);
+  }
+  for (const table of TABLES) {
+    if (!Array.isArray(d[table]) || !(d[table] as unknown[]).every((r) => typeof r === "object" && r !== null)) {
+      throw new Error(`simulator: state file ${path}: "${table}" must be an array of rows`);
+    }
+  }
+  if (typeof d.uniqueConfigKey !== "number") throw new Error(`simulator: state file ${path}: "uniqueConfigKey" must be a number`);
+  const state = data as PersistedStore;
+  for (const dep of state.deployments) if (dep.status === "running") dep.status = "cancelled";
+  return state;
+}
+
+/** Debounced atomic writer of a store to `path`. */
+export class StateWriter {
+  readonly #path: string;
+  readonly #store: Store;
+  readonly #debounceMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  #dirty = false;
+
+  constructor(path: string, store: Store, debounceMs: number) {
+    this.#path = path;
+    this.#store = store;
+    this.#debounceMs = debounceMs;
+  }
+
+  /** Marks the store changed; writes after the debounce. */
+  schedule(): void {
+    this.#dirty = true;
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.flush();
+    }, this.#debounceMs);
+  }
+
+  /** Writes now if anything changed since the last write. */
+  flush(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const tmp = `${this.#path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.#store.toJSON()));
+    renameSync(tmp, this.#path);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * `domain.*`, `deployment.all` and `settings.getDokployVersion` (NOTES §1.7,
+ * §5, §6). Domains have no host uniqueness; `domain.create` turns any failure
+ * into a 400 carrying the error's message; explicit `null`s are stored as
+ * `null` while omitted fields take the column defaults.
+ */
+import { notFound, SimError } from "../errors.ts";
+import { domainRow } from "../rows.ts";
+import type { DomainRecord } from "../types.ts";
+import { domainWithApplication } from "../views.ts";
+import { foreignKeyFailure, type Handler, type RouteContext } from "./context.ts";
+
+const copy = <T>(row: T): T => structuredClone(row);
+
+/** The Dokploy version the simulator impersonates. */
+export const DOKPLOY_VERSION = "v0.30.2";
+
+function findDomain({ store }: RouteContext, domainId: unknown): DomainRecord {
+  const d = store.domains.get(String(domainId));
+  if (!d) throw notFound("Domain");
+  return d;
+}
+
+function withoutUndefined(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+/** Handlers by endpoint. */
+export const domainRoutes: Record<string, Handler> = {
+  "domain.create": (input, { store }) => {
+    try {
+      const appId = input.applicationId as string | null | undefined;
+      if (appId && !store.applications.has(appId)) {
+        throw new Error(foreignKeyFailure("domain", "applicationId", "application"));
+      }
+      if (input.composeId) throw new Error(foreignKeyFailure("domain", "composeId", "compose"));
+      if (input.previewDeploymentId) {
+        throw new Error(foreignKeyFailure("domain", "previewDeploymentId", "preview_deployments"));
+      }
+      const row = store.insertDomain(
+        domainRow({
+          ...withoutUndefined(input),
+          domainId: store.random.id(),
+          host: String(input.host).trim(),
+          uniqueConfigKey: store.nextUniqueConfigKey(),
+          createdAt: store.now(),
+        }),
+      );
+      return copy(row);
+    } catch (err) {
+      throw new SimError("BAD_REQUEST", err instanceof Error ? err.message : "Error creating the domain");
+    }
+  },
+
+  "domain.one": (input, ctx) => domainWithApplication(ctx.store, findDomain(ctx, input.domainId)),
+
+  "domain.byApplicationId": (input, { store }) =>
+    store.domainsOf(String(input.applicationId)).map((d) => domainWithApplication(store, d)),
+
+  "domain.update": (input, ctx) => {
+    const d = findDomain(ctx, input.domainId);
+    const patch = withoutUndefined(input);
+    if (typeof patch.host === "string") patch.host = patch.host.trim();
+    ctx.store.patch("domain", d.domainId, patch);
+    return copy(d);
+  },
+
+  "domain.delete": (input, ctx) => {
+    const d = findDomain(ctx, input.domainId);
+    return copy(ctx.store.removeDomain(d.domainId));
+  },
+
+  "deployment.all": (input, { store }) =>
+    store
+      .deploymentsOf(String(input.applicationId))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+      .map(copy),
+
+  "settings.getDokployVersion": () => DOKPLOY_VERSION,
+};

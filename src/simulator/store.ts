@@ -1,0 +1,254 @@
+/**
+ * The simulator's database: rows in maps by id plus child indexes, so every
+ * call costs O(rows touched), not O(rows stored) — a benchmark holds 20
+ * projects x 1,000 applications x 1,000 domains. Foreign keys cascade the way
+ * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
+ * structure only; Dokploy's business rules live in the route handlers.
+ */
+import type { Random } from "./random.ts";
+import type {
+  ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
+} from "./types.ts";
+
+/** The persisted form of a store (`--state FILE`). */
+export interface PersistedStore {
+  version: 1;
+  projects: ProjectRecord[];
+  environments: EnvironmentRecord[];
+  applications: ApplicationRecord[];
+  domains: DomainRecord[];
+  deployments: DeploymentRecord[];
+  uniqueConfigKey: number;
+}
+
+function index(map: Map<string, Set<string>>, key: string | null | undefined, id: string): void {
+  if (key == null) return;
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(id);
+}
+
+function unindex(map: Map<string, Set<string>>, key: string | null | undefined, id: string): void {
+  if (key == null) return;
+  const set = map.get(key);
+  set?.delete(id);
+  if (set?.size === 0) map.delete(key);
+}
+
+const byCreatedAt = (a: { createdAt: string }, b: { createdAt: string }): number =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0;
+
+/** In-memory tables with cascade deletes and child lookups. */
+export class Store {
+  readonly projects = new Map<string, ProjectRecord>();
+  readonly environments = new Map<string, EnvironmentRecord>();
+  readonly applications = new Map<string, ApplicationRecord>();
+  readonly domains = new Map<string, DomainRecord>();
+  readonly deployments = new Map<string, DeploymentRecord>();
+  readonly #envsByProject = new Map<string, Set<string>>();
+  readonly #appsByEnv = new Map<string, Set<string>>();
+  readonly #domainsByApp = new Map<string, Set<string>>();
+  readonly #deploymentsByApp = new Map<string, Set<string>>();
+  readonly #appNames = new Map<string, string>();
+  #uniqueConfigKey = 0;
+  #lastTime = 0;
+  readonly random: Random;
+  /** Called after every change (the persistence layer debounces it). */
+  onChange: () => void = () => {};
+
+  constructor(random: Random) {
+    this.random = random;
+  }
+
+  /** A strictly increasing ISO timestamp, so "createdAt desc" orders are total, as tests and clients expect. */
+  now(): string {
+    this.#lastTime = Math.max(Date.now(), this.#lastTime + 1);
+    return new Date(this.#lastTime).toISOString();
+  }
+
+  /** The next `uniqueConfigKey` (a serial column in Dokploy). */
+  nextUniqueConfigKey(): number {
+    return ++this.#uniqueConfigKey;
+  }
+
+  /** The application holding `appName`, if any (appName is UNIQUE in Dokploy). */
+  appIdByAppName(appName: string): string | undefined {
+    return this.#appNames.get(appName);
+  }
+
+  insertProject(row: ProjectRecord): ProjectRecord {
+    this.projects.set(row.projectId, row);
+    this.onChange();
+    return row;
+  }
+
+  insertEnvironment(row: EnvironmentRecord): EnvironmentRecord {
+    this.environments.set(row.environmentId, row);
+    index(this.#envsByProject, row.projectId, row.environmentId);
+    this.onChange();
+    return row;
+  }
+
+  insertApplication(row: ApplicationRecord): ApplicationRecord {
+    this.applications.set(row.applicationId, row);
+    index(this.#appsByEnv, row.environmentId, row.applicationId);
+    this.#appNames.set(row.appName, row.applicationId);
+    this.onChange();
+    return row;
+  }
+
+  insertDomain(row: DomainRecord): DomainRecord {
+    this.domains.set(row.domainId, row);
+    index(this.#domainsByApp, row.applicationId, row.domainId);
+    if (typeof row.uniqueConfigKey === "number") this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, row.uniqueConfigKey);
+    this.onChange();
+    return row;
+  }
+
+  insertDeployment(row: DeploymentRecord): DeploymentRecord {
+    this.deployments.set(row.deploymentId, row);
+    index(this.#deploymentsByApp, row.applicationId, row.deploymentId);
+    this.onChange();
+    return row;
+  }
+
+  /** Environments of a project, `createdAt` ascending. */
+  environmentsOf(projectId: string): EnvironmentRecord[] {
+    return [...(this.#envsByProject.get(projectId) ?? [])].map((id) => this.environments.get(id)!).sort(byCreatedAt);
+  }
+
+  /** Applications of an environment, `createdAt` ascending. */
+  applicationsOf(environmentId: string): ApplicationRecord[] {
+    return [...(this.#appsByEnv.get(environmentId) ?? [])].map((id) => this.applications.get(id)!).sort(byCreatedAt);
+  }
+
+  /** Domains of an application, in insertion order. */
+  domainsOf(applicationId: string): DomainRecord[] {
+    return [...(this.#domainsByApp.get(applicationId) ?? [])].map((id) => this.domains.get(id)!);
+  }
+
+  /** Deployments of an application, in insertion order (oldest first). */
+  deploymentsOf(applicationId: string): DeploymentRecord[] {
+    return [...(this.#deploymentsByApp.get(applicationId) ?? [])].map((id) => this.deployments.get(id)!);
+  }
+
+  /** Partial column update, re-indexing moved children (environment.projectId, application.environmentId). */
+  patch(kind: RecordKind, id: string, patch: Row): Row | undefined {
+    switch (kind) {
+      case "project": {
+        const row = this.projects.get(id);
+        if (row) Object.assign(row, patch, { projectId: id });
+        this.onChange();
+        return row;
+      }
+      case "environment": {
+        const row = this.environments.get(id);
+        if (!row) return undefined;
+        unindex(this.#envsByProject, row.projectId, id);
+        Object.assign(row, patch, { environmentId: id });
+        index(this.#envsByProject, row.projectId, id);
+        this.onChange();
+        return row;
+      }
+      case "application": {
+        const row = this.applications.get(id);
+        if (!row) return undefined;
+        unindex(this.#appsByEnv, row.environmentId, id);
+        this.#appNames.delete(row.appName);
+        Object.assign(row, patch, { applicationId: id });
+        index(this.#appsByEnv, row.environmentId, id);
+        this.#appNames.set(row.appName, id);
+        this.onChange();
+        return row;
+      }
+      case "domain": {
+        const row = this.domains.get(id);
+        if (!row) return undefined;
+        unindex(this.#domainsByApp, row.applicationId, id);
+        Object.assign(row, patch, { domainId: id });
+        index(this.#domainsByApp, row.applicationId, id);
+        this.onChange();
+        return row;
+      }
+    }
+  }
+
+  /** Deletes a project and everything under it (a bare DELETE with cascading foreign keys). */
+  removeProject(id: string): ProjectRecord | undefined {
+    const row = this.projects.get(id);
+    if (!row) return undefined;
+    for (const env of this.environmentsOf(id)) this.removeEnvironment(env.environmentId);
+    this.projects.delete(id);
+    this.onChange();
+    return row;
+  }
+
+  removeEnvironment(id: string): EnvironmentRecord | undefined {
+    const row = this.environments.get(id);
+    if (!row) return undefined;
+    for (const app of this.applicationsOf(id)) this.removeApplication(app.applicationId);
+    unindex(this.#envsByProject, row.projectId, id);
+    this.environments.delete(id);
+    this.onChange();
+    return row;
+  }
+
+  removeApplication(id: string): ApplicationRecord | undefined {
+    const row = this.applications.get(id);
+    if (!row) return undefined;
+    for (const d of this.domainsOf(id)) this.removeDomain(d.domainId);
+    for (const d of this.deploymentsOf(id)) this.removeDeployment(d.deploymentId);
+    unindex(this.#appsByEnv, row.environmentId, id);
+    if (this.#appNames.get(row.appName) === id) this.#appNames.delete(row.appName);
+    this.applications.delete(id);
+    this.onChange();
+    return row;
+  }
+
+  removeDomain(id: string): DomainRecord | undefined {
+    const row = this.domains.get(id);
+    if (!row) return undefined;
+    unindex(this.#domainsByApp, row.applicationId, id);
+    this.domains.delete(id);
+    this.onChange();
+    return row;
+  }
+
+  removeDeployment(id: string): DeploymentRecord | undefined {
+    const row = this.deployments.get(id);
+    if (!row) return undefined;
+    unindex(this.#deploymentsByApp, row.applicationId, id);
+    this.deployments.delete(id);
+    this.onChange();
+    return row;
+  }
+
+  /** A JSON-serialisable copy of every table. */
+  toJSON(): PersistedStore {
+    return structuredClone({
+      version: 1,
+      projects: [...this.projects.values()],
+      environments: [...this.environments.values()],
+      applications: [...this.applications.values()],
+      domains: [...this.domains.values()],
+      deployments: [...this.deployments.values()],
+      uniqueConfigKey: this.#uniqueConfigKey,
+    });
+  }
+
+  /** Replaces the content with a persisted store (already shape-checked by the caller). */
+  load(data: PersistedStore): void {
+    for (const p of data.projects) this.insertProject(p);
+    for (const e of data.environments) this.insertEnvironment(e);
+    for (const a of data.applications) this.insertApplication(a);
+    for (const d of data.domains) this.insertDomain(d);
+    for (const d of data.deployments) this.insertDeployment(d);
+    this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
+    for (const table of [data.projects, data.environments, data.applications, data.deployments]) {
+      for (const r of table as Array<{ createdAt: string }>) {
+        const t = Date.parse(r.createdAt);
+        if (t > this.#lastTime) this.#lastTime = t;
+      }
+    }
+  }
+}

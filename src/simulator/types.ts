@@ -1,0 +1,234 @@
+/**
+ * Public types of the simulator: its options, the handle and test controls
+ * other tests code against, and the shapes of its stored rows. Rows carry
+ * every column Dokploy's tables have for the endpoints served (NOTES §2-§6,
+ * §10), so a read-back looks like a real Dokploy's.
+ */
+
+/** Options of {@link startSimulator}; every field has a test-friendly default. */
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default: random. */
+  apiKey?: string;
+  /** Persist the store across restarts (atomic write: tmp file + rename), loaded at start. */
+  statePath?: string;
+  /** Seeds every random choice (appName suffixes, ids, fault dice) for reproducible runs. */
+  seed?: number;
+  /** How long a deploy job "builds" (default 200 ms). */
+  deployDurationMs?: number;
+  /** Delay between enqueue and job start (default 20 ms). */
+  queueDelayMs?: number;
+  /**
+   * Deploy jobs running at once across all applications (default unlimited, so a
+   * 1,000-app benchmark is not serialised; real Dokploy's `buildsConcurrency`
+   * default is 1 per server). Per application it is always one at a time, FIFO.
+   */
+  buildsConcurrency?: number;
+  /** Deploys of matching apps end in "error" (glob patterns, `*` matches anything). */
+  failDeploys?: FailDeploysRule;
+  /** Fixed added latency on every API call (benchmarks model a real Dokploy with 5/20 ms). */
+  latencyMs?: number;
+  /** Debounce of state-file writes (default 50 ms). */
+  persistDebounceMs?: number;
+}
+
+/** Which deploys fail: a glob on the app's docker image, or on its branch (any provider's branch column). */
+export interface FailDeploysRule {
+  imagePattern?: string;
+  branchPattern?: string;
+}
+
+/** A running simulator. */
+export interface SimulatorHandle {
+  /** e.g. http://127.0.0.1:43123 (no trailing slash); API at `${url}/api/...`. */
+  url: string;
+  apiKey: string;
+  control: SimulatorControl;
+  /** Stops the server; pending deploy timers cleared; flushes the state file. */
+  close(): Promise<void>;
+}
+
+/** One fault-injection rule; the first matching rule that fires decides a call's fate. */
+export interface FaultRule {
+  /** Endpoint like "project.create", or a glob like "application.*"; default all API routes. */
+  route?: string;
+  /** Default both. */
+  method?: "GET" | "POST";
+  /** Added latency. */
+  latencyMs?: number;
+  /** 0..1: answer 500 INTERNAL_SERVER_ERROR in Dokploy's shape, WITHOUT performing the call. */
+  errorRate?: number;
+  /** 0..1: destroy the socket without answering, without performing the call. */
+  resetRate?: number;
+  /** 0..1: never answer (hold the socket until the client gives up), without performing. */
+  timeoutRate?: number;
+  /** 0..1: PERFORM the call, then destroy the socket instead of answering. */
+  lostResponseRate?: number;
+  /** After N successful calls (counting from when the rule is set), every call gets the bare 401. */
+  unauthorizedAfter?: number;
+  /** Apply the rule at most N times (each time it adds latency or fires a fault), then it expires. */
+  count?: number;
+}
+
+/** One API call as the simulator saw it. */
+export interface CallRecord {
+  seq: number;
+  method: string;
+  path: string;
+  /** The canonical `router.procedure`, or the raw path when nothing matched. */
+  endpoint: string;
+  status: number | "reset" | "timeout" | "lost";
+  durationMs: number;
+  at: string;
+  /** Request input (JSON body or query object), for tests that check "no write". */
+  body?: unknown;
+}
+
+/** Test controls, in-process (and over HTTP under `/__simulator/`). */
+export interface SimulatorControl {
+  /** Replaces the rules. */
+  setFaults(rules: FaultRule[]): void;
+  clearFaults(): void;
+  /** Revoke/restore the key (401 everywhere while invalid). */
+  setApiKeyValid(valid: boolean): void;
+  /** The call log since start or the last resetCalls(). */
+  calls(): CallRecord[];
+  resetCalls(): void;
+  /** Raw store access for tests: every project with environments, applications (all columns), domains, deployments. */
+  state(): SimulatorState;
+  /** Seed objects directly (bypassing the API), e.g. unowned look-alikes; returns the created ids. */
+  seed(data: SeedData): SeedResult;
+  /** Mutate an object behind the tool's back as a person in the UI would (partial column update by id). */
+  update(kind: RecordKind, id: string, patch: Record<string, unknown>): void;
+  /** Wait until no deploy job is queued or running (bounded by timeoutMs, default 10 s). */
+  idle(timeoutMs?: number): Promise<void>;
+  setFailDeploys(rule: FailDeploysRule | undefined): void;
+  setLatency(ms: number): void;
+}
+
+/** The kinds `update` can patch. */
+export type RecordKind = "project" | "environment" | "application" | "domain";
+
+/** A stored row: a JSON object of columns. */
+export type Row = Record<string, unknown>;
+
+export interface ProjectRecord extends Row {
+  projectId: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  organizationId: string;
+  env: string;
+}
+
+export interface EnvironmentRecord extends Row {
+  environmentId: string;
+  name: string;
+  description: string | null;
+  createdAt: string;
+  env: string;
+  projectId: string;
+  isDefault: boolean;
+}
+
+export interface ApplicationRecord extends Row {
+  applicationId: string;
+  name: string;
+  appName: string;
+  description: string | null;
+  environmentId: string;
+  applicationStatus: "idle" | "running" | "done" | "error";
+  sourceType: string;
+  createdAt: string;
+}
+
+export interface DomainRecord extends Row {
+  domainId: string;
+  host: string;
+  applicationId: string | null;
+  createdAt: string;
+}
+
+export interface DeploymentRecord extends Row {
+  deploymentId: string;
+  title: string;
+  description: string | null;
+  status: "running" | "done" | "error" | "cancelled";
+  applicationId: string | null;
+  createdAt: string;
+}
+
+/** Deep copy of the store, nested the way a person thinks of it. JSON-serialisable. */
+export interface SimulatorState {
+  projects: Array<
+    ProjectRecord & {
+      environments: Array<
+        EnvironmentRecord & {
+          applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] }>;
+        }
+      >;
+    }
+  >;
+}
+
+/**
+ * Objects to seed. Columns not given take Dokploy's defaults. A seeded project
+ * gets the auto-created `production` environment like `project.create` does;
+ * an environment named `production` in the seed fills that one instead.
+ * Ids may be given (e.g. to build a "copied marker" case); otherwise generated.
+ * `appName` is stored verbatim (no suffix added), so look-alikes are exact.
+ */
+export interface SeedData {
+  projects?: SeedProject[];
+  /** Extra environments for existing projects. */
+  environments?: Array<SeedEnvironment & { projectId: string }>;
+  /** Extra applications for existing environments. */
+  applications?: Array<SeedApplication & { environmentId: string }>;
+  /** Extra domains for existing applications. */
+  domains?: Array<SeedDomain & { applicationId: string }>;
+  /** Extra deployment rows for existing applications (e.g. history). */
+  deployments?: Array<Row & { applicationId: string; title?: string; status?: DeploymentRecord["status"] }>;
+}
+
+export interface SeedProject extends Row {
+  name: string;
+  projectId?: string;
+  description?: string | null;
+  env?: string;
+  environments?: SeedEnvironment[];
+}
+
+export interface SeedEnvironment extends Row {
+  name: string;
+  environmentId?: string;
+  description?: string | null;
+  env?: string;
+  applications?: SeedApplication[];
+}
+
+export interface SeedApplication extends Row {
+  name: string;
+  applicationId?: string;
+  appName?: string;
+  description?: string | null;
+  domains?: SeedDomain[];
+}
+
+export interface SeedDomain extends Row {
+  host: string;
+  domainId?: string;
+}
+
+/** Ids created by a seed, in creation order, plus a lookup by name path (`project/env/app/host`). */
+export interface SeedResult {
+  projectIds: string[];
+  environmentIds: string[];
+  applicationIds: string[];
+  domainIds: string[];
+  deploymentIds: string[];
+  /** `"shop"`, `"shop/production"`, `"shop/production/web"`, `"shop/production/web/example.com"` -> id (last wins on duplicates). */
+  ids: Record<string, string>;
+}
