@@ -86,7 +86,7 @@ export function validateDocument(doc: ParsedDocument, schemas: ManifestSchemas):
 
   checked.identity = identityOf(kind, metadata);
   if (!schemas.validate(value)) {
-    for (const d of translateErrors(schemas.validate.errors ?? [], value)) report(d.pointer, "schema", d.message, { key: d.atKey });
+    for (const d of translateErrors(schemas.validate.errors ?? [])) report(d.pointer, "schema", d.message, { key: d.atKey });
     return { checked, diagnostics };
   }
 
@@ -165,7 +165,7 @@ export interface SchemaProblem {
 }
 
 /** Values of these fields may be secrets: never echo them in a message. */
-const SENSITIVE = /^\/spec\/(env|buildArgs|buildSecrets)\/|^\/spec\/source\/password(\/|$)/;
+const SENSITIVE = /^\/spec\/(env|buildArgs|buildSecrets)\/[^/]+$|^\/spec\/source\/password$/;
 
 /**
  * Turns ajv errors into one problem per field. Drops the noise (`if`
@@ -173,7 +173,7 @@ const SENSITIVE = /^\/spec\/(env|buildArgs|buildSecrets)\/|^\/spec\/source\/pass
  * pointer, and writes messages from the schema's own `x-expected`,
  * `x-message` and `x-context` annotations.
  */
-export function translateErrors(errors: readonly ErrorObject[], root: unknown): SchemaProblem[] {
+export function translateErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const err of errors) {
@@ -201,7 +201,9 @@ export function translateErrors(errors: readonly ErrorObject[], root: unknown): 
       pointer = `${err.instancePath}${toPointer([prop])}`;
       atKey = true;
       dedupeKey = pointer;
-      const allowed = Object.keys((parent.properties ?? {}) as object);
+      // Offer only fields that are allowed here (not `not: {}` placeholders, not the discriminator).
+      const props = (parent.properties ?? {}) as Record<string, Record<string, unknown>>;
+      const allowed = Object.keys(props).filter((k) => props[k]?.["x-message"] === undefined);
       const hint = closestMatch(prop, allowed);
       const list = allowed.filter((k) => k !== "type");
       message = `unknown field "${prop}"${context}${hint ? ` (did you mean "${hint}"?)` : list.length > 0 && list.length <= 12 ? ` (expected one of: ${list.join(", ")})` : ""}`;
@@ -231,7 +233,6 @@ export function translateErrors(errors: readonly ErrorObject[], root: unknown): 
     seen.add(dedupeKey);
     out.push({ pointer, atKey, message });
   }
-  void root;
   return out;
 }
 
