@@ -1,7 +1,122 @@
-import type { CliIo } from "./io.ts";
+/**
+ * `dokploy-gitops simulator`: serves the built-in Dokploy API simulator so a
+ * person (or a CI job) can try the tool, or point curl at it, without a real
+ * Dokploy. It binds to loopback by default and refuses other addresses unless
+ * `--allow-remote`: the simulator has a well-known kind of key printed to the
+ * terminal and unauthenticated `/__simulator/` controls (loopback clients only,
+ * but still), so it is a test double, never a service to expose.
+ */
+import { isIP } from "node:net";
+import { parseArgs } from "node:util";
+import { startSimulator, type SimulatorOptions } from "../simulator/index.ts";
+import { UsageError, type CliIo } from "./io.ts";
 
-/** `dokploy-gitops simulator`: being built (see the issue list). */
-export async function simulatorCommand(_argv: string[], io: CliIo): Promise<number> {
-  io.stderr.write("simulator: not implemented yet\n");
-  return 1;
+const HELP = `Usage: dokploy-gitops simulator [options]
+
+Serves a simulated Dokploy v0.30.2 API (projects, environments, applications,
+domains, deployments) until stopped with Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --listen HOST:PORT  address to listen on (default 127.0.0.1:3000; port 0 picks a free one)
+  --api-key KEY       the API key clients must send as x-api-key (default: random, printed)
+  --state FILE        keep the data in FILE across restarts (atomic writes)
+  --seed N            seed every random choice (ids, appName suffixes) for reproducible runs
+  --latency MS        add MS milliseconds to every API call
+  --deploy-duration MS  how long a simulated deploy builds (default 200)
+  --allow-remote      allow a non-loopback --listen address (the simulator is a test double:
+                      its test controls have no authentication; do not expose it)
+  -h, --help          show this help
+
+Try it:
+  curl -H 'x-api-key: KEY' http://127.0.0.1:3000/api/project.all
+`;
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
+
+function isLoopback(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || (isIP(host) === 4 && host.startsWith("127."));
+}
+
+function integer(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`simulator: ${flag}: expected a non-negative integer, got "${text}"`);
+  return Number(text);
+}
+
+/** Parses `HOST:PORT` (IPv6 as `[::1]:3000`). */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) {
+    throw new UsageError(`simulator: --listen: expected HOST:PORT such as 127.0.0.1:3000, got "${text}"`);
+  }
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+/** Resolves flags into simulator options; throws UsageError on bad input. */
+export function parseSimulatorArgs(argv: string[]): SimulatorOptions | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        listen: { type: "string" },
+        "api-key": { type: "string" },
+        state: { type: "string" },
+        seed: { type: "string" },
+        latency: { type: "string" },
+        "deploy-duration": { type: "string" },
+        "allow-remote": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "");
+    throw new UsageError(`simulator: ${first} (see dokploy-gitops simulator --help)`);
+  }
+  if (values.help) return "help";
+  const { host, port } = parseListen(values.listen ?? "127.0.0.1:3000");
+  if (!isLoopback(host) && !values["allow-remote"]) {
+    throw new UsageError(
+      `simulator: --listen ${host}: not a loopback address; the simulator is a test double with unauthenticated controls, pass --allow-remote if you really mean it`,
+    );
+  }
+  if (values["api-key"] !== undefined && values["api-key"].length === 0) throw new UsageError("simulator: --api-key: must not be empty");
+  const options: SimulatorOptions = { host, port };
+  if (values["api-key"] !== undefined) options.apiKey = values["api-key"];
+  if (values.state !== undefined) options.statePath = values.state;
+  const seed = integer(values.seed, "--seed");
+  if (seed !== undefined) options.seed = seed;
+  const latency = integer(values.latency, "--latency");
+  if (latency !== undefined) options.latencyMs = latency;
+  const duration = integer(values["deploy-duration"], "--deploy-duration");
+  if (duration !== undefined) options.deployDurationMs = duration;
+  return options;
+}
+
+/** `dokploy-gitops simulator`: serve until SIGINT/SIGTERM, then close cleanly (exit 0). */
+export async function simulatorCommand(argv: string[], io: CliIo): Promise<number> {
+  const options = parseSimulatorArgs(argv);
+  if (options === "help") {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  let sim;
+  try {
+    sim = await startSimulator(options);
+  } catch (err) {
+    io.stderr.write(`error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  // The one place a key is printed on purpose: it is the simulator's own test key.
+  io.stdout.write(`Dokploy simulator listening on ${sim.url} (API key: ${sim.apiKey})\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  await sim.close();
+  io.stdout.write(`Dokploy simulator stopped (${signal})\n`);
+  return 0;
 }
