@@ -122,6 +122,12 @@ export class InputValidator {
       if (key in input) value[key] = (input as Record<string, unknown>)[key];
     }
     const issues: ZodIssue[] = [];
+    // ajv counts NaN as a number; zod does not (a coerced "?n=abc" is NaN).
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === "number" && Number.isNaN(v)) {
+        issues.push({ expected: "number", code: "invalid_type", path: [k], message: "Invalid input: expected number, received nan" });
+      }
+    }
     if (!compiled.check(value)) issues.push(...this.#toIssues(compiled, value, compiled.check.errors ?? []));
     const failed = new Set(issues.map((i) => i.path[0]));
     for (const r of compiled.patch.refinements ?? []) {
