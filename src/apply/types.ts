@@ -4,7 +4,8 @@ export type StepStatus = "succeeded" | "failed" | "skipped";
 
 export interface DeployOutcome {
   deploymentId?: string;
-  status: "done" | "error" | "timeout" | "cancelled";
+  /** `queued` when the apply did not wait for deploys to finish. */
+  status: "done" | "error" | "timeout" | "cancelled" | "queued";
   message?: string;
 }
 

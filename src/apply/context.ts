@@ -1,0 +1,135 @@
+/**
+ * What every step executor shares during one apply: the API, resolved
+ * secrets, the ids learnt so far (a create's id feeds its children), the
+ * in-memory copy of each application's marker (domains are recorded there,
+ * so writes to it are serialised per application), and the safety checks
+ * that run right before a delete.
+ */
+import type { DokployApi } from "../dokploy/port.ts";
+import { DokployError } from "../dokploy/errors.ts";
+import { ownershipOf, renderDescription, type Marker } from "../model/marker.ts";
+import { resourceLabel } from "../model/resource.ts";
+import type { SecretValues } from "../plan/secrets.ts";
+import type { Plan, PlanStep } from "../plan/types.ts";
+import { KeyedMutex } from "../util/concurrency.ts";
+
+/** Minimal structured logger (pino-compatible). */
+export interface ApplyLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface ApplyDeps {
+  api: DokployApi;
+  secrets: SecretValues;
+  instance: string;
+  /** Independent steps in flight at once (default 4). */
+  concurrency?: number;
+  /** Follow each deploy to done/error, up to this long (default 10 min). */
+  deployTimeoutMs?: number;
+  /** Wait for deploys to finish (default true). */
+  waitForDeploys?: boolean;
+  /** Deployment polling: first interval, doubling up to 8x (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Stops starting new steps (and stops following deploys) when aborted. */
+  signal?: AbortSignal;
+  log?: ApplyLog;
+  /** Title of the deployments this tool starts (shown in Dokploy's deployment list). */
+  deployTitle?: string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Thrown by a safety check: the step refuses to touch an object. Terminal. */
+export class SafetyRefusal extends Error {
+  override readonly name = "SafetyRefusal";
+}
+
+interface AppMarkerState {
+  appId: string;
+  text: string;
+  marker: Marker;
+}
+
+export class ApplyContext {
+  readonly api: DokployApi;
+  readonly secrets: SecretValues;
+  readonly instance: string;
+  readonly deps: ApplyDeps;
+  readonly plan: Plan;
+  /** Dokploy id by resource key, learnt from the plan and from creates. */
+  readonly ids = new Map<string, string>();
+  readonly #appMarkers = new Map<string, AppMarkerState>();
+  readonly #appLocks = new KeyedMutex();
+
+  constructor(plan: Plan, deps: ApplyDeps) {
+    this.plan = plan;
+    this.deps = deps;
+    this.api = deps.api;
+    this.secrets = deps.secrets;
+    this.instance = deps.instance;
+    for (const step of plan.steps) {
+      if (step.dokployId) this.ids.set(step.key, step.dokployId);
+      if (step.parentKey && step.parentDokployId) this.ids.set(step.parentKey, step.parentDokployId);
+      if (step.kind === "Application" && step.dokployId && step.marker) {
+        const text = step.manifest?.kind === "Application" ? (step.manifest.spec.description ?? "") : "";
+        this.#appMarkers.set(step.key, { appId: step.dokployId, text, marker: structuredClone(step.marker) });
+      }
+    }
+  }
+
+  /** The Dokploy id of `key`, which must be known by now (a parent created earlier). */
+  idOf(key: string): string {
+    const id = this.ids.get(key);
+    if (!id) throw new Error(`${key}: internal error: its Dokploy id is not known`);
+    return id;
+  }
+
+  /** Records the marker an application carries after its own step. */
+  setAppMarker(appKey: string, state: AppMarkerState): void {
+    this.#appMarkers.set(appKey, { ...state, marker: structuredClone(state.marker) });
+  }
+
+  appMarker(appKey: string): AppMarkerState | undefined {
+    return this.#appMarkers.get(appKey);
+  }
+
+  /**
+   * Read-modify-write of an application's marker, serialised per application:
+   * `change` edits a copy; it is written only when it differs.
+   */
+  async updateAppMarker(appKey: string, change: (marker: Marker) => void): Promise<void> {
+    await this.#appLocks.run(appKey, async () => {
+      const state = this.#appMarkers.get(appKey);
+      if (!state) throw new Error(`${appKey}: internal error: its marker is not known`);
+      const next = structuredClone(state.marker);
+      change(next);
+      if (JSON.stringify(next) === JSON.stringify(state.marker)) return;
+      await this.api.applicationUpdate({ applicationId: state.appId, description: renderDescription(state.text, next) });
+      state.marker = next;
+    });
+  }
+
+  /**
+   * The second proof before a delete or release: the live object, re-read
+   * now, still carries this instance's marker for this key with its own id.
+   */
+  assertStillOurs(step: PlanStep, liveDescription: string | null, liveId: string): Marker {
+    const o = ownershipOf(liveDescription, this.instance, liveId);
+    const label = resourceLabel(step.identity);
+    if (o.kind !== "ours" || o.marker.key !== step.key) {
+      throw new SafetyRefusal(`${label}: refused: re-read before ${step.action} shows it no longer carries this tool's ownership marker (${o.kind}); left untouched`);
+    }
+    return o.marker;
+  }
+}
+
+/** True when an error means the object is already gone. */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof DokployError && err.isNotFound;
+}
+
+/** True when a write may have reached the server although no answer came. */
+export function mayHaveApplied(err: unknown): boolean {
+  return err instanceof DokployError && err.mayHaveApplied;
+}
