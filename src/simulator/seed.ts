@@ -50,7 +50,7 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
         name: a.name,
         appName,
         environmentId,
-        refreshToken: store.random.id(),
+        refreshToken: (a.refreshToken as string | undefined) ?? store.random.id(),
         createdAt: store.now(),
       }),
     );
