@@ -129,6 +129,11 @@ export class ReconcileLoop {
     return this.#skipped;
   }
 
+  /** True when no pass runs and none is pending (tests wait for this). */
+  get idle(): boolean {
+    return this.#controller === undefined && this.#pending.size === 0;
+  }
+
   /** True while a pass runs. */
   get busy(): boolean {
     return this.#controller !== undefined;
