@@ -58,7 +58,7 @@ export function substitute(text: string, vars: Record<string, string>): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b)!;
     const value = vars[name];
-    if (value === undefined) throw new Error(`Dockerfile: \$${name} has no default value`);
+    if (value === undefined) throw new Error(`Dockerfile: $${name} has no default value`);
     return value;
   });
 }
