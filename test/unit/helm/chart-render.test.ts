@@ -153,6 +153,10 @@ describe("helm template with default values", () => {
   it("starts the daemon with `run` and reads the API key from the chart's Secret file", () => {
     const c = containerOf(rendered);
     expect(c.args[0]).toBe("run");
+    // No branch by default: the daemon follows the remote's default branch.
+    expect(c.args).not.toContain("--branch");
+    expect(c.args).not.toContain("--schedule");
+    expect(flag(c.args, "--interval")).toBe("5m");
     const file = flag(c.args, "--api-key-file");
     expect(file).toBeDefined();
     const secret = only(rendered, "Secret");

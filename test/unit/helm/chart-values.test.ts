@@ -27,6 +27,7 @@ describe("values.schema.json", () => {
     ["an unknown log level", ["logLevel=verbose"], "/logLevel"],
     ["a negative concurrency", ["concurrency=-1"], "/concurrency"],
     ["a string for prune", ["prune=yes"], "/prune"],
+    ["a branch with a space", ["source.branch=my branch"], "/source/branch"],
     ["an ingress path without leading slash", ["ingress.enabled=true", "ingress.hosts[0].host=x.example.com", "ingress.hosts[0].paths[0].path=webhooks", "ingress.hosts[0].paths[0].pathType=Prefix"], "/ingress/hosts/0/paths/0/path"],
   ])("rejects %s", (_name, sets, where) => {
     const r = template(sets);
