@@ -39,6 +39,8 @@ function stepJson(step: PlanStep): Record<string, unknown> {
   if (step.marker !== undefined) out.marker = step.marker;
   out.markerWrite = step.markerWrite;
   out.dependsOn = [...step.dependsOn];
+  if (step.parentKey !== undefined) out.parentKey = step.parentKey;
+  if (step.parentDokployId !== undefined) out.parentDokployId = step.parentDokployId;
   return out;
 }
 
@@ -157,6 +159,10 @@ function readStep(v: unknown, p: string): PlanStepWithSource {
   if (source !== undefined) step.source = source;
   if (o.lifecycle !== undefined) step.lifecycle = oneOf(o.lifecycle, ["start", "stop"] as const, `${p}/lifecycle`);
   if (o.marker !== undefined) step.marker = readMarker(o.marker, `${p}/marker`);
+  const parentKey = optStr(o.parentKey, `${p}/parentKey`);
+  if (parentKey !== undefined) step.parentKey = parentKey;
+  const parentDokployId = optStr(o.parentDokployId, `${p}/parentDokployId`);
+  if (parentDokployId !== undefined) step.parentDokployId = parentDokployId;
   if (step.identity.kind !== step.kind) fail(`${p}/identity/kind`, `"${step.kind}" (the step's kind)`, step.identity.kind);
   return step;
 }

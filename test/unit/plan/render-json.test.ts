@@ -49,6 +49,15 @@ describe("parsePlanJson", () => {
     expect(parsed.steps[3]).toMatchObject({ key: "Application/shop/production/web", action: "update", deploy: true });
   });
 
+  it("keeps parent links and markers", () => {
+    const p = plan([step("create", application("web"), {
+      parentKey: "Environment/shop/production", parentDokployId: "env-1",
+      marker: { v: 1, instance: "default", key: "Application/shop/production/web", domains: { www: { host: "shop.example.com", path: "/" } } },
+    })]);
+    const parsed = parsePlanJson(renderPlanJson(p));
+    expect(parsed.steps[0]).toMatchObject({ parentKey: "Environment/shop/production", parentDokployId: "env-1", marker: p.steps[0]!.marker });
+  });
+
   const valid = (): Record<string, unknown> => JSON.parse(renderPlanJson(realisticPlan()));
 
   it.each<[string, (d: Record<string, unknown>) => unknown, RegExp]>([
