@@ -116,7 +116,7 @@ describe("validation", () => {
     const missing = await callApi(sim, "POST", "application.saveDockerProvider", { applicationId: "a", dockerImage: "nginx" });
     expect(missing.status).toBe(400);
     const issues = (missing.body as { issues: Array<Record<string, unknown>> }).issues;
-    expect(issues.map((i) => i.path[0 as never])).toEqual(["username", "password", "registryUrl"]);
+    expect(issues.map((i) => (i.path as string[])[0])).toEqual(["username", "password", "registryUrl"]);
     for (const issue of issues) expect(issue).toMatchObject({ code: "invalid_type", expected: "nonoptional" });
     const nulls = await callApi(sim, "POST", "application.saveDockerProvider", {
       applicationId: "a", dockerImage: "nginx", username: null, password: null, registryUrl: null,
