@@ -1,0 +1,171 @@
+/**
+ * The daemon assembled: embedded simulator (when asked), Dokploy client with
+ * metrics hooks, source, status store, loop and HTTP server, started in order
+ * and stopped in reverse. The pass is injected so the daemon can be run in
+ * tests with a scripted pass; `dokploy-gitops run` injects the real one.
+ */
+import { mkdir } from "node:fs/promises";
+import type { LevelWithSilent } from "pino";
+import type { CliIo } from "../cli/io.ts";
+import type { ConnectionSettings } from "../cli/connection.ts";
+import { createDokployClient } from "../dokploy/client.ts";
+import type { DokployApi } from "../dokploy/port.ts";
+import { createMetrics } from "../metrics/metrics.ts";
+import { startServer } from "../server/server.ts";
+import { startSimulator } from "../simulator/index.ts";
+import { createSource, type SourceKind } from "../source/index.ts";
+import { createLogger } from "../util/log.ts";
+import { Redactor } from "../util/redact.ts";
+import { ReconcileLoop, type LoopPassInput } from "./loop.ts";
+import { StatusStore } from "./status-store.ts";
+import type { PassResult, PassSettings } from "./types.ts";
+
+/** Everything the daemon needs, resolved and frozen by `dokploy-gitops run`. */
+export interface DaemonSettings {
+  source: string;
+  sourceKind: SourceKind;
+  branch?: string;
+  path?: string;
+  workDir: string;
+  intervalMs?: number;
+  schedule?: string;
+  webhookSecret?: string;
+  statusToken?: string;
+  suspend: boolean;
+  listen: { host: string; port: number };
+  logLevel: LevelWithSilent;
+  git: { token?: string; sshKeyFile?: string; knownHostsFile?: string };
+  connection: ConnectionSettings;
+  simulatorState?: string;
+  pass: PassSettings;
+}
+
+/** What a pass gets beyond the loop's input. */
+export interface DaemonPassDeps {
+  api: DokployApi;
+  redactor: Redactor;
+  /** The process environment, for `fromEnv` secrets. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** The injected pass. */
+export type DaemonPass = (input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps) => Promise<PassResult>;
+
+/** How the daemon was started: its server and a way to stop it (tests embed the daemon). */
+export interface RunningDaemon {
+  url: string;
+  loop: ReconcileLoop;
+  status: StatusStore;
+  /** Stops everything in order; resolves when done. Idempotent. */
+  stop(reason?: string): Promise<void>;
+}
+
+/** What the daemon needs from its process, injectable for tests. */
+export interface DaemonEnvironment {
+  io: CliIo;
+  /** One reconcile pass (the real `reconcilePass`, or a scripted one in tests). */
+  runPass: DaemonPass;
+}
+
+/** Starts the daemon: simulator (if asked), client, source, loop, server. */
+export async function startDaemon(settings: DaemonSettings, environment: DaemonEnvironment): Promise<RunningDaemon> {
+  const { io } = environment;
+  const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);
+  const log = createLogger({
+    level: settings.logLevel,
+    redactor,
+    pretty: (io.stdout as NodeJS.WriteStream).isTTY === true,
+    destination: io.stdout,
+    base: { instance: settings.connection.instance },
+  });
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch((err: unknown) => log.warn({ err }, "cleanup step failed"));
+  };
+  try {
+    let url = settings.connection.url;
+    let apiKey = settings.connection.apiKey;
+    if (settings.connection.simulator) {
+      const sim = await startSimulator({ ...(settings.simulatorState ? { statePath: settings.simulatorState } : {}) });
+      cleanups.push(() => sim.close());
+      url = sim.url;
+      apiKey = sim.apiKey;
+      redactor.add(sim.apiKey);
+      log.info({ simulator: sim.url }, `embedded Dokploy simulator at ${sim.url} (nothing real is touched)`);
+    }
+    const metrics = createMetrics({ defaultMetrics: true });
+    const client = createDokployClient({
+      url: url!,
+      apiKey: apiKey!,
+      requestTimeoutMs: settings.connection.requestTimeoutMs,
+      onCall: (e) => metrics.observeApiCall(e),
+      onBreakerChange: (state) => {
+        metrics.setBreakerState(state);
+        log.warn({ breaker: state }, `Dokploy circuit breaker ${state}`);
+      },
+    });
+    cleanups.push(() => client.close());
+
+    await mkdir(settings.workDir, { recursive: true, mode: 0o700 });
+    const source = createSource({
+      source: settings.source,
+      ...(settings.branch !== undefined ? { branch: settings.branch } : {}),
+      ...(settings.path !== undefined ? { path: settings.path } : {}),
+      workDir: settings.workDir,
+      auth: settings.git,
+      env: io.env,
+      redactor,
+      onWatchError: (err) => log.warn({ err }, "watching the source directory failed; the interval still runs"),
+    });
+    cleanups.push(() => source.close());
+
+    const status = new StatusStore({
+      instance: settings.connection.instance,
+      source: source.describe(),
+      mode: settings.pass.mode,
+      suspended: settings.suspend,
+      redactor,
+    });
+    const runPass = environment.runPass;
+    const loop = new ReconcileLoop(
+      { ...(settings.intervalMs !== undefined ? { intervalMs: settings.intervalMs } : {}), ...(settings.schedule ? { schedule: settings.schedule } : {}) },
+      {
+        source, status, log, redactor, observer: metrics,
+        runPass: (input) => runPass(input, settings, { api: client, redactor, env: io.env }),
+      },
+    );
+    const server = await startServer(
+      {
+        status, loop, metrics, log,
+        ...(settings.webhookSecret !== undefined ? { webhookSecret: settings.webhookSecret } : {}),
+        ...(settings.statusToken !== undefined ? { statusToken: settings.statusToken } : {}),
+        branch: () => source.describe().branch,
+      },
+      settings.listen,
+    );
+    cleanups.push(() => server.close());
+    log.info({ listen: server.url, source: source.describe(), mode: settings.pass.mode }, `listening on ${server.url}`);
+    if (settings.webhookSecret === undefined) log.info("no webhook secret configured: webhooks are refused");
+    cleanups.push(() => loop.stop());
+    await loop.start();
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      loop,
+      status,
+      stop: (reason = "stop requested") => {
+        stopping ??= (async () => {
+          log.info({ reason }, "shutting down");
+          await cleanup();
+          log.info("stopped");
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
