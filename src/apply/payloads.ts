@@ -37,7 +37,8 @@ const s = (v: unknown): string | null => (v === null || v === undefined ? null :
 export function sourcePayload(applicationId: string, view: View, secrets: SecretValues):
   | { method: "applicationSaveGithubProvider" | "applicationSaveGitProvider" | "applicationSaveDockerProvider" | "applicationSaveGitlabProvider" | "applicationSaveBitbucketProvider" | "applicationSaveGiteaProvider"; body: Record<string, unknown> } {
   const src = (view.spec as Spec).source as Spec;
-  const common = { watchPaths: (src.watchPaths as string[]).length > 0 ? src.watchPaths : null, enableSubmodules: src.submodules };
+  const watchPaths = (src.watchPaths as string[] | undefined) ?? [];
+  const common = { watchPaths: watchPaths.length > 0 ? watchPaths : null, enableSubmodules: src.submodules };
   switch (src.type) {
     case "github":
       return { method: "applicationSaveGithubProvider", body: { applicationId, owner: src.owner, repository: src.repository, branch: src.branch, buildPath: src.buildPath, githubId: src.githubId, triggerType: src.triggerType, ...common } };

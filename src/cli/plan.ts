@@ -1,7 +1,89 @@
-import type { CliIo } from "./io.ts";
+/**
+ * `dokploy-gitops plan [DIR]`: what `apply` would do, per resource. Reads
+ * only (it never calls a write endpoint, so a read-only key is enough).
+ */
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { formatDiagnostic } from "../manifest/index.ts";
+import { renderPlanJson } from "../plan/render-json.ts";
+import { renderPlanMarkdown } from "../plan/render-markdown.ts";
+import { renderPlanText } from "../plan/render-text.ts";
+import { planRevisionDetailed } from "../reconcile/plan-revision.ts";
+import { Redactor } from "../util/redact.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
+import { connectDokploy } from "./dokploy-connection.ts";
+import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
+import { UsageError, type CliIo } from "./io.ts";
 
-/** `dokploy-gitops plan`: being built (see the issue list). */
-export async function planCommand(_argv: string[], io: CliIo): Promise<number> {
-  io.stderr.write("plan: not implemented yet\n");
-  return 1;
+const HELP = `Usage: dokploy-gitops plan [DIR] [options]
+
+Shows what apply would do to Dokploy for the manifests under DIR (default .):
+create, update (with a field-level diff), adopt, delete, no-op or conflict per
+resource, then a summary line. Reads only.
+
+Output:
+  --output FORMAT        text (default), markdown (a PR comment) or json
+  --out FILE             also write the plan as JSON to FILE (for comment --plan-file)
+  --detailed-exitcode    exit 2 when there are changes (0: none, 1: error)
+
+${ENGINE_HELP}
+${CONNECTION_HELP}`;
+
+export async function planCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`plan takes one directory, got ${positionals.length}`);
+  const output = values.output ?? "text";
+  if (!["text", "markdown", "json"].includes(output)) throw new UsageError(`--output: expected text, markdown or json, got "${output}"`);
+  const dir = positionals[0] ?? ".";
+  const connection = resolveConnection(values, io.env);
+  const settings = resolveEngine(values, connection.instance, "detect");
+  const redactor = new Redactor();
+  if (connection.apiKey) redactor.add(connection.apiKey);
+  const revision = values.revision ?? (await detectRevision(dir));
+
+  const conn = await connectDokploy(connection, redactor, values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {});
+  try {
+    const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
+    for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    if (!planned.plan) {
+      io.stderr.write(`error: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
+      return 1;
+    }
+    const plan = planned.plan;
+    plan.apiCalls = planned.apiCalls;
+    const rendered =
+      output === "json" ? renderPlanJson(plan, { redactor })
+      : output === "markdown" ? renderPlanMarkdown(plan, { redactor, directory: dir, instance: connection.instance })
+      : renderPlanText(plan, { redactor, color: (io.stdout as NodeJS.WriteStream).isTTY === true && !io.env.NO_COLOR });
+    io.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
+    if (values.out) await writeFile(values.out, renderPlanJson(plan, { redactor }));
+    for (const p of planned.secretProblems) io.stderr.write(`warning: ${redactor.redact(p.message)}\n`);
+    return values["detailed-exitcode"] && plan.summary.changes > 0 ? 2 : 0;
+  } finally {
+    await conn.close();
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...CONNECTION_OPTIONS,
+        ...ENGINE_OPTIONS,
+        output: { type: "string", short: "o" },
+        out: { type: "string" },
+        "detailed-exitcode": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (see dokploy-gitops plan --help)`);
+  }
 }

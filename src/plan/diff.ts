@@ -98,7 +98,8 @@ export function diffViews(desired: View, live: View | undefined, secrets: Secret
     const before = getAt(liveDoc, path);
     const after = getAt(desiredDoc, path);
     if (live === undefined) {
-      // A create: list the fields that carry a value, skip empty defaults.
+      // A create: list the fields that carry a value, skip empty defaults (the label already names it).
+      if (path === "/metadata") continue;
       flattenAdds(path, after, secretPaths, changes);
       continue;
     }

@@ -33,6 +33,8 @@ export interface PassSettings {
   deployTimeoutMs: number;
   /** Wait for deploys to finish (true for `apply`/daemon); false only queues them. */
   waitForDeploys: boolean;
+  /** First deployment polling interval (doubling up to 8x); default 500 ms. */
+  deployPollIntervalMs?: number;
 }
 
 export type SyncStatus = "Synced" | "OutOfSync" | "Missing" | "Conflict" | "Error";

@@ -1,0 +1,52 @@
+/**
+ * Opens the Dokploy connection a command asked for: a real Dokploy through
+ * the undici client, or an embedded simulator (`--simulator`) on an
+ * ephemeral loopback port, reached through the same client over real HTTP.
+ */
+import { createDokployClient, type DokployClient, type DokployClientOptions } from "../dokploy/client.ts";
+import { startSimulator, type SimulatorHandle } from "../simulator/index.ts";
+import type { Redactor } from "../util/redact.ts";
+import type { ConnectionSettings } from "./connection.ts";
+
+export interface DokployConnection {
+  api: DokployClient;
+  /** The embedded simulator, with `--simulator`. */
+  simulator?: SimulatorHandle;
+  /** Where the API is, for messages (no credentials). */
+  describe: string;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** `--simulator-state FILE`: keep the embedded simulator's data across runs. */
+  simulatorState?: string;
+  /** Deploy duration of the embedded simulator (ms). */
+  simulatorDeployMs?: number;
+  client?: Partial<Omit<DokployClientOptions, "url" | "apiKey">>;
+}
+
+export async function connectDokploy(settings: ConnectionSettings, redactor: Redactor, options: ConnectOptions = {}): Promise<DokployConnection> {
+  let simulator: SimulatorHandle | undefined;
+  let url = settings.url;
+  let apiKey = settings.apiKey;
+  if (settings.simulator) {
+    simulator = await startSimulator({
+      ...(options.simulatorState ? { statePath: options.simulatorState } : {}),
+      deployDurationMs: options.simulatorDeployMs ?? 300,
+    });
+    url = simulator.url;
+    apiKey = simulator.apiKey;
+  }
+  if (!url || !apiKey) throw new Error("internal error: connection settings without URL or key");
+  redactor.add(apiKey);
+  const api = createDokployClient({ url, apiKey, requestTimeoutMs: settings.requestTimeoutMs, ...options.client });
+  return {
+    api,
+    ...(simulator ? { simulator } : {}),
+    describe: simulator ? `the embedded Dokploy simulator (${simulator.url})` : url,
+    async close() {
+      await api.close();
+      await simulator?.close();
+    },
+  };
+}

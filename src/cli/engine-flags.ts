@@ -1,0 +1,60 @@
+/** Flags shared by `plan`, `apply` (and the daemon): what the engine may do. */
+import { simpleGit } from "simple-git";
+import { UsageError } from "./io.ts";
+import { parseDuration } from "./connection.ts";
+import type { PassSettings } from "../reconcile/types.ts";
+
+export const ENGINE_OPTIONS = {
+  prune: { type: "boolean" },
+  "allow-empty": { type: "boolean" },
+  "max-deletions": { type: "string" },
+  concurrency: { type: "string" },
+  revision: { type: "string" },
+  "simulator-state": { type: "string" },
+} as const;
+
+export const ENGINE_HELP = `Engine:
+  --prune                delete owned objects whose manifests were removed (default: list them as "would prune")
+  --allow-empty          allow pruning when the revision has no manifests at all
+  --max-deletions N      refuse a plan that deletes more than N objects (default 10)
+  --concurrency N        independent steps in flight at once (default 4)
+  --revision REV         revision label for the plan (default: the git HEAD of DIR, if any)
+  --simulator-state FILE with --simulator: keep the simulator's data in FILE across runs
+`;
+
+/** Default of `--max-deletions`: a plan deleting more looks like a mistake. */
+export const DEFAULT_MAX_DELETIONS = 10;
+
+export function parseCount(text: string | undefined, flag: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
+  return Number(text);
+}
+
+type EngineValues = { prune?: boolean; "allow-empty"?: boolean; "max-deletions"?: string; concurrency?: string; "deploy-timeout"?: string };
+
+/** Engine settings for one command run. */
+export function resolveEngine(values: EngineValues, instance: string, mode: "apply" | "detect", extra: Partial<PassSettings> = {}): PassSettings {
+  return Object.freeze({
+    instance,
+    mode,
+    prune: values.prune === true,
+    allowEmpty: values["allow-empty"] === true,
+    maxDeletions: parseCount(values["max-deletions"], "--max-deletions", DEFAULT_MAX_DELETIONS, 0),
+    concurrency: parseCount(values.concurrency, "--concurrency", 4, 1),
+    deployTimeoutMs: values["deploy-timeout"] ? parseDuration(values["deploy-timeout"], "--deploy-timeout") : 600_000,
+    waitForDeploys: true,
+    ...extra,
+  });
+}
+
+/** The git HEAD of `dir` when it is inside a checkout, for labelling plans. */
+export async function detectRevision(dir: string): Promise<string | undefined> {
+  try {
+    const git = simpleGit({ baseDir: dir });
+    if (!(await git.checkIsRepo())) return undefined;
+    return (await git.revparse(["HEAD"])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

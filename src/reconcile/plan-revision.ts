@@ -1,0 +1,126 @@
+/**
+ * Planning one revision: load and validate the manifests, resolve secrets,
+ * observe Dokploy, plan. Shared by `plan`, `comment`, and every daemon pass;
+ * it calls read endpoints only, so it runs with a read-only API key.
+ */
+import { DokployError } from "../dokploy/errors.ts";
+import type { DokployApi } from "../dokploy/port.ts";
+import { loadManifests } from "../manifest/index.ts";
+import type { Diagnostic, DesiredState } from "../model/manifest.ts";
+import type { ObservedState } from "../model/observed.ts";
+import { planReconcile } from "../plan/planner.ts";
+import type { SecretValues } from "../plan/secrets.ts";
+import type { Plan } from "../plan/types.ts";
+import type { Redactor } from "../util/redact.ts";
+import { countingApi } from "./counting.ts";
+import { observeDokploy } from "./observe.ts";
+import { resolveSecrets, type SecretProblem } from "./secrets.ts";
+import type { PassReason, PassSettings } from "./types.ts";
+
+export interface PlanRevisionDeps {
+  api: DokployApi;
+  redactor: Redactor;
+  secretEnv: NodeJS.ProcessEnv;
+  /**
+   * Against the embedded simulator only: unresolved secret references get
+   * placeholder values (reported as warnings) so the tool can be tried.
+   */
+  placeholderSecrets?: boolean;
+}
+
+export interface PlanRevisionInput {
+  root: string;
+  revision?: string;
+  settings: PassSettings;
+}
+
+/** Why planning stopped before producing a plan. */
+export interface PlanFailure {
+  reason: PassReason;
+  message: string;
+  transient: boolean;
+}
+
+export interface PlannedRevision {
+  plan?: Plan;
+  diagnostics: Diagnostic[];
+  apiCalls: number;
+  apiCallsByEndpoint: Record<string, number>;
+  /** Set when no plan could be made. */
+  failure?: PlanFailure;
+  /** Secrets that could not be resolved (a plan is still made; apply must refuse). */
+  secretProblems: SecretProblem[];
+  /** For the applier and status, when a plan was made. */
+  desired?: DesiredState;
+  observed?: ObservedState;
+  secrets?: SecretValues;
+  /** The counting API wrapper, so an apply after the plan keeps counting. */
+  countedApi: ReturnType<typeof countingApi>;
+}
+
+/** Classifies an error from observing Dokploy. */
+export function classifyDokployFailure(err: unknown): PlanFailure {
+  if (err instanceof DokployError) {
+    if (err.kind === "unauthorized") return { reason: "Unauthorized", message: err.message, transient: true };
+    if (err.retriable) return { reason: "DokployUnavailable", message: err.message, transient: true };
+    return { reason: "ApplyFailed", message: err.message, transient: false };
+  }
+  return { reason: "ApplyFailed", message: err instanceof Error ? err.message : String(err), transient: false };
+}
+
+/** The plan-only part of a pass. Never throws for an expected failure. */
+export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanRevisionDeps): Promise<PlannedRevision> {
+  const counted = countingApi(deps.api);
+  const base = (): Pick<PlannedRevision, "apiCalls" | "apiCallsByEndpoint" | "countedApi"> => ({
+    apiCalls: counted.total(), apiCallsByEndpoint: counted.counts(), countedApi: counted,
+  });
+  let report;
+  try {
+    report = await loadManifests(input.root);
+  } catch (err) {
+    return {
+      ...base(), diagnostics: [], secretProblems: [],
+      failure: { reason: "SourceFailed", message: deps.redactor.redact(err instanceof Error ? err.message : String(err)), transient: true },
+    };
+  }
+  const diagnostics = report.diagnostics.map((d) => ({ ...d, message: deps.redactor.redact(d.message) }));
+  if (!report.desired) {
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    const first = errors[0];
+    return {
+      ...base(), diagnostics, secretProblems: [],
+      failure: {
+        reason: "ValidationFailed",
+        message: `${errors.length} manifest error(s)${first ? `; first: ${first.file}:${first.line}:${first.column}: ${first.message}` : ""}`,
+        transient: false,
+      },
+    };
+  }
+  const desired = report.desired;
+  const { secrets, problems, placeholders } = await resolveSecrets(desired, deps.secretEnv, deps.redactor, { placeholders: deps.placeholderSecrets === true });
+  let observed: ObservedState;
+  try {
+    observed = await observeWith(counted.api, desired, input.settings);
+  } catch (err) {
+    const failure = classifyDokployFailure(err);
+    return { ...base(), diagnostics, secretProblems: problems, desired, failure: { ...failure, message: deps.redactor.redact(failure.message) } };
+  }
+  const plan = planReconcile({
+    desired, observed, secrets,
+    settings: { instance: input.settings.instance, prune: input.settings.prune, allowEmpty: input.settings.allowEmpty, maxDeletions: input.settings.maxDeletions },
+    ...(input.revision ? { revision: input.revision } : {}),
+    apiCalls: counted.total(),
+  });
+  plan.warnings.push(...placeholders);
+  return { ...base(), plan, diagnostics, secretProblems: problems, desired, observed, secrets };
+}
+
+function observeWith(api: DokployApi, desired: DesiredState, settings: PassSettings): Promise<ObservedState> {
+  return observeDokploy(api, desired, { instance: settings.instance, concurrency: settings.concurrency });
+}
+
+/** The contract other commands use (`comment`): the plan, the diagnostics, the call count. */
+export async function planRevision(input: PlanRevisionInput, deps: PlanRevisionDeps): Promise<{ plan?: Plan; diagnostics: Diagnostic[]; apiCalls: number; failure?: PlanFailure }> {
+  const r = await planRevisionDetailed(input, deps);
+  return { ...(r.plan ? { plan: r.plan } : {}), diagnostics: r.diagnostics, apiCalls: r.apiCalls, ...(r.failure ? { failure: r.failure } : {}) };
+}
