@@ -203,9 +203,21 @@ export async function findManifestFiles(root: string): Promise<{ files: Manifest
   return { files, diagnostics };
 }
 
+/** Files read at once; enough to keep the disk busy, far below any descriptor limit. */
+const READ_CONCURRENCY = 32;
+
 /** Reads the manifest files under `root` as `{file, text}` pairs, in path order. */
 export async function readManifestFiles(root: string): Promise<{ texts: Array<{ file: string; text: string }>; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await findManifestFiles(root);
-  const texts = await Promise.all(files.map(async (f) => ({ file: f.file, text: await readFile(f.path, "utf8") })));
+  // Bounded concurrency: a large repository must not run out of file descriptors.
+  const texts: Array<{ file: string; text: string }> = new Array(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      texts[i] = { file: files[i]!.file, text: await readFile(files[i]!.path, "utf8") };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
   return { texts, diagnostics };
 }
