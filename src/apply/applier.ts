@@ -76,7 +76,7 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         running++;
         const started = Date.now();
         deps.log?.debug({ resource: step.key, action: step.action }, "step started");
-        executorFor(step)(ctx, step)
+        void executorFor(step)(ctx, step)
           .then((r): StepOutcome => {
             const failedDeploy = r.deploy && (r.deploy.status === "error" || r.deploy.status === "timeout");
             const outcome: StepOutcome = { key: step.key, action: step.action, status: failedDeploy ? "failed" : "succeeded", durationMs: Date.now() - started, ...r };
