@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type DaemonSettings, type RunningDaemon } from "../../../src/reconcile/daemon.ts";
 import type { LoopPassInput } from "../../../src/reconcile/loop.ts";
+import type { DaemonStatus } from "../../../src/reconcile/status-store.ts";
 import type { PassResult } from "../../../src/reconcile/types.ts";
 import { eventually } from "../../helpers/eventually.ts";
 import { createTestRepo, tempDir, type TestRepo } from "../../helpers/git-repo.ts";
@@ -99,7 +100,7 @@ describe("daemon with a git remote", () => {
     // The interval is an hour: only the webhook can have caused this pass.
     await eventually(() => seen.length === 2, { timeoutMs: 5_000 });
     expect(seen[1]).toMatchObject({ revision: second, files: ["a.yaml", "b.yaml"], triggers: ["webhook"] });
-    const status = await (await fetch(`${d.url}/status`)).json();
+    const status = (await (await fetch(`${d.url}/status`)).json()) as DaemonStatus;
     expect(status.revision).toEqual({ applied: second, attempted: second });
     expect(status.source).toEqual({ url: r.url, branch: "main", path: "manifests" });
   });
@@ -150,9 +151,10 @@ describe("daemon with a git remote", () => {
       }),
     );
     await eventually(async () => {
-      const s = await (await fetch(`${d.url}/status`)).json();
-      expect(s.conditions.find((c: { type: string }) => c.type === "Stalled")).toMatchObject({ status: "True", reason: "ValidationFailed" });
-      expect(s.conditions.find((c: { type: string }) => c.type === "Stalled").message).toContain("a.yaml:1:1");
+      const s = (await (await fetch(`${d.url}/status`)).json()) as DaemonStatus;
+      const stalled = s.conditions.find((c) => c.type === "Stalled");
+      expect(stalled).toMatchObject({ status: "True", reason: "ValidationFailed" });
+      expect(stalled!.message).toContain("a.yaml:1:1");
     });
     expect((await fetch(`${d.url}/healthz`)).status).toBe(200);
   });
