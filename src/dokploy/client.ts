@@ -60,7 +60,7 @@ export interface DokployClient extends DokployApi {
   breakerState(): BreakerState;
   /** Calls per endpoint since creation (attempts, successes, failures) and total latency. */
   stats(): ClientStats;
-  /** Closes the connection pool; later calls reject. */
+  /** Aborts in-flight calls and closes the connection pool; later calls reject. */
   close(): Promise<void>;
 }
 
@@ -117,6 +117,8 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
     bodyTimeout: timeoutMs + 1_000,
   });
   let closed = false;
+  // Aborts in-flight attempts on close(), so shutting down never waits out a hanging Dokploy.
+  const closing = new AbortController();
 
   const emit = (event: CallEvent): void => {
     stats.record(event);
@@ -159,11 +161,15 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
       const started = performance.now();
       const outcome = await sendAttempt(
         pool,
-        { endpoint, method, path, ...(body !== undefined ? { body } : {}), ...(authenticated ? { apiKey } : {}), timeoutMs },
+        {
+          endpoint, method, path, timeoutMs, cancel: closing.signal,
+          ...(body !== undefined ? { body } : {}), ...(authenticated ? { apiKey } : {}),
+        },
         redact,
       );
       const durationMs = performance.now() - started;
-      if (outcome.ok || !outcome.transient) ticket.success();
+      if (closing.signal.aborted && !outcome.ok) ticket.release();
+      else if (outcome.ok || !outcome.transient) ticket.success();
       else ticket.failure();
       emit({ endpoint, method, status: outcome.status, durationMs, attempt });
       if (outcome.ok) return outcome.value;
@@ -196,6 +202,7 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
     async close() {
       if (closed) return;
       closed = true;
+      closing.abort();
       await pool.close();
     },
 

@@ -23,6 +23,8 @@ export interface AttemptRequest {
   /** Absent for `/api/health`, which needs no key. */
   apiKey?: string;
   timeoutMs: number;
+  /** Aborts the attempt from outside (the client closing). */
+  cancel?: AbortSignal;
 }
 
 /** The outcome of one attempt. */
@@ -84,7 +86,7 @@ export async function sendAttempt(
       path: req.path,
       method: req.method,
       headers,
-      signal: controller.signal,
+      signal: req.cancel ? AbortSignal.any([controller.signal, req.cancel]) : controller.signal,
       ...(req.body !== undefined ? { body: req.body } : {}),
     };
     const res = await pool.request(options);
@@ -110,6 +112,15 @@ export async function sendAttempt(
     };
   } catch (err) {
     const code = errorCode(err);
+    if (req.cancel?.aborted && !timedOut) {
+      return {
+        ok: false,
+        status: "network",
+        transient: false,
+        sent: true,
+        error: new DokployError({ endpoint: req.endpoint, kind: "network", message: "cancelled: the Dokploy client was closed while the request was in flight" }),
+      };
+    }
     if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
       return {
         ok: false,

@@ -7,6 +7,7 @@ import { DokployError } from "../../../src/dokploy/errors.ts";
 import { startFaultServer } from "./fault-server.ts";
 import type { FaultServer } from "./fault-server.ts";
 import { rejection } from "./leak-check.ts";
+import { eventually } from "../../helpers/eventually.ts";
 
 const KEY = "dgk_faulttest_9f8e7d6c5b4a";
 
@@ -290,6 +291,17 @@ describe("lifecycle and options", () => {
     await c.close();
     const err = await rejection(c.projectAll(), KEY);
     expect(err.message).toContain("closed");
+  });
+
+  it("close() aborts a call stuck on a hanging Dokploy instead of waiting it out", async () => {
+    const c = makeClient({ requestTimeoutMs: 60_000 });
+    server.script({ kind: "hang" });
+    const pending = rejection(c.projectCreate({ name: "shop" }), KEY);
+    await eventually(() => server.seen.length === 1);
+    await c.close();
+    const err = await pending;
+    expect(err.message).toContain("closed");
+    expect(err).toMatchObject({ kind: "network", mayHaveApplied: true });
   });
 
   it.each([
