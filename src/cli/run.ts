@@ -1,7 +1,268 @@
-import type { CliIo } from "./io.ts";
+/**
+ * `dokploy-gitops run`: the reconciler daemon. Flags and environment are
+ * resolved once into a frozen settings object (the flag names are a contract:
+ * the Helm chart and the container image use them; add flags, never rename
+ * one); `startDaemon` wires the rest, and the command runs until SIGTERM or
+ * SIGINT, then shuts down within a bound and exits 0.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { startDaemon, type DaemonPassDeps, type DaemonSettings } from "../reconcile/daemon.ts";
+import type { LoopPassInput } from "../reconcile/loop.ts";
+import { reconcilePass } from "../reconcile/pass.ts";
+import { isValidCron } from "../reconcile/triggers.ts";
+import type { PassResult } from "../reconcile/types.ts";
+import { classifySource, type SourceKind } from "../source/index.ts";
+import { isLogLevel, LOG_LEVELS } from "../util/log.ts";
+import { redactUrl } from "../util/redact.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
+import { UsageError, type CliIo } from "./io.ts";
 
-/** `dokploy-gitops run`: being built (see the issue list). */
-export async function runCommand(_argv: string[], io: CliIo): Promise<number> {
-  io.stderr.write("run: not implemented yet\n");
-  return 1;
+export const RUN_HELP = `Usage: dokploy-gitops run --source URL|DIR [options]
+
+Runs the reconciler: follows a git repository (or a local directory), applies
+its manifests to Dokploy on every change and on a timer, and serves /status,
+/healthz, /readyz, /metrics, POST /reconcile|/suspend|/resume and
+POST /webhooks/github|gitea|gitlab.
+
+Source:
+  --source URL|DIR        git URL (https, ssh, file) or local directory (required).
+                          A directory with its own .git is read at its HEAD;
+                          any other directory is watched and reconciled on edit.
+  --branch NAME           branch to follow (default: the remote's default branch)
+  --path DIR              subdirectory holding the manifests
+  --work-dir DIR          where the repository is fetched (default: under the temp dir)
+  --git-ssh-key FILE      private key for ssh URLs
+  --git-known-hosts FILE  known_hosts for ssh (default: accept on first use)
+                          https token: env GIT_TOKEN or DOKPLOY_GITOPS_GIT_TOKEN
+
+Triggers:
+  --interval DUR          time between passes (default 1m)
+  --schedule CRON         a cron expression instead of --interval
+  --webhook-secret S      secret for push webhooks (prefer the env or a file;
+                          env DOKPLOY_GITOPS_WEBHOOK_SECRET). Webhooks are refused without it.
+  --webhook-secret-file FILE
+
+Reconciliation:
+  --mode apply|detect     detect only reports drift, never writes (default apply)
+  --prune                 delete objects whose manifests were removed (off by default)
+  --allow-empty           allow pruning when the revision has no manifests
+  --max-deletions N       refuse a pass that would delete more than N objects (default 10)
+  --concurrency N         parallel API writes (default 4)
+  --deploy-timeout DUR    how long to follow a deployment (default 10m)
+  --suspend               start suspended (POST /resume to start reconciling)
+
+Server and logs:
+  --listen HOST:PORT      address of the HTTP server (default 0.0.0.0:8080; port 0 picks one)
+  --status-token T        bearer token for /status, /reconcile, /suspend, /resume
+                          (env DOKPLOY_GITOPS_STATUS_TOKEN)
+  --status-token-file FILE
+  --log-level LEVEL       ${LOG_LEVELS.join(", ")} (default info)
+
+${CONNECTION_HELP}  --simulator-state FILE keep the embedded simulator's data in FILE
+
+Example (no Dokploy needed):
+  dokploy-gitops run --simulator --source examples/ --listen 127.0.0.1:8080
+`;
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  source: { type: "string" },
+  branch: { type: "string" },
+  path: { type: "string" },
+  "work-dir": { type: "string" },
+  interval: { type: "string" },
+  schedule: { type: "string" },
+  "webhook-secret": { type: "string" },
+  "webhook-secret-file": { type: "string" },
+  mode: { type: "string" },
+  prune: { type: "boolean" },
+  "allow-empty": { type: "boolean" },
+  "max-deletions": { type: "string" },
+  concurrency: { type: "string" },
+  "deploy-timeout": { type: "string" },
+  suspend: { type: "boolean" },
+  listen: { type: "string" },
+  "status-token": { type: "string" },
+  "status-token-file": { type: "string" },
+  "log-level": { type: "string" },
+  "git-ssh-key": { type: "string" },
+  "git-known-hosts": { type: "string" },
+  "simulator-state": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses `HOST:PORT` (IPv6 as `[::1]:8080`). */
+export function parseListenAddress(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  if (!m || port > 65535) throw new UsageError(`run: --listen: expected HOST:PORT such as 0.0.0.0:8080 or 127.0.0.1:0, got "${text}"`);
+  return { host: (m[1] ?? m[2])!, port };
+}
+
+function integer(text: string | undefined, flag: string, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`run: ${flag}: expected an integer >= ${min}, got "${text}"`);
+  return Number(text);
+}
+
+/** A secret from a flag, a file or the environment (file wins over flag, flag over env); trailing newline dropped. */
+function secretFrom(value: string | undefined, file: string | undefined, envValue: string | undefined, flag: string): string | undefined {
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      throw new UsageError(`run: ${flag}-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    }
+    const secret = text.replace(/\r?\n$/, "");
+    if (secret === "") throw new UsageError(`run: ${flag}-file: ${file} is empty`);
+    return secret;
+  }
+  const v = value ?? envValue;
+  if (v === "") throw new UsageError(`run: ${flag}: empty value`);
+  return v;
+}
+
+function readableFile(file: string | undefined, flag: string): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`run: ${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+  }
+  return path.resolve(file);
+}
+
+/** The default work dir: stable per instance and source, so a restart reuses the fetched repository. */
+export function defaultWorkDir(instance: string, source: string): string {
+  const id = createHash("sha256").update(redactUrl(source)).digest("hex").slice(0, 12);
+  return path.join(tmpdir(), `dokploy-gitops-${instance}-${id}`);
+}
+
+/** Resolves `run`'s flags and environment; `"help"` for `--help`. Throws UsageError on bad input. */
+export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): DaemonSettings | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "");
+    throw new UsageError(`run: ${first} (see dokploy-gitops run --help)`);
+  }
+  if (values.help) return "help";
+
+  const source = values.source;
+  if (!source) throw new UsageError("run: --source is required: a git URL or a local directory (see dokploy-gitops run --help)");
+  let sourceKind: SourceKind;
+  try {
+    sourceKind = classifySource(source);
+  } catch (err) {
+    throw new UsageError(`run: ${(err as Error).message}`);
+  }
+  if (values.branch !== undefined && !/^[\w./-]+$/.test(values.branch)) {
+    throw new UsageError(`run: --branch: expected a branch name, got "${values.branch}"`);
+  }
+  if (values.branch !== undefined && sourceKind === "dir") {
+    throw new UsageError(`run: --branch: ${source} is a plain directory, not a git checkout`);
+  }
+
+  if (values.interval !== undefined && values.schedule !== undefined) {
+    throw new UsageError("run: --interval and --schedule exclude each other: pick one");
+  }
+  let intervalMs: number | undefined;
+  let schedule: string | undefined;
+  if (values.schedule !== undefined) {
+    if (!isValidCron(values.schedule)) throw new UsageError(`run: --schedule: expected a cron expression such as "*/5 * * * *", got "${values.schedule}"`);
+    schedule = values.schedule;
+  } else {
+    intervalMs = parseDuration(values.interval ?? "1m", "--interval");
+    if (intervalMs < 1000) throw new UsageError(`run: --interval: expected at least 1s, got "${values.interval}"`);
+  }
+
+  const mode = values.mode ?? "apply";
+  if (mode !== "apply" && mode !== "detect") throw new UsageError(`run: --mode: expected apply or detect, got "${mode}"`);
+  const logLevel = values["log-level"] ?? "info";
+  if (!isLogLevel(logLevel)) throw new UsageError(`run: --log-level: expected one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
+
+  const connection = resolveConnection(values, env);
+  if (values["simulator-state"] !== undefined && !connection.simulator) {
+    throw new UsageError("run: --simulator-state needs --simulator");
+  }
+  const deployTimeoutMs = parseDuration(values["deploy-timeout"] ?? "10m", "--deploy-timeout");
+  const gitToken = env.GIT_TOKEN || env.DOKPLOY_GITOPS_GIT_TOKEN || undefined;
+  const sshKeyFile = readableFile(values["git-ssh-key"], "--git-ssh-key");
+  const knownHostsFile = readableFile(values["git-known-hosts"], "--git-known-hosts");
+
+  const settings: DaemonSettings = {
+    source,
+    sourceKind,
+    ...(values.branch !== undefined ? { branch: values.branch } : {}),
+    ...(values.path !== undefined ? { path: values.path } : {}),
+    workDir: path.resolve(values["work-dir"] ?? defaultWorkDir(connection.instance, source)),
+    ...(intervalMs !== undefined ? { intervalMs } : {}),
+    ...(schedule !== undefined ? { schedule } : {}),
+    suspend: values.suspend === true,
+    listen: parseListenAddress(values.listen ?? "0.0.0.0:8080"),
+    logLevel,
+    git: {
+      ...(gitToken ? { token: gitToken } : {}),
+      ...(sshKeyFile ? { sshKeyFile } : {}),
+      ...(knownHostsFile ? { knownHostsFile } : {}),
+    },
+    connection,
+    ...(values["simulator-state"] !== undefined ? { simulatorState: path.resolve(values["simulator-state"]) } : {}),
+    pass: {
+      instance: connection.instance,
+      mode,
+      prune: values.prune === true,
+      allowEmpty: values["allow-empty"] === true,
+      maxDeletions: integer(values["max-deletions"], "--max-deletions", 10, 0),
+      concurrency: integer(values.concurrency, "--concurrency", 4, 1),
+      deployTimeoutMs,
+      waitForDeploys: true,
+    },
+  };
+  const webhookSecret = secretFrom(values["webhook-secret"], values["webhook-secret-file"], env.DOKPLOY_GITOPS_WEBHOOK_SECRET, "--webhook-secret");
+  const statusToken = secretFrom(values["status-token"], values["status-token-file"], env.DOKPLOY_GITOPS_STATUS_TOKEN, "--status-token");
+  if (webhookSecret !== undefined) settings.webhookSecret = webhookSecret;
+  if (statusToken !== undefined) settings.statusToken = statusToken;
+  Object.freeze(settings.git);
+  Object.freeze(settings.pass);
+  Object.freeze(settings.listen);
+  return Object.freeze(settings);
+}
+/** The real pass (`reconcilePass`), adapted to the loop's input. */
+export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps): Promise<PassResult> {
+  return reconcilePass(
+    { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: settings.pass },
+    { api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal },
+  );
+}
+
+/** Longest a shutdown may take before the process exits anyway. */
+const SHUTDOWN_BOUND_MS = 10_000;
+
+/** `dokploy-gitops run`: runs until SIGTERM/SIGINT, then shuts down within a bound and exits 0. */
+export async function runCommand(argv: string[], io: CliIo): Promise<number> {
+  const settings = resolveRunSettings(argv, io.env);
+  if (settings === "help") {
+    io.stdout.write(RUN_HELP);
+    return 0;
+  }
+  const daemon = await startDaemon(settings, { io, runPass: realPass });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  const force = setTimeout(() => {
+    io.stderr.write(`run: shutdown took longer than ${SHUTDOWN_BOUND_MS / 1000}s; exiting anyway\n`);
+    process.exit(0);
+  }, SHUTDOWN_BOUND_MS);
+  force.unref();
+  await daemon.stop(signal);
+  clearTimeout(force);
+  return 0;
 }
