@@ -145,12 +145,14 @@ function diffLines(step: PlanStep): string[] {
   return lines;
 }
 
-function detailsBlock(step: PlanStep, instance: string): string | undefined {
+function detailsBlock(step: PlanStep, instance: string, directory: string | undefined): string | undefined {
   const notes = stepNotes(step, instance);
   // Conflicts and would-prunes are explained in the warnings and the table already.
   const reasons = step.action === "conflict" || step.action === "would-prune" ? [] : stepReasons(step);
   if (step.changes.length === 0 && notes.length === 0 && reasons.length === 0) return undefined;
-  const source = stepSource(step);
+  const rel = stepSource(step);
+  // Sources are relative to the manifest root; reviewers look for repository paths.
+  const source = rel && directory && directory !== "." ? `${directory.replace(/\/+$/, "")}/${rel}` : rel;
   const summary =
     `<code>${escapeHtml(stepLabel(step))}</code> · ${ACTION_WORD[step.action]}` +
     (step.changes.length > 0 ? ` · ${plural(step.changes.length, "field")}` : "") +
@@ -203,7 +205,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions = 
   const listed = listedSteps(plan);
   const rows = listed.map((s) => r(tableRow(s, instance)));
   const unchanged = plan.steps.filter((s) => !listed.includes(s));
-  const details = listed.map((s) => detailsBlock(s, instance)).filter((d): d is string => d !== undefined).map(r);
+  const details = listed.map((s) => detailsBlock(s, instance, options.directory)).filter((d): d is string => d !== undefined).map(r);
   const footer = "<sub>Rendered by dokploy-gitops. Run `dokploy-gitops plan` for the same plan in a terminal.</sub>";
 
   const build = (o: { warn: number; rows: number; list: boolean; details: number }): string => {

@@ -15,6 +15,12 @@ describe("renderPlanMarkdown", () => {
     expect(counts).toBe("**2 to create · 2 to update · 0 to delete · 1 to adopt · 1 conflict · 3 unchanged** · 1 would prune · 9 API calls");
   });
 
+  it("shows manifest sources as repository paths when the directory is known", () => {
+    const p = plan([step("update", application("web"), { source: "apps/web.yaml:3", changes: [change("/spec/replicas", 1, 2)] })]);
+    expect(renderPlanMarkdown(p, { directory: "deploy/" })).toContain("<sub>deploy/apps/web.yaml:3</sub>");
+    expect(renderPlanMarkdown(p, { directory: "." })).toContain("<sub>apps/web.yaml:3</sub>");
+  });
+
   it("accepts a custom headline", () => {
     expect(renderPlanMarkdown(realisticPlan(), { headline: "## Staging" }).startsWith("## Staging\n")).toBe(true);
   });
