@@ -114,6 +114,8 @@ export function diffViews(desired: View, live: View | undefined, secrets: Secret
     changes.push(change);
   }
   const unresolved = [...secretPaths].filter(([, c]) => c === "unresolved").map(([p]) => p);
+  // Deterministic order for reviewers and tests (compare() walks keys in reverse).
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { changes: changes.filter((c) => c.secret !== "unchanged"), unresolved };
 }
 
