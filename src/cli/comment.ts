@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import type { Diagnostic } from "../model/manifest.ts";
 import type { Plan } from "../plan/types.ts";
@@ -18,11 +19,13 @@ import { resolveCommentTarget } from "../comment/ci-detect.ts";
 import { commentMarker, diagnosticsCommentBody, normalizeCommentDirectory, planCommentBody } from "../comment/body.ts";
 import { createCommentApi } from "../comment/providers.ts";
 import { upsertComment } from "../comment/upsert.ts";
-import { computeDirectoryPlan } from "../comment/compute-plan.ts";
+import { planRevision } from "../reconcile/plan-revision.ts";
 import {
   COMMENT_LIMITS, CommentPostError, CommentSetupError, PROVIDER_TITLE, type CommentTarget, type ProviderName,
 } from "../comment/types.ts";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection, type ConnectionSettings } from "./connection.ts";
+import { connectDokploy } from "./dokploy-connection.ts";
+import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops comment [DIR] [options]
@@ -41,17 +44,15 @@ Where to post (detected from GitHub Actions, Gitea Actions or GitLab CI when abs
   GITHUB_TOKEN (Gitea), GITLAB_TOKEN or CI_JOB_TOKEN (GitLab).
 
 Plan:
-  --plan-file FILE         post this plan (from \`plan --output json\`) instead of computing one
-  --prune                  plan deletions of removed manifests (shown as "would prune" otherwise)
-  --allow-empty            allow pruning when the revision has no manifests
-  --max-deletions N        refuse a plan that deletes more than N objects
-  --revision REV           git revision shown in the comment (default: from CI)
+  --plan-file FILE         post this plan (from \`plan --out FILE\` or \`plan --output json\`)
+                           instead of computing one; pass DIR too so the same comment is updated
 
 Output:
   --dry-run                print the comment body; post nothing (no token needed)
   --detailed-exitcode      exit 2 when the plan has changes
   -h, --help               show this help
 
+${ENGINE_HELP}
 ${CONNECTION_HELP}
 Exit status: 0 posted (no changes), 2 posted with changes (with --detailed-exitcode),
 1 on invalid manifests (posted as a comment too), a failure to post, or bad usage.
@@ -59,15 +60,12 @@ Exit status: 0 posted (no changes), 2 posted with changes (with --detailed-exitc
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
+  ...ENGINE_OPTIONS,
   "plan-file": { type: "string" },
   provider: { type: "string" },
   repo: { type: "string" },
   pr: { type: "string" },
   "api-url": { type: "string" },
-  prune: { type: "boolean" },
-  "allow-empty": { type: "boolean" },
-  "max-deletions": { type: "string" },
-  revision: { type: "string" },
   "dry-run": { type: "boolean" },
   "detailed-exitcode": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -85,10 +83,31 @@ function parse(argv: string[]) {
   }
 }
 
-function parseMaxDeletions(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`--max-deletions: expected a whole number such as 10, got "${text}"`);
-  return Number(text);
+/** A plan, or the validation problems that prevented one, or an error already naming its subject. */
+type DirectoryPlan = { plan?: Plan; diagnostics: Diagnostic[] } | { error: string };
+
+/** Plans DIR against Dokploy (or the embedded simulator), reading only. */
+async function planDirectory(
+  dir: string,
+  connection: ConnectionSettings,
+  values: ReturnType<typeof parse>["values"],
+  revision: string | undefined,
+  redactor: Redactor,
+  env: NodeJS.ProcessEnv,
+): Promise<DirectoryPlan> {
+  const settings = resolveEngine(values, connection.instance, "detect", { waitForDeploys: false });
+  const conn = await connectDokploy(connection, redactor, values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {});
+  try {
+    const r = await planRevision({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: env });
+    if (r.plan) {
+      r.plan.apiCalls = r.apiCalls;
+      return { plan: r.plan, diagnostics: r.diagnostics };
+    }
+    if (r.diagnostics.some((d) => d.severity === "error")) return { diagnostics: r.diagnostics };
+    return { error: `cannot plan ${dir}: ${r.failure?.message ?? "no plan was produced"}` };
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Joins the directory as typed with a root-relative file, so the comment links what reviewers see in the PR. */
@@ -113,11 +132,12 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
     return 1;
   };
   const dir = positionals[0] ?? ".";
+  // The marker and headline name the directory as the repository sees it, not as this machine does.
+  const shownDir = isAbsolute(dir) ? relative(process.cwd(), dir) || "." : dir;
   const dryRun = values["dry-run"] === true;
   const requestTimeoutMs = parseDuration(values["request-timeout"] ?? "30s", "--request-timeout");
-  const maxDeletions = parseMaxDeletions(values["max-deletions"]);
-  if (values["plan-file"] !== undefined && (values.prune || values["allow-empty"] || maxDeletions !== undefined)) {
-    throw new UsageError("comment: --prune, --allow-empty and --max-deletions shape a computed plan; a --plan-file was planned already");
+  if (values["plan-file"] !== undefined && (values.prune || values["allow-empty"] || values["max-deletions"] !== undefined || values.simulator)) {
+    throw new UsageError("comment: --prune, --allow-empty, --max-deletions and --simulator shape a computed plan; a --plan-file was planned already");
   }
 
   // Where to post, resolved before any Dokploy call: a missing token should not cost a plan.
@@ -176,24 +196,15 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
     const connection = resolveConnection(values, io.env);
     redactor.add(connection.apiKey);
     instance = connection.instance;
-    const revision = values.revision ?? ciRevision;
-    const result = await computeDirectoryPlan({
-      root: dir,
-      connection,
-      ...(revision !== undefined ? { revision } : {}),
-      prune: values.prune === true,
-      allowEmpty: values["allow-empty"] === true,
-      ...(maxDeletions !== undefined ? { maxDeletions } : {}),
-      redactor,
-      env: io.env,
-    });
+    const revision = values.revision ?? ciRevision ?? (await detectRevision(dir));
+    const result = await planDirectory(dir, connection, values, revision, redactor, io.env);
     if ("error" in result) return fail(result.error);
     plan = result.plan;
-    diagnostics = result.diagnostics.map((d) => ({ ...d, file: displayPath(dir, d.file) }));
+    diagnostics = result.diagnostics.map((d) => ({ ...d, file: displayPath(shownDir, d.file) }));
   }
   const invalid = diagnostics.some((d) => d.severity === "error") || plan === undefined;
   const revision = plan?.revision ?? values.revision ?? ciRevision;
-  const bodyOptions = { instance, directory: dir, maxLength, redactor };
+  const bodyOptions = { instance, directory: shownDir, maxLength, redactor };
   const body = invalid || plan === undefined
     ? diagnosticsCommentBody(diagnostics, { ...bodyOptions, ...(revision !== undefined ? { revision } : {}) })
     : planCommentBody(plan, bodyOptions);
@@ -204,7 +215,7 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
   } else if (target) {
     try {
       const api = createCommentApi(target, redactor);
-      const res = await upsertComment(api, commentMarker(instance, dir), body);
+      const res = await upsertComment(api, commentMarker(instance, shownDir), body);
       const where = target.provider === "gitlab" ? `${target.repo}!${target.pr}` : `${target.repo}#${target.pr}`;
       io.stdout.write(redactor.redact(
         `comment: ${res.action} ${PROVIDER_TITLE[target.provider]} comment ${res.id} on ${where}${res.url ? ` (${res.url})` : ""}\n`,
