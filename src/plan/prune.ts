@@ -35,12 +35,40 @@ interface Removal {
 
 export function planPrunes(observed: ObservedState, ctx: PruneContext): void {
   const handled = new Set(ctx.steps.filter((s) => s.dokployId && s.action !== "conflict").map((s) => s.dokployId!));
+  const duplicates = duplicateClaims(observed.projects, projectRef, ctx);
   for (const p of observed.projects) {
     const key = claimedKey(projectRef(p), ctx.instance);
-    if (!key) continue;
+    if (!key || duplicates.has(key)) continue;
     if (!ctx.desiredKeys.has(key)) removeProject(p, key, ctx);
     else if (handled.has(p.projectId)) pruneInsideProject(p, handled, ctx);
   }
+}
+
+/**
+ * Keys claimed by more than one sibling. Such objects are a conflict that
+ * touches neither (a bug or a hand edit made two of them claim one
+ * identity); for a key with a manifest the planner already reported it, for
+ * a removed one it is reported here instead of pruning both.
+ */
+function duplicateClaims<T>(siblings: readonly T[], ref: (t: T) => LiveRef, ctx: PruneContext): Set<string> {
+  const ids = new Map<string, string[]>();
+  for (const s of siblings) {
+    const r = ref(s);
+    const key = claimedKey(r, ctx.instance);
+    if (key) ids.set(key, [...(ids.get(key) ?? []), r.id]);
+  }
+  const out = new Set<string>();
+  for (const [key, list] of ids) {
+    if (list.length < 2) continue;
+    out.add(key);
+    const identity = identityOf(key);
+    if (identity && !ctx.desiredKeys.has(key) && !ctx.steps.some((s) => s.key === key)) {
+      ctx.steps.push(newStep(identity, key, "conflict", {
+        reasons: [`${resourceLabel(identity)}: ${list.length} objects in Dokploy claim this identity (ids ${list.join(", ")}); neither is pruned: resolve it by hand`],
+      }));
+    }
+  }
+  return out;
 }
 
 function identityOf(key: string): ResourceIdentity | undefined {
@@ -102,9 +130,10 @@ function removeApplication(app: ObservedApplication, key: string, ctx: PruneCont
 
 function removeEnvironmentContents(env: ObservedEnvironment, ctx: PruneContext, parentKey: string, parent: PlanStep | undefined): boolean {
   let allGone = true;
+  const duplicates = duplicateClaims(env.applications, appRef, ctx);
   for (const app of env.applications) {
     const key = claimedKey(appRef(app), ctx.instance);
-    if (!key || ctx.desiredKeys.has(key)) {
+    if (!key || ctx.desiredKeys.has(key) || duplicates.has(key)) {
       allGone = false;
       continue;
     }
@@ -148,6 +177,7 @@ function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void
     return;
   }
   const blockers: string[] = [];
+  const duplicates = duplicateClaims(p.environments.filter((e) => !e.isDefault), envRef, ctx);
   for (const env of p.environments) {
     if (env.isDefault) {
       const envKey = `Environment/${step.identity.project}/production`;
@@ -157,7 +187,7 @@ function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void
       continue;
     }
     const envKey = claimedKey(envRef(env), ctx.instance);
-    if (!envKey || ctx.desiredKeys.has(envKey)) {
+    if (!envKey || ctx.desiredKeys.has(envKey) || duplicates.has(envKey)) {
       blockers.push(`environment ${env.name}`);
       continue;
     }
@@ -171,17 +201,20 @@ function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void
 }
 
 function pruneInsideProject(p: ObservedProject, handled: Set<string>, ctx: PruneContext): void {
+  const duplicateEnvs = duplicateClaims(p.environments.filter((e) => !e.isDefault), envRef, ctx);
   for (const env of p.environments) {
     const envKey = claimedKey(envRef(env), ctx.instance);
+    if (envKey && duplicateEnvs.has(envKey)) continue;
     if (!env.isDefault && envKey && !ctx.desiredKeys.has(envKey)) {
       const projectKey = `Project/${parseResourceKey(envKey)?.project ?? p.name}`;
       removeEnvironment(env, envKey, ctx, projectKey);
       continue;
     }
     if (!env.isDefault && !(envKey && handled.has(env.environmentId))) continue;
+    const duplicateApps = duplicateClaims(env.applications, appRef, ctx);
     for (const app of env.applications) {
       const appKey = claimedKey(appRef(app), ctx.instance);
-      if (!appKey) continue;
+      if (!appKey || duplicateApps.has(appKey)) continue;
       const id = parseResourceKey(appKey);
       const parentKey = id ? `Environment/${id.project}/${id.environment}` : "";
       if (!ctx.desiredKeys.has(appKey)) removeApplication(app, appKey, ctx, parentKey);

@@ -1,0 +1,206 @@
+/**
+ * The safety promise as a property: for any live Dokploy state and any
+ * manifests, every step that writes to or deletes an existing object targets
+ * an object carrying this instance's marker (its own id, or pending), or one
+ * its manifest explicitly adopts; a domain only inside an application we own
+ * that records it; and never an object whose identity is claimed twice.
+ * PROPERTY_RUNS raises the case count (the reliability suite runs 10,000).
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ApplicationDetail } from "../../../src/dokploy/types.ts";
+import { loadManifestTexts } from "../../../src/manifest/index.ts";
+import { ownershipOf, parseDescription, renderDescription, type DomainRecord } from "../../../src/model/marker.ts";
+import type { ObservedEnvironment, ObservedProject } from "../../../src/model/observed.ts";
+import { planReconcile } from "../../../src/plan/planner.ts";
+import { SecretValues } from "../../../src/plan/secrets.ts";
+import { appDetail, liveApp, liveDomain, liveEnvironment, liveProject } from "../../helpers/live-builders.ts";
+
+const INSTANCE = "default";
+const PROJECTS = ["alpha", "beta"];
+const ENVS = ["production", "staging"];
+const APPS = ["web", "api"];
+const HOSTS = ["a.test", "b.test"];
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
+
+type Variant = "none" | "ours" | "pending" | "copied" | "foreign" | "malformed" | "other-key";
+const variant = fc.constantFrom<Variant>("none", "ours", "pending", "copied", "foreign", "malformed", "other-key");
+
+let seq = 0;
+const nextId = (prefix: string): string => `${prefix}${++seq}`;
+
+function describeAs(v: Variant, key: string, id: string, otherKey: string, domains?: Record<string, DomainRecord>): string | null {
+  const extra = domains && Object.keys(domains).length > 0 ? { domains } : {};
+  switch (v) {
+    case "none":
+      return null;
+    case "ours":
+      return renderDescription("", { v: 1, instance: INSTANCE, key, id, ...extra });
+    case "pending":
+      return renderDescription("", { v: 1, instance: INSTANCE, key, ...extra });
+    case "copied":
+      return renderDescription("", { v: 1, instance: INSTANCE, key, id: "someone-else", ...extra });
+    case "foreign":
+      return renderDescription("", { v: 1, instance: "other", key, id, ...extra });
+    case "malformed":
+      return "dokploy-gitops:managed {oops";
+    case "other-key":
+      return renderDescription("", { v: 1, instance: INSTANCE, key: otherKey, id, ...extra });
+  }
+}
+
+const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
+const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), others: fc.boolean() });
+const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
+
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: Array<{ name: string; v: Variant; domains: Array<{ host: string; recorded: string }> }>; others: boolean }> };
+
+function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
+  return specs.map((p) => {
+    const pid = nextId("p");
+    const pKey = `Project/${p.name}`;
+    const envs: ObservedEnvironment[] = [];
+    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
+    for (const e of envList as Array<ProjectSpecValue["envs"][number] & { isDefault: boolean }>) {
+      const eid = nextId("e");
+      const eKey = `Environment/${p.name}/${e.name}`;
+      const apps = e.apps.map((a) => {
+        const aid = nextId("a");
+        const aKey = `Application/${p.name}/${e.name}/${a.name}`;
+        const rows = a.domains.map((d) => liveDomain(d.host, { domainId: nextId("d"), applicationId: aid }));
+        const recs: Record<string, DomainRecord> = {};
+        a.domains.forEach((d, i) => {
+          const name = `dom${i}`;
+          if (d.recorded === "id") recs[name] = { host: d.host, path: "/", id: rows[i]!.domainId };
+          else if (d.recorded === "intent") recs[name] = { host: d.host, path: "/" };
+          else if (d.recorded === "stale") recs[name] = { host: d.host, path: "/", id: "gone" };
+        });
+        const detail: ApplicationDetail = appDetail(a.name, { applicationId: aid, description: describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs), domains: rows });
+        // The observer reads every application in a project in scope that could be ours or adopted; a superset is harmless.
+        return liveApp(detail, true);
+      });
+      envs.push(liveEnvironment(e.name, {
+        id: eid, isDefault: e.isDefault,
+        description: e.isDefault ? (e.v === "ours" ? describeAs("ours", eKey, eid, eKey) : "Production environment") : describeAs(e.v, eKey, eid, `Environment/${p.name}/zzz`),
+        applications: apps,
+        otherServices: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db" }] : [],
+      }));
+    }
+    // Observer contract: projects named by a manifest or claimed by us are read in detail; we read all of them.
+    return liveProject(p.name, { id: pid, description: describeAs(p.v, pKey, pid, "Project/zzz"), environments: envs, detailed: true });
+  });
+}
+
+const desiredSpec = fc.record({
+  projects: fc.subarray(PROJECTS),
+  adopt: fc.boolean(),
+  envs: fc.subarray(ENVS),
+  apps: fc.subarray(APPS),
+  domains: fc.subarray(HOSTS),
+});
+
+function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; domains: string[] }): string {
+  const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
+  const docs: string[] = [];
+  for (const p of d.projects) {
+    docs.push(`apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${p}${ann} }\nspec: {}`);
+    for (const e of d.envs) {
+      docs.push(`apiVersion: dokploy-gitops/v1\nkind: Environment\nmetadata: { name: ${e}, project: ${p}${ann} }\nspec: {}`);
+      for (const a of d.apps) {
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: docker, image: "nginx:2" } }`);
+        d.domains.forEach((h, i) => {
+          docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, application: ${a}${ann} }\nspec: { host: ${a}.${e}.${p}.${h} }`);
+        });
+      }
+    }
+  }
+  return docs.join("\n---\n");
+}
+
+const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
+
+describe("ownership property", () => {
+  it("never plans a write or delete on an object that is not ours or adopted", () => {
+    fc.assert(
+      fc.property(fc.array(projectSpec, { maxLength: 3 }), desiredSpec, fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) }), (liveSpecs, want, settings) => {
+        const projects = buildLive(liveSpecs);
+        const yaml = buildYaml(want);
+        const report = loadManifestTexts(yaml ? [{ file: "m.yaml", text: yaml }] : []);
+        const desired = report.desired ?? { manifests: [], fileCount: 0 };
+        expect(report.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
+        const plan = planReconcile({ desired, observed: { projects }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
+
+        // Index every live object by id.
+        type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string; app?: ApplicationDetail };
+        const objects = new Map<string, Obj>();
+        const domainParent = new Map<string, ApplicationDetail>();
+        const claims = new Map<string, number>();
+        const claim = (scope: string, o: Obj): void => {
+          const own = ownershipOf(o.description, INSTANCE, o.id);
+          if (own.kind === "ours" || own.kind === "pending") claims.set(`${scope}|${own.marker.key}`, (claims.get(`${scope}|${own.marker.key}`) ?? 0) + 1);
+        };
+        const scopeOf = new Map<string, string>();
+        for (const p of projects) {
+          const o = { kind: "Project", id: p.projectId, description: p.description };
+          objects.set(p.projectId, o);
+          scopeOf.set(p.projectId, "root");
+          claim("root", o);
+          for (const e of p.environments) {
+            const eo = { kind: "Environment", id: e.environmentId, description: e.description, isDefault: e.isDefault, parentProject: p.projectId };
+            objects.set(e.environmentId, eo);
+            scopeOf.set(e.environmentId, p.projectId);
+            claim(p.projectId, eo);
+            for (const a of e.applications) {
+              const ao = { kind: "Application", id: a.applicationId, description: a.description, ...(a.detail ? { app: a.detail } : {}) };
+              objects.set(a.applicationId, ao);
+              scopeOf.set(a.applicationId, e.environmentId);
+              claim(e.environmentId, ao);
+              for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, a.detail!);
+            }
+          }
+        }
+
+        for (const step of plan.steps) {
+          if (!WRITES.has(step.action)) continue;
+          if (step.action === "create") continue;
+          expect(step.dokployId, `${step.action} ${step.key} has a target`).toBeDefined();
+          const id = step.dokployId!;
+          if (step.kind === "Domain") {
+            const app = domainParent.get(id);
+            expect(app, `domain ${id} belongs to a live application`).toBeDefined();
+            const appOwn = ownershipOf(app!.description, INSTANCE, app!.applicationId);
+            if (step.action === "adopt") {
+              expect(step.manifest?.adopt).toBe(true);
+              continue;
+            }
+            expect(["ours", "pending"]).toContain(appOwn.kind);
+            const recs = parseDescription(app!.description).marker?.domains ?? {};
+            const row = app!.domains.find((d) => d.domainId === id)!;
+            const recorded = Object.values(recs).some((r) => r.id === id || (!r.id && r.host === row.host && r.path === (row.path ?? "/")));
+            expect(recorded, `domain ${id} is recorded by its application`).toBe(true);
+            continue;
+          }
+          const obj = objects.get(id)!;
+          expect(obj, `${step.key} targets a live object`).toBeDefined();
+          const own = ownershipOf(obj.description, INSTANCE, id);
+          const duplicated = own.kind === "ours" || own.kind === "pending" ? (claims.get(`${scopeOf.get(id)}|${own.marker.key}`) ?? 0) > 1 : false;
+          expect(duplicated, `${step.action} ${step.key} does not touch a doubly-claimed object`).toBe(false);
+          if (step.action === "adopt") {
+            expect(step.manifest?.adopt, `adopt ${step.key} is asked for`).toBe(true);
+            expect(own.kind).not.toBe("foreign");
+            continue;
+          }
+          if (obj.isDefault) {
+            // The default environment of a project we own or adopt is ours unless another instance marked it.
+            expect(own.kind).not.toBe("foreign");
+            expect(step.action).toBe("update");
+            continue;
+          }
+          expect(["ours", "pending"], `${step.action} ${step.key} (${id}) is ours`).toContain(own.kind);
+        }
+      }),
+      { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+  });
+});
