@@ -10,7 +10,7 @@
 import type { Action, Plan, PlanStep } from "./types.ts";
 import type { Redactor } from "../util/redact.ts";
 import {
-  actionCounts, codeBlock, codeSpan, describeChange, escapeHtml, escapeMarkdown,
+  actionCounts, codeBlock, extraWarnings, codeSpan, describeChange, escapeHtml, escapeMarkdown,
   isEmptyPlan, listedSteps, plural, redactorOrEmpty, secretNote, shortRevision, stepLabel, stepNotes, stepReasons,
   stepSource, unresolvedSecrets, formatValue,
 } from "./render-shared.ts";
@@ -99,7 +99,7 @@ function warningItems(plan: Plan): string[] {
   for (const u of unresolvedSecrets(plan)) {
     items.push(`**Unresolved secret** ${codeSpan(u)}: apply would fail until its source is available.`);
   }
-  for (const w of plan.warnings) items.push(escapeMarkdown(w));
+  for (const w of extraWarnings(plan)) items.push(escapeMarkdown(w));
   return items;
 }
 

@@ -178,15 +178,32 @@ export function stepReasons(step: PlanStep): string[] {
   return step.reasons.map((r) => (r.startsWith(prefix) ? r.slice(prefix.length) : r));
 }
 
-/** Labels of steps holding a secret whose value could not be resolved (a warning in every rendering). */
+/**
+ * `label path` of each secret whose value could not be resolved (a warning in
+ * every rendering), unless a plan warning already names it (the planner
+ * usually says so itself: one warning, not two).
+ */
 export function unresolvedSecrets(plan: Plan): string[] {
   const out: string[] = [];
   for (const s of plan.steps) {
+    const label = stepLabel(s);
     for (const c of s.changes) {
-      if (c.secret === "unresolved") out.push(`${stepLabel(s)} ${c.path}`);
+      if (c.secret !== "unresolved") continue;
+      if (plan.warnings.some((w) => w.includes(label) && w.includes(c.path))) continue;
+      out.push(`${label} ${c.path}`);
     }
   }
   return out;
+}
+
+/**
+ * The plan's warnings minus those that repeat a conflict's reason: the
+ * planner lists conflict reasons among the warnings too, and renderings show
+ * them with their conflict already.
+ */
+export function extraWarnings(plan: Plan): string[] {
+  const shown = new Set(plan.steps.filter((s) => s.action === "conflict").flatMap((s) => s.reasons));
+  return plan.warnings.filter((w) => !shown.has(w));
 }
 
 // ---- Markdown escaping: names, reasons and values come from manifests and Dokploy; a pipe must

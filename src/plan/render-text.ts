@@ -7,7 +7,7 @@
 import type { Action, Plan } from "./types.ts";
 import type { Redactor } from "../util/redact.ts";
 import {
-  ACTION_SYMBOL, actionCounts, changeSymbol, describeChange, isEmptyPlan, listedSteps, plural,
+  ACTION_SYMBOL, actionCounts, changeSymbol, describeChange, extraWarnings, isEmptyPlan, listedSteps, plural,
   redactorOrEmpty, shortRevision, stepLabel, stepNotes, stepReasons, stepSource, summaryPhrases, unresolvedSecrets,
 } from "./render-shared.ts";
 
@@ -91,8 +91,9 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
   if (unresolved.length > 0) {
     lines.push(paint(ANSI.yellow, `Warning: unresolved secrets (apply would fail): ${unresolved.join(", ")}`));
   }
-  for (const w of plan.warnings) lines.push(paint(ANSI.yellow, `Warning: ${w}`));
-  if (plan.refusals.length + unresolved.length + plan.warnings.length > 0) lines.push("");
+  const warnings = extraWarnings(plan);
+  for (const w of warnings) lines.push(paint(ANSI.yellow, `Warning: ${w}`));
+  if (plan.refusals.length + unresolved.length + warnings.length > 0) lines.push("");
 
   lines.push(paint(ANSI.bold, planSummaryLine(plan)));
   return redactor.redact(lines.join("\n") + "\n");

@@ -77,6 +77,21 @@ describe("renderPlanMarkdown", () => {
     expect(alert).toContain("> - something to know");
   });
 
+  it("does not repeat an unresolved secret the planner already warned about", () => {
+    const md = renderPlanMarkdown(plan([step("update", application("api"), { changes: [secretChange("/spec/env/KEY", "unresolved")] })], {
+      warnings: ["application/shop/production/api: secret at /spec/env/KEY could not be resolved; it was not compared"],
+    }));
+    expect(md).not.toContain("**Unresolved secret**");
+    expect(md.match(/could not be resolved/g)).toHaveLength(1);
+  });
+
+  it("does not repeat a conflict's reason among the warnings", () => {
+    const reason = "application/shop/production/web: exists but is not ours";
+    const md = renderPlanMarkdown(plan([step("conflict", application("web"), { reasons: [reason] })], { warnings: [reason, "other"] }));
+    expect(md.match(/exists but is not ours/g)).toHaveLength(2); // the alert and the table row
+    expect(md).toContain("> - other");
+  });
+
   it("renders a short body when there is nothing to do", () => {
     const md = renderPlanMarkdown(plan([step("noop", project("shop")), step("noop", environment("production"))]), { directory: "." });
     expect(md).toContain("✅ **No changes.** Dokploy matches the manifests (2 resources unchanged · 7 API calls).");

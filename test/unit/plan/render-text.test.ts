@@ -101,6 +101,12 @@ describe("renderPlanText", () => {
     expect(text).toContain("Warning: two live applications claim");
   });
 
+  it("does not repeat a conflict's reason among the warnings (the planner lists it in both)", () => {
+    const reason = "application/shop/production/web: exists but is not ours";
+    const text = renderPlanText(plan([step("conflict", application("web"), { reasons: [reason] })], { warnings: [reason] }));
+    expect(text.match(/exists but is not ours/g)).toHaveLength(1);
+  });
+
   it("is not an empty plan when only a guard refused something", () => {
     const text = renderPlanText(plan([], { refusals: [{ guard: "empty-revision", message: "the revision has no manifests" }] }));
     expect(text).not.toContain("No changes");
