@@ -251,7 +251,7 @@ export const HIDDEN_LIVE_MAP_PATHS = ["/spec/env", "/spec/buildArgs", "/spec/bui
 
 // ---- Domain -------------------------------------------------------------------
 
-/** `https: true` without a certificate type means Let's Encrypt, as a user expects. */
+/** Omitted fields take Dokploy's defaults, as `manifests-schema/domain.schema.json` documents them. */
 export function desiredDomainView(name: string, spec: DomainSpec): View {
   const https = spec.https ?? false;
   return {
@@ -261,7 +261,7 @@ export function desiredDomainView(name: string, spec: DomainSpec): View {
       path: spec.path ?? DEFAULTS.domainPath,
       port: spec.port ?? DEFAULTS.domainPort,
       https,
-      certificateType: spec.certificateType ?? (https ? "letsencrypt" : "none"),
+      certificateType: spec.certificateType ?? "none",
       customCertResolver: emptyToNull(spec.customCertResolver ?? null),
       internalPath: spec.internalPath ?? DEFAULTS.internalPath,
       stripPath: spec.stripPath ?? false,
