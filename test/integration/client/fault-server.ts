@@ -25,7 +25,9 @@ export type Fault =
   /** Never answers (until the server closes). */
   | { kind: "hang" }
   /** Sends the headers and half a JSON body, then stalls. */
-  | { kind: "stall-body" };
+  | { kind: "stall-body" }
+  /** Answers after `ms` (to hold requests in flight at once). */
+  | { kind: "slow"; ms: number; body: unknown };
 
 /** A running fault server. */
 export interface FaultServer {
@@ -34,6 +36,10 @@ export interface FaultServer {
   /** Scripts the next answers, in order; when the script is empty, `fallback` answers. */
   script(...faults: Fault[]): void;
   fallback: Fault;
+  /** TCP connections accepted so far (keep-alive reuse keeps this low). */
+  readonly connections: number;
+  /** Most requests the server held open at once. */
+  readonly maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -42,8 +48,11 @@ export async function startFaultServer(fallback: Fault = { kind: "json", body: [
   const queue: Fault[] = [];
   const seen: SeenRequest[] = [];
   const sockets = new Set<Socket>();
-  const state = { fallback };
+  const state = { fallback, connections: 0, inFlight: 0, maxInFlight: 0 };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    state.inFlight += 1;
+    state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+    res.on("close", () => (state.inFlight -= 1));
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -54,6 +63,12 @@ export async function startFaultServer(fallback: Fault = { kind: "json", body: [
           req.socket.destroy();
           return;
         case "hang":
+          return;
+        case "slow":
+          setTimeout(() => {
+            res.writeHead(200, { "content-type": "application/json" });
+            res.end(JSON.stringify(fault.body));
+          }, fault.ms);
           return;
         case "stall-body":
           res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
@@ -72,6 +87,7 @@ export async function startFaultServer(fallback: Fault = { kind: "json", body: [
   });
   server.on("connection", (s: Socket) => {
     sockets.add(s);
+    state.connections += 1;
     s.on("close", () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -80,6 +96,12 @@ export async function startFaultServer(fallback: Fault = { kind: "json", body: [
     url: `http://127.0.0.1:${port}`,
     seen,
     script: (...faults) => queue.push(...faults),
+    get connections() {
+      return state.connections;
+    },
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
     get fallback() {
       return state.fallback;
     },

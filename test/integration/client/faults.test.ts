@@ -99,6 +99,25 @@ describe("wire format", () => {
   });
 });
 
+describe("connection pool", () => {
+  it("reuses one keep-alive connection for sequential calls", async () => {
+    const c = makeClient();
+    for (let i = 0; i < 20; i++) await c.projectAll();
+    expect(server.seen).toHaveLength(20);
+    // undici may open a second socket while the first one is still finishing its first answer.
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("never holds more requests in flight than `connections`", async () => {
+    const c = makeClient({ connections: 2, requestTimeoutMs: 5_000 });
+    server.fallback = { kind: "slow", ms: 20, body: [] };
+    await Promise.all(Array.from({ length: 8 }, () => c.projectAll()));
+    expect(server.seen).toHaveLength(8);
+    expect(server.maxInFlight).toBe(2);
+    expect(server.connections).toBeLessThanOrEqual(2);
+  });
+});
+
 describe("terminal answers fail at once", () => {
   it("401 gets the key-or-rate-limit message and no retry", async () => {
     const c = makeClient();
