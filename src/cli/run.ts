@@ -238,7 +238,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
 export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps): Promise<PassResult> {
   return reconcilePass(
     { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: settings.pass },
-    { api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal },
+    { api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator },
   );
 }
 

@@ -92,7 +92,7 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
     }
     if (step.kind === "Application" && step.action !== "conflict") {
       const wantStopped = step.manifest?.kind === "Application" && step.manifest.spec.state === "stopped";
-      const health = healthAfter(outcome) ?? liveHealth(observed, step.dokployId, wantStopped) ?? (step.action === "create" ? "Unknown" : undefined);
+      const health = healthAfter(outcome) ?? liveHealth(observed, step.dokployId, wantStopped) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
       if (health) entry.health = health;
     }
     out.push(entry);
