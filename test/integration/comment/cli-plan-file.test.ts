@@ -102,6 +102,31 @@ describe("comment --plan-file", () => {
     expect(fake.requests.at(-1)!.path).toBe("/repos/acme/infra/issues/77/comments");
   });
 
+  it("detects Gitea Actions from the environment", async () => {
+    const fake = await startFakeProvider("gitea", { token: "gitea-token-123" });
+    fakes.push(fake);
+    const event = planFile("gitea-event.json", JSON.stringify({ pull_request: { number: 3 } }));
+    const res = await run(["deploy", "--plan-file", planFile("g.json", renderPlanJson(realisticPlan()))], {
+      GITEA_ACTIONS: "true", GITHUB_ACTIONS: "true", GITHUB_SERVER_URL: fake.origin, GITHUB_REPOSITORY: "acme/infra",
+      GITHUB_EVENT_PATH: event, GITEA_TOKEN: "gitea-token-123",
+    });
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toMatch(/^comment: created Gitea comment \d+ on acme\/infra#3/m);
+    expect(fake.requests.at(-1)).toMatchObject({ method: "POST", path: "/api/v1/repos/acme/infra/issues/3/comments" });
+  });
+
+  it("detects GitLab CI from the environment", async () => {
+    const fake = await startFakeProvider("gitlab", { token: "glpat-cli-123" });
+    fakes.push(fake);
+    const res = await run(["deploy", "--plan-file", planFile("l.json", renderPlanJson(realisticPlan()))], {
+      GITLAB_CI: "true", CI_API_V4_URL: fake.apiUrl, CI_PROJECT_ID: "99", CI_MERGE_REQUEST_IID: "8", GITLAB_TOKEN: "glpat-cli-123",
+    });
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toMatch(/^comment: created GitLab comment \d+ on 99!8/m);
+    expect(fake.requests.at(-1)).toMatchObject({ method: "POST", path: "/api/v4/projects/99/merge_requests/8/notes" });
+    expect(fake.comments.get(8)).toHaveLength(1);
+  });
+
   it("reports a provider's 4xx with status and message, token redacted, exit 1", async () => {
     const fake = await github();
     fake.failNext("POST", 422, { message: `Validation Failed for ${TOKEN}` });

@@ -116,6 +116,29 @@ describe("comment DIR against the simulator", () => {
     expect(calls.filter((c) => c.method !== "GET" || isWriteEndpoint(c.endpoint))).toEqual([]);
   });
 
+  it("plans against the embedded simulator with --simulator", async () => {
+    const dir = manifests("embedded", { "project.yaml": PROJECT, "web.yaml": APP });
+    const res = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ["src/main.ts", "comment", dir, "--simulator", "--dry-run"], {
+        cwd: ROOT, env: { PATH: process.env.PATH ?? "", HOME: tmp, SHOP_DB_PASSWORD: CANARY }, stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error("comment --simulator did not finish within 25 s"));
+      }, 25_000);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout });
+      });
+    });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^<!-- dokploy-gitops:plan instance=default dir=\S+ -->\n### Dokploy plan/);
+    expect(res.stdout).toContain("! /spec/env/DB_PASSWORD: (secret set)");
+    expect(res.stdout).not.toContain(CANARY);
+  });
+
   it("never sends a resolved secret value to the code host", async () => {
     const dir = manifests("secret", { "project.yaml": PROJECT, "web.yaml": APP });
     const res = await run([dir]);
