@@ -86,7 +86,7 @@ function warningItems(plan: Plan): string[] {
   }
   for (const s of plan.steps.filter((x) => x.action === "conflict")) {
     const reasons = stepReasons(s);
-    const why = reasons.length > 0 ? `: ${escapeMarkdown(reasons.join(" "))}` : "";
+    const why = reasons.length > 0 ? `: ${escapeMarkdown(reasons.map((r) => r.replace(/[.;\s]+$/, "")).join("; "))}` : "";
     items.push(`**Conflict** ${codeSpan(stepLabel(s))} (left untouched)${why}`);
   }
   const prunable = plan.steps.filter((x) => x.action === "would-prune");
