@@ -154,9 +154,16 @@ export class StatusStore {
     return this.#last;
   }
 
-  /** `/readyz`: the first pass is done and Dokploy was reachable the last time it was asked. */
+  /**
+   * `/readyz`: the first pass is done and Dokploy was reachable the last time
+   * it was asked (passes that stopped before talking to Dokploy say nothing).
+   */
   readiness(): { ready: boolean; message: string } {
-    if (!this.#last) return { ready: false, message: "the first reconciliation has not finished yet" };
+    if (!this.#last) {
+      // A daemon started with --suspend runs no pass until resumed; it is still ready to serve.
+      if (this.#suspended) return { ready: true, message: "suspended: no reconciliation has run yet" };
+      return { ready: false, message: "the first reconciliation has not finished yet" };
+    }
     if (this.#dokployReachable === false) {
       return { ready: false, message: this.#options.redactor.redact(`Dokploy is not usable: ${passMessage(this.#last)}`) };
     }

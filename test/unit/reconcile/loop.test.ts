@@ -241,3 +241,28 @@ describe("Backoff", () => {
     expect(() => new Backoff({ initialMs: 0, maxMs: 10, jitter: 0 })).toThrow(/initialMs/);
   });
 });
+
+describe("ReconcileLoop with a cron schedule", () => {
+  it("runs a pass at each tick of the schedule", async () => {
+    const h = harness(ok, { schedule: "* * * * * *" });
+    await h.loop.start();
+    await eventually(() => expect(h.inputs.some((i) => i.triggers.includes("schedule"))).toBe(true), { timeoutMs: 5_000 });
+  });
+});
+
+describe("readiness", () => {
+  it("is ready when started suspended (nothing to wait for), not ready before the first pass otherwise", () => {
+    const redactor = new Redactor();
+    const base = { instance: "default", source: { url: "x" }, mode: "apply" as const, redactor };
+    expect(new StatusStore({ ...base, suspended: true }).readiness().ready).toBe(true);
+    const s = new StatusStore({ ...base, suspended: false });
+    expect(s.readiness().ready).toBe(false);
+    s.passFinished(passResult({ reason: "Unauthorized" }), false);
+    expect(s.readiness()).toMatchObject({ ready: false });
+    // A validation failure says nothing about Dokploy: still not ready after Unauthorized.
+    s.passFinished(passResult({ reason: "ValidationFailed" }), false);
+    expect(s.readiness().ready).toBe(false);
+    s.passFinished(passResult({ reason: "ConflictsFound" }), false);
+    expect(s.readiness().ready).toBe(true);
+  });
+});
