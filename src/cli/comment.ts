@@ -128,7 +128,7 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
   }
   const redactor = new Redactor().add(...TOKEN_VARIABLES.map((v) => io.env[v]));
   const fail = (message: string): number => {
-    io.stderr.write(redactor.redact(`error: comment: ${message}\n`) );
+    io.stderr.write(redactor.redact(`error: comment: ${message}\n`));
     return 1;
   };
   const dir = positionals[0] ?? ".";
