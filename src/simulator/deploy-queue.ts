@@ -120,15 +120,22 @@ export class DeployQueue {
 
   #pump(): void {
     const now = Date.now();
+    let nextReady = Number.POSITIVE_INFINITY;
     for (const [appId, list] of this.#pending) {
       if (this.#running.size >= this.#opts.concurrency) break;
       if (this.#running.has(appId)) continue;
       const head = list[0];
-      if (!head || head.readyAt > now) continue;
+      if (!head) continue;
+      if (head.readyAt > now) {
+        // Timers may fire a millisecond before Date.now() catches up: look again when it is due.
+        nextReady = Math.min(nextReady, head.readyAt);
+        continue;
+      }
       list.shift();
       if (list.length === 0) this.#pending.delete(appId);
       this.#start(head);
     }
+    if (nextReady !== Number.POSITIVE_INFINITY) this.#later(Math.max(1, nextReady - now), () => this.#pump());
     this.#notify();
   }
 

@@ -38,7 +38,7 @@ const deployments = (s: SimulatorHandle, appId: string): Promise<Row[]> => api<R
 
 describe("deploy lifecycle", () => {
   it("returns an empty body at once; the row appears only when the job starts; then done", async () => {
-    const { s, appId } = await setup({ queueDelayMs: 1_000, deployDurationMs: 300 }, { image: "nginx:1" });
+    const { s, appId } = await setup({ queueDelayMs: 1_000, deployDurationMs: 1_500 }, { image: "nginx:1" });
     const res = await callApi(s, "POST", "application.deploy", { applicationId: appId, title: "Release 1" });
     expect(res).toMatchObject({ status: 200, text: "" });
     // Still queued (a generous 1 s queue delay): no row, status untouched.
