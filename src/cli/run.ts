@@ -17,7 +17,7 @@ import { isValidCron } from "../reconcile/triggers.ts";
 import type { PassResult } from "../reconcile/types.ts";
 import { classifySource, type SourceKind } from "../source/index.ts";
 import { isLogLevel, LOG_LEVELS } from "../util/log.ts";
-import { redactUrl } from "../util/redact.ts";
+import { Redactor, redactUrl } from "../util/redact.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
@@ -252,7 +252,15 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(RUN_HELP);
     return 0;
   }
-  const daemon = await startDaemon(settings, { io, runPass: realPass });
+  let daemon;
+  try {
+    daemon = await startDaemon(settings, { io, runPass: realPass });
+  } catch (err) {
+    // Startup failures (address in use, work dir taken, unreadable state file) are the operator's to fix: say what, not a stack.
+    const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);
+    io.stderr.write(`error: run: ${redactor.redact((err as Error).message ?? String(err))}\n`);
+    return 1;
+  }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));

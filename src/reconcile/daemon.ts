@@ -4,7 +4,8 @@
  * and stopped in reverse. The pass is injected so the daemon can be run in
  * tests with a scripted pass; `dokploy-gitops run` injects the real one.
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import type { LevelWithSilent } from "pino";
 import type { CliIo } from "../cli/io.ts";
 import type { ConnectionSettings } from "../cli/connection.ts";
@@ -38,6 +39,38 @@ export interface DaemonSettings {
   connection: ConnectionSettings;
   simulatorState?: string;
   pass: PassSettings;
+}
+
+/**
+ * Takes the work dir for this process: two daemons fetching into one
+ * repository would corrupt each other's checkouts. A lock left by a process
+ * that no longer exists is taken over. Returns the release function.
+ */
+export async function lockWorkDir(workDir: string): Promise<() => Promise<void>> {
+  const lock = path.join(workDir, "daemon.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: "wx" });
+      return () => rm(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      const pid = Number((await readFile(lock, "utf8").catch(() => "")).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`--work-dir ${workDir} is in use by another dokploy-gitops process (pid ${pid}); give each daemon its own --work-dir`);
+      }
+      await rm(lock, { force: true });
+    }
+  }
+  throw new Error(`--work-dir ${workDir}: cannot take the lock file ${lock}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** What a pass gets beyond the loop's input. */
@@ -107,6 +140,7 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
     cleanups.push(() => client.close());
 
     await mkdir(settings.workDir, { recursive: true, mode: 0o700 });
+    cleanups.push(await lockWorkDir(settings.workDir));
     const source = createSource({
       source: settings.source,
       ...(settings.branch !== undefined ? { branch: settings.branch } : {}),

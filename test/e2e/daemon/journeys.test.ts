@@ -5,6 +5,7 @@
  * two daemons must share it).
  */
 import { createHmac } from "node:crypto";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { DaemonStatus } from "../../../src/reconcile/status-store.ts";
 import { startSimulator } from "../../../src/simulator/index.ts";
@@ -62,8 +63,13 @@ function repo(): TestRepo {
   return r;
 }
 
-async function daemon(args: string[], env: Record<string, string> = {}): Promise<SpawnedDaemon> {
-  const d = await spawnDaemon(["--listen", "127.0.0.1:0", "--interval", "1h", ...args], { env: { DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...env } });
+let daemons = 0;
+/** Starts a daemon with its own work dir inside `r` (removed with it). */
+async function daemon(r: TestRepo, args: string[], env: Record<string, string> = {}): Promise<SpawnedDaemon> {
+  const workDir = path.join(r.dir, `daemon-${++daemons}`);
+  const d = await spawnDaemon(["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", workDir, "--source", r.url, "--path", "deploy", ...args], {
+    env: { DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...env },
+  });
   cleanups.push(() => d.stop("SIGKILL"));
   return d;
 }
@@ -95,7 +101,7 @@ describe("dokploy-gitops run (journeys)", () => {
   it("applies pushed commits, keeps the last good state on a broken commit, refuses unsigned webhooks, exits 0 on SIGTERM", async () => {
     const r = repo();
     const first = r.commit(manifests("info"));
-    const d = await daemon(["--simulator", "--source", r.url, "--path", "deploy"]);
+    const d = await daemon(r, ["--simulator"]);
     const sim = d.simulatorUrl!;
     expect(sim).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -146,6 +152,14 @@ describe("dokploy-gitops run (journeys)", () => {
     const text = await (await fetch(`${d.url}/status?format=text`)).text();
     expect(text).toContain("ValidationFailed");
 
+    // Metrics saw the passes, the API calls and the deploys.
+    const metrics = await (await fetch(`${d.url}/metrics`)).text();
+    expect(metrics).toMatch(/^dokploy_gitops_reconcile_total\{result="succeeded"\} [1-9]/m);
+    expect(metrics).toMatch(/^dokploy_gitops_reconcile_failures_total\{reason="ValidationFailed"\} 1$/m);
+    expect(metrics).toMatch(/^dokploy_gitops_api_calls_total\{endpoint="project.all",status="200"\} [1-9]/m);
+    expect(metrics).toMatch(/^dokploy_gitops_deploys_total\{result="done"\} [1-9]/m);
+    expect(metrics).toContain(`dokploy_gitops_revision_info{revision="${second}"} 1`);
+
     // Secrets never reach the log.
     expect(JSON.stringify(d.logs)).not.toContain(SECRET);
     expect(await d.stop("SIGTERM")).toBe(0);
@@ -157,7 +171,7 @@ describe("dokploy-gitops run (journeys)", () => {
     const r = repo();
     r.commit(manifests("info"));
     const env = { DOKPLOY_API_KEY: sim.apiKey };
-    const apply = await daemon(["--url", sim.url, "--source", r.url, "--path", "deploy"], env);
+    const apply = await daemon(r, ["--url", sim.url], env);
     await eventually(async () => expect((await apply.status()).summary).toMatchObject({ synced: 2, outOfSync: 0 }), WAIT);
     const [app] = await simApps(sim.url);
 
@@ -168,7 +182,7 @@ describe("dokploy-gitops run (journeys)", () => {
     });
     expect(edit.status).toBe(200);
 
-    const detect = await daemon(["--url", sim.url, "--source", r.url, "--path", "deploy", "--mode", "detect"], env);
+    const detect = await daemon(r, ["--url", sim.url, "--mode", "detect"], env);
     const drifted = await eventually(async () => {
       const st = await detect.status();
       expect(byKey(st, "Application/e2e/production/web")).toMatchObject({ sync: "OutOfSync" });
@@ -201,7 +215,7 @@ describe("dokploy-gitops run (journeys)", () => {
   it("turns a burst of ten signed webhooks into at most two passes", async () => {
     const r = repo();
     r.commit(manifests("info"));
-    const d = await daemon(["--simulator", "--source", r.url, "--path", "deploy"]);
+    const d = await daemon(r, ["--simulator"]);
     await eventually(async () => expect((await d.status()).lastPass).not.toBeNull(), WAIT);
     await eventually(async () => expect((await d.status()).conditions.find((c) => c.type === "Reconciling")).toMatchObject({ status: "False" }), WAIT);
     // Slow Dokploy down so the burst surely lands while a pass runs.
