@@ -153,7 +153,8 @@ export class DeployQueue {
         description: job.description,
         status: "running",
         applicationId: app.applicationId,
-        logPath: `/etc/dokploy/logs/${app.appName}/${app.appName}-${at.replace(/[:.]/g, "-")}.log`,
+        // Dokploy: `${LOGS_PATH}/<appName>/<appName>-yyyy-MM-dd:HH:mm:ss.log`
+        logPath: `/etc/dokploy/logs/${app.appName}/${app.appName}-${at.slice(0, 10)}:${at.slice(11, 19)}.log`,
         createdAt: at,
         startedAt: at,
       }),
