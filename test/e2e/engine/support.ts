@@ -62,6 +62,14 @@ export class ManifestTree {
     return this;
   }
 
+  /** Removes the YAML documents of `file` that `drop` selects (by their text); at least one must go. */
+  dropDocuments(file: string, drop: (doc: string) => boolean): this {
+    const docs = this.read(file).split(/^---\n/m);
+    const kept = docs.filter((d) => !drop(d));
+    if (kept.length === docs.length) throw new Error(`${file}: no document matched`);
+    return this.write(file, kept.join("---\n"));
+  }
+
   /** Replaces exactly one occurrence of `from`; a test whose edit does not apply fails loudly. */
   edit(file: string, from: string, to: string): this {
     const text = this.read(file);
