@@ -175,7 +175,7 @@ async function deployAndFollow(
   let current: DeploymentRow | undefined;
   while (Date.now() < deadline) {
     if (deps.signal?.aborted) return { status: "cancelled", ...(current ? { deploymentId: current.deploymentId } : {}), message: "stopped following: shutting down" };
-    await sleep(interval);
+    await ctx.withoutSlot(() => sleep(interval));
     interval = Math.min(interval * 2, base * 8);
     const rows = await ctx.api.deploymentAll({ applicationId });
     current = rows.filter((d) => !known.has(d.deploymentId)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];

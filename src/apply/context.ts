@@ -61,6 +61,8 @@ export class ApplyContext {
   readonly ids = new Map<string, string>();
   readonly #appMarkers = new Map<string, AppMarkerState>();
   readonly #appLocks = new KeyedMutex();
+  /** The applier's concurrency slot of the running step (see `withoutSlot`). */
+  slot: { release(): void; acquire(): Promise<void> } | undefined;
 
   constructor(plan: Plan, deps: ApplyDeps) {
     this.plan = plan;
@@ -75,6 +77,22 @@ export class ApplyContext {
         const text = step.manifest?.kind === "Application" ? (step.manifest.spec.description ?? "") : "";
         this.#appMarkers.set(step.key, { appId: step.dokployId, text, marker: structuredClone(step.marker) });
       }
+    }
+  }
+
+  /**
+   * Runs a wait that makes no API call (the pause between deploy polls)
+   * without holding a concurrency slot, so other steps make progress while a
+   * build runs; the slot is taken back before returning.
+   */
+  async withoutSlot<T>(wait: () => Promise<T>): Promise<T> {
+    const slot = this.slot;
+    if (!slot) return wait();
+    slot.release();
+    try {
+      return await wait();
+    } finally {
+      await slot.acquire();
     }
   }
 
