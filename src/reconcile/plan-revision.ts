@@ -111,7 +111,9 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
     ...(input.revision ? { revision: input.revision } : {}),
     apiCalls: counted.total(),
   });
-  plan.warnings.push(...placeholders);
+  if (placeholders.length > 0) {
+    plan.warnings.push(`${placeholders.length} secret reference(s) are not set here; the embedded simulator uses placeholder values for them (first: ${placeholders[0]})`);
+  }
   return { ...base(), plan, diagnostics, secretProblems: problems, desired, observed, secrets };
 }
 
