@@ -83,6 +83,10 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
     for (const reason of stepReasons(step)) lines.push(`      ${paint(ANSI.dim, "·")} ${reason}`);
   }
   if (steps.length > 0) lines.push("");
+  else if (plan.refusals.length === 0 && unresolvedSecrets(plan).length === 0) {
+    // Nothing to list and nothing refused, only informational warnings: still say plainly that nothing changes.
+    lines.push(paint(ANSI.green, "No changes. Dokploy matches the manifests."), "");
+  }
 
   for (const r of plan.refusals) {
     lines.push(paint(ANSI.red + ANSI.bold, `Refused by guard ${r.guard}: ${r.message}`));

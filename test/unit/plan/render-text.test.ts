@@ -129,3 +129,11 @@ describe("renderPlanText", () => {
     expect(text).toContain("***");
   });
 });
+
+describe("renderPlanText: informational warnings", () => {
+  it("still says there are no changes when only warnings remain", () => {
+    const text = renderPlanText(plan([], { warnings: ["2 secret reference(s) are not set here; the embedded simulator uses placeholder values"] }));
+    expect(text).toContain("No changes. Dokploy matches the manifests.");
+    expect(text).toContain("Warning: 2 secret reference(s)");
+  });
+});
