@@ -228,7 +228,9 @@ export function planReconcile(input: PlanInput): Plan {
       const detail = app.detail;
       if (!detail) throw new Error(`${label}: internal error: application ${app.applicationId} was not read in detail`);
       const liveMarker = parseDescription(detail.description).marker;
+      const domainStepsFrom = steps.length;
       const records = planDomains(A, { state: "existing", key: A.key, id: app.applicationId, stepKey: A.key }, detail.domains, match.kind === "owned" ? liveMarker?.domains ?? {} : {});
+      const domainStepsTo = steps.length;
       const step = ownedOrAdoptedStep(A, match.kind === "adopt", app.applicationId, detail.description, baseMarker(app.applicationId, records));
       addDiff(step, desiredView, liveApplicationView(detail));
       step.parentKey = parent.key;
@@ -251,6 +253,15 @@ export function planReconcile(input: PlanInput): Plan {
       }
       finishStep(step);
       steps.push(step);
+      // A domain step that records itself in this application's marker must run after the
+      // application's own step, which rewrites the marker from this plan's snapshot and would
+      // otherwise overwrite a record written concurrently (the new domain's id was lost).
+      if (step.action !== "noop") {
+        for (const d of steps.slice(domainStepsFrom, domainStepsTo)) {
+          const recordsItself = d.action === "create" || d.action === "adopt" || (d.action === "update" && d.markerWrite);
+          if (d.kind === "Domain" && recordsItself && !d.dependsOn.includes(A.key)) d.dependsOn.push(A.key);
+        }
+      }
     }
   }
 
