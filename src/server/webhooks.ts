@@ -62,6 +62,17 @@ function eventOf(provider: WebhookProvider, headers: Headers): string | undefine
 }
 
 /**
+ * The JSON text of a delivery: GitHub can be set to send
+ * `application/x-www-form-urlencoded` with the JSON in a `payload` field
+ * (the signature still covers the raw body).
+ */
+function payloadText(headers: Headers, body: Buffer): string {
+  const type = header(headers, "content-type") ?? "";
+  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return new URLSearchParams(body.toString("utf8")).get("payload") ?? "";
+  return body.toString("utf8");
+}
+
+/**
  * Decides whether a verified delivery triggers a pass: only a push to the
  * followed branch does. With no branch known (a plain directory source, or
  * the default branch not fetched yet), any push does.
@@ -73,7 +84,7 @@ export function decideWebhook(provider: WebhookProvider, headers: Headers, body:
   if (event !== undefined && !isPush) return { action: "ignore", reason: `event "${event}" is not a push` };
   let payload: unknown;
   try {
-    payload = JSON.parse(body.toString("utf8"));
+    payload = JSON.parse(payloadText(headers, body));
   } catch {
     return { action: "ignore", reason: "payload is not JSON" };
   }

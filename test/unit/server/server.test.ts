@@ -122,6 +122,18 @@ describe("webhooks", () => {
     expect(h.triggers).toEqual([]);
   });
 
+  it("accepts GitHub's form-encoded payloads (signature over the raw body)", async () => {
+    const body = new URLSearchParams({ payload: push() }).toString();
+    const res = await fetch(`${h.server.url}/webhooks/github`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-github-event": "push", "x-hub-signature-256": `sha256=${sign(body)}` },
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: "accepted" });
+    expect(h.triggers).toEqual(["webhook"]);
+  });
+
   it("ignores GitHub pings and tag pushes", async () => {
     const ping = JSON.stringify({ zen: "hi" });
     expect((await post("/webhooks/github", ping, { "x-github-event": "ping", "x-hub-signature-256": `sha256=${sign(ping)}` })).status).toBe(202);
