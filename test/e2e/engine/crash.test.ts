@@ -12,7 +12,8 @@
  * the tool never learnt it, the nastiest moment to die). Later calls are held
  * unanswered, so the simulator's call log ends exactly at the kill point.
  *
- * Crash points come from a seeded generator: CRASH_RUNS (default 20) runs,
+ * Crash points come from a seeded generator, one from each of CRASH_RUNS
+ * (default 20) equal slices of a clean apply's calls,
  * CRASH_SEED (default 20261121) for the sequence, CRASH_CONCURRENCY (default
  * 3) runs at once. A failure names its run, seed, k and mode, so it can be
  * replayed with CRASH_SEED and CRASH_ONLY=<run>.
@@ -203,7 +204,11 @@ function crashPlans(): CrashPlan[] {
   const rnd = seededRandom(SEED);
   const plans: CrashPlan[] = [];
   for (let run = 1; run <= RUNS; run++) {
-    const k = 1 + Math.floor(rnd() * cleanCalls);
+    // Stratified: run i draws from the i-th slice of [1, cleanCalls], so the early calls
+    // (project and environment creates) are hit as surely as the long application tail.
+    const lo = Math.min(cleanCalls, Math.floor(((run - 1) * cleanCalls) / RUNS) + 1);
+    const hi = Math.max(lo, Math.floor((run * cleanCalls) / RUNS));
+    const k = lo + Math.floor(rnd() * (hi - lo + 1));
     const mode = rnd() < 0.5 ? "before" : "after";
     plans.push({ run, k, mode });
   }
