@@ -255,9 +255,14 @@ function largestFitting(max: number, fits: (n: number) => boolean): number {
   return lo;
 }
 
-/** Last resort for an absurdly small budget: cut, and say so. */
+/**
+ * Last resort for an absurdly small budget: cut at a line boundary (a cut
+ * inside a line could leave half an HTML tag or an open code span), and say so.
+ */
 function hardLimit(text: string, maxLength: number): string {
   if (text.length <= maxLength) return text;
   const note = "\n\n…(truncated)\n";
-  return text.slice(0, Math.max(0, maxLength - note.length)) + note.slice(0, maxLength);
+  const head = text.slice(0, Math.max(0, maxLength - note.length));
+  const lastBreak = head.lastIndexOf("\n");
+  return (lastBreak >= 0 ? head.slice(0, lastBreak) : "") + note.slice(0, maxLength);
 }

@@ -61,7 +61,17 @@ describe("renderPlanMarkdown properties", () => {
           expect(line.replace(/\\\|/g, "").split("|")).toHaveLength(6);
         }
       }),
-      { numRuns: 300 },
+      // Found in CI with a random seed: the last-resort cut split a footer tag (`<s`). Fixed seed + the regression case below.
+      { numRuns: 300, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
     );
+  });
+});
+
+describe("renderPlanMarkdown: last-resort cut", () => {
+  it("never splits an HTML tag when a tiny budget forces a hard cut (regression)", () => {
+    const md = renderPlanMarkdown(plan([step("orphan", application("a-0"), { reasons: [], changes: [] })], { warnings: [""] }), { maxLength: 514 });
+    expect(md.length).toBeLessThanOrEqual(514);
+    expect(prose(md).replace(ALLOWED_TAGS, "")).not.toMatch(/<[A-Za-z!/?]/);
+    expect(md).toMatch(/…\(truncated\)\n$/);
   });
 });
