@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulatorHandle, SimulatorState } from "../../../src/simulator/index.ts";
+import type { CliResult } from "../../helpers/cli.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 import {
   Scratch, application, environment, expectExit, markerOf, project, projectsNamed, runEngine, textOf, writeCalls, writesTo,
@@ -82,7 +83,7 @@ describe("journey 5: unowned look-alikes", () => {
   let tree: ManifestTree;
   let seededIds: string[];
   let before: string;
-  let applyOut: { code: number | null; stdout: string; stderr: string };
+  let applyOut: CliResult;
 
   beforeAll(async () => {
     sim = await startTestSimulator();
