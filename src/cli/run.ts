@@ -261,9 +261,19 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`error: run: ${redactor.redact((err as Error).message ?? String(err))}\n`);
     return 1;
   }
+  // The first SIGTERM/SIGINT starts a graceful shutdown; a second one (an impatient Ctrl-C) exits at once.
+  let signals = 0;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
+    const onSignal = (name: NodeJS.Signals): void => {
+      signals += 1;
+      if (signals === 1) resolve(name);
+      else {
+        io.stderr.write(`run: ${name} again; exiting without waiting for the shutdown to finish\n`);
+        process.exit(1);
+      }
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
   });
   const force = setTimeout(() => {
     io.stderr.write(`run: shutdown took longer than ${SHUTDOWN_BOUND_MS / 1000}s; exiting anyway\n`);
