@@ -2,7 +2,6 @@
  * `dokploy-gitops apply [DIR]`: plan, then apply in dependency order, and
  * report each step's outcome. Exit 0 only when everything converged.
  */
-import { parseArgs } from "node:util";
 import { formatDiagnostic } from "../manifest/index.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import { reconcilePass } from "../reconcile/pass.ts";
@@ -12,7 +11,7 @@ import { Redactor } from "../util/redact.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
 import { connectDokploy } from "./dokploy-connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops apply [DIR] [options]
 
@@ -89,21 +88,12 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        ...ENGINE_OPTIONS,
-        "deploy-timeout": { type: "string" },
-        "no-wait": { type: "boolean" },
-        output: { type: "string", short: "o" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message} (see dokploy-gitops apply --help)`);
-  }
+  return parseCommandArgs("apply", argv, {
+    ...CONNECTION_OPTIONS,
+    ...ENGINE_OPTIONS,
+    "deploy-timeout": { type: "string" },
+    "no-wait": { type: "boolean" },
+    output: { type: "string", short: "o" },
+    help: { type: "boolean", short: "h" },
+  });
 }

@@ -3,7 +3,6 @@
  * only (it never calls a write endpoint, so a read-only key is enough).
  */
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { formatDiagnostic } from "../manifest/index.ts";
 import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
@@ -13,7 +12,7 @@ import { Redactor } from "../util/redact.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
 import { connectDokploy } from "./dokploy-connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops plan [DIR] [options]
 
@@ -69,21 +68,12 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
 }
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...CONNECTION_OPTIONS,
-        ...ENGINE_OPTIONS,
-        output: { type: "string", short: "o" },
-        out: { type: "string" },
-        "detailed-exitcode": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message} (see dokploy-gitops plan --help)`);
-  }
+  return parseCommandArgs("plan", argv, {
+    ...CONNECTION_OPTIONS,
+    ...ENGINE_OPTIONS,
+    output: { type: "string", short: "o" },
+    out: { type: "string" },
+    "detailed-exitcode": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
 }
