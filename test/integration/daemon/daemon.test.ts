@@ -160,6 +160,19 @@ describe("daemon with a git remote", () => {
   });
 });
 
+describe("daemon with a local git checkout", () => {
+  it("reads the checkout's HEAD and reconciles a new commit without any trigger from outside", async () => {
+    const r = repo();
+    const first = r.commit({ "a.yaml": "a\n" });
+    const { d, seen } = await daemon(settingsFor(r.work, work(), { sourceKind: "git-local" }));
+    await eventually(() => seen.length === 1 && d.loop.idle);
+    expect(seen[0]!.revision).toBe(first);
+    const second = r.commit({ "b.yaml": "b\n" });
+    await eventually(() => seen.length === 2, { timeoutMs: 5_000 });
+    expect(seen[1]).toMatchObject({ revision: second, files: ["a.yaml", "b.yaml"], triggers: ["watch"] });
+  });
+});
+
 describe("daemon with a plain directory", () => {
   it("reconciles an edit within a bounded wait, with no trigger from outside", async () => {
     const dir = work();

@@ -134,3 +134,31 @@ describe("GitSource (local checkout)", () => {
     }
   });
 });
+
+describe("GitSource credentials", () => {
+  it("sends the https token as a basic-auth header (never in the URL) and keeps it out of errors", async () => {
+    const { createServer } = await import("node:http");
+    const seen: Array<string | undefined> = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(403, { "content-type": "text/plain" });
+      res.end("forbidden");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const token = "ghp_exampleToken1234567890";
+      const redactor = new Redactor();
+      const src = new GitSource({ url: `http://127.0.0.1:${port}/org/repo.git`, branch: "main", workDir: work(), env, redactor, auth: { token } });
+      const err = (await src.prepare().catch((e: unknown) => e)) as SourceError;
+      expect(err).toBeInstanceOf(SourceError);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen).toContain(`Basic ${Buffer.from(`x-access-token:${token}`).toString("base64")}`);
+      expect(err.message).not.toContain(token);
+      expect(err.message).not.toContain(Buffer.from(`x-access-token:${token}`).toString("base64"));
+      expect(redactor.leaks(err.message)).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
