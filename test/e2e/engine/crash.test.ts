@@ -12,11 +12,16 @@
  * the tool never learnt it, the nastiest moment to die). Later calls are held
  * unanswered, so the simulator's call log ends exactly at the kill point.
  *
- * Crash points come from a seeded generator, one from each of CRASH_RUNS
- * (default 20) equal slices of a clean apply's calls,
- * CRASH_SEED (default 20261121) for the sequence, CRASH_CONCURRENCY (default
- * 3) runs at once. A failure names its run, seed, k and mode, so it can be
- * replayed with CRASH_SEED and CRASH_ONLY=<run>.
+ * Two scenarios: creating the whole tree from an empty Dokploy, and an
+ * update of the created tree (deploy-relevant changes in several
+ * applications, a new and a changed domain, a removed application pruned),
+ * where a kill between the "dirty" marker and the deploy must still end in a
+ * deploy. Crash points come from a seeded generator, one from each of
+ * CRASH_RUNS (default 20; CRASH_UPDATE_RUNS, default 8, for the update) equal
+ * slices of a clean apply's calls; CRASH_SEED (default 20261121) seeds the
+ * sequence, CRASH_CONCURRENCY (default 3) runs go at once. A failure names its
+ * scenario, run, seed, k and mode, so it can be replayed with CRASH_SEED and
+ * CRASH_ONLY=<run>.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -27,12 +32,15 @@ import { startCli } from "../../helpers/cli.ts";
 import { FAST_APPLY, Scratch, expectExit, markerOf, runEngine } from "./support.ts";
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);
+const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 8);
 const SEED = Number(process.env.CRASH_SEED ?? 20261121);
 const CONCURRENCY = Math.max(1, Number(process.env.CRASH_CONCURRENCY ?? 3));
 const ONLY = process.env.CRASH_ONLY === undefined ? undefined : Number(process.env.CRASH_ONLY);
 
+type ExpectedApps = Record<string, Record<string, { host: string; path: string }>>;
+
 /** What the fixture declares: the only objects that may exist after convergence. */
-const EXPECTED_APPS: Record<string, Record<string, { host: string; path: string }>> = {
+const EXPECTED_APPS: ExpectedApps = {
   "alpha/production/web": { public: { host: "alpha.example.com", path: "/" }, www: { host: "www.alpha.example.com", path: "/" } },
   "alpha/production/api": { public: { host: "alpha.example.com", path: "/api" } },
   "alpha/production/worker": {},
@@ -42,6 +50,12 @@ const EXPECTED_APPS: Record<string, Record<string, { host: string; path: string 
   "beta/production/admin": { main: { host: "admin.beta.example.com", path: "/" } },
   "beta/production/cron": { status: { host: "status.beta.example.com", path: "/" } },
 };
+/** After the update: alpha/staging/api pruned, a new domain on beta's admin. */
+const EXPECTED_APPS_UPDATED: ExpectedApps = Object.fromEntries(
+  Object.entries(EXPECTED_APPS)
+    .filter(([path]) => path !== "alpha/staging/api")
+    .map(([path, domains]) => [path, path === "beta/production/admin" ? { ...domains, extra: { host: "extra.beta.example.com", path: "/" } } : domains]),
+);
 /** Environments whose manifests exist (so they carry a marker). */
 const EXPECTED_ENVS = ["alpha/production", "alpha/staging", "beta/production"];
 
@@ -127,9 +141,22 @@ async function startKillProxy(target: string, k: number, mode: "before" | "after
 }
 
 const scratch = new Scratch();
-let dir: string;
-/** API calls of one clean apply of the fixture: the range crash points are drawn from. */
-let cleanCalls: number;
+
+/** One way to crash: what is applied first (not killed), what the killed apply and the re-run apply. */
+interface Scenario {
+  name: string;
+  /** Applied to completion before the killed run (the update scenario's starting point). */
+  base?: string;
+  target: string;
+  args: string[];
+  expected: ExpectedApps;
+  /** API calls of one clean run of the target apply: the range crash points are drawn from. */
+  cleanCalls: number;
+  runs: number;
+}
+
+const create: Scenario = { name: "create", target: "", args: [], expected: EXPECTED_APPS, cleanCalls: 0, runs: RUNS };
+const update: Scenario = { name: "update", target: "", args: ["--prune"], expected: EXPECTED_APPS_UPDATED, cleanCalls: 0, runs: UPDATE_RUNS };
 
 interface CrashPlan {
   run: number;
@@ -137,21 +164,39 @@ interface CrashPlan {
   mode: "before" | "after";
 }
 
+/** The crash fixture after a round of edits: deploy-relevant changes, domain changes, a removal. */
+function updatedTree(): string {
+  const tree = scratch.tree("crash");
+  tree.edit("alpha.yaml", "NODE_ENV: production", "NODE_ENV: staging");
+  tree.edit("alpha.yaml", "command: bin/worker", "command: bin/worker --fast");
+  tree.edit("alpha.yaml", "repository: web\n    branch: develop", "repository: web\n    branch: release");
+  tree.dropDocuments("alpha.yaml", (doc) => /^ {2}environment: staging$/m.test(doc) && (/^ {2}name: api$/m.test(doc) || /^ {2}application: api$/m.test(doc)));
+  tree.edit("beta.yaml", "image: ghost:5", "image: ghost:6");
+  tree.edit("beta.yaml", "port: 8081", "port: 8082");
+  tree.write("beta-extra.yaml", "apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata:\n  name: extra\n  project: beta\n  environment: production\n  application: admin\nspec:\n  host: extra.beta.example.com\n");
+  return tree.dir;
+}
+
 beforeAll(async () => {
-  dir = scratch.tree("crash").dir;
+  create.target = scratch.tree("crash").dir;
+  update.base = create.target;
+  update.target = updatedTree();
   const sim = await startTestSimulator();
   try {
-    expectExit(await runEngine(sim, "apply", dir, ["--revision", "clean"]), 0);
-    cleanCalls = sim.control.calls().length;
+    expectExit(await runEngine(sim, "apply", create.target, ["--revision", "clean"]), 0);
+    create.cleanCalls = sim.control.calls().length;
+    sim.control.resetCalls();
+    expectExit(await runEngine(sim, "apply", update.target, ["--revision", "clean", ...update.args]), 0);
+    update.cleanCalls = sim.control.calls().length;
   } finally {
     await sim.close();
   }
-}, 60_000);
+}, 90_000);
 
 afterAll(() => scratch.cleanup());
 
 /** Every expectation on the converged state; messages name the object at fault. */
-function checkConverged(state: SimulatorState, calls: CallRecord[], what: string): void {
+function checkConverged(state: SimulatorState, calls: CallRecord[], expected: ExpectedApps, what: string): void {
   const names = (list: Array<{ name: string }>): string[] => list.map((x) => x.name).sort();
   expect(names(state.projects), `${what}: projects`).toEqual(["alpha", "beta"]);
   const envPaths: string[] = [];
@@ -170,7 +215,7 @@ function checkConverged(state: SimulatorState, calls: CallRecord[], what: string
         expect({ ...am, domains: undefined }, `${what}: application ${path} marker (complete, not dirty)`).toEqual({
           v: 1, instance: "default", key: `Application/${path}`, id: a.applicationId, domains: undefined,
         });
-        const want = EXPECTED_APPS[path] ?? {};
+        const want = expected[path] ?? {};
         const live = a.domains.map((d) => ({ host: d.host, path: (d.path as string | null) ?? "/" })).sort((x, y) => `${x.host}${x.path}`.localeCompare(`${y.host}${y.path}`));
         expect(live, `${what}: domains of ${path} (no duplicates, no strays)`).toEqual(Object.values(want).sort((x, y) => `${x.host}${x.path}`.localeCompare(`${y.host}${y.path}`)));
         const recorded = Object.fromEntries(Object.keys(want).map((name) => {
@@ -183,10 +228,15 @@ function checkConverged(state: SimulatorState, calls: CallRecord[], what: string
     }
   }
   expect(envPaths.sort(), `${what}: environments`).toEqual([...EXPECTED_ENVS].sort());
-  expect(appPaths.sort(), `${what}: applications`).toEqual(Object.keys(EXPECTED_APPS).sort());
+  expect(appPaths.sort(), `${what}: applications`).toEqual(Object.keys(expected).sort());
 }
 
-/** The last successful deploy call of the application comes after its last configuration call, and it finished. */
+/**
+ * The last successful deploy call of the application comes after its last
+ * configuration call, and it finished. (An `application.update` carrying
+ * columns counts as configuration; the scenarios change no description, so
+ * every such update is deploy-relevant.)
+ */
 function deployedAfterConfig(app: SimulatorState["projects"][number]["environments"][number]["applications"][number], calls: CallRecord[], what: string): void {
   const mine = calls.filter((c) => c.status === 200 && (c.body as { applicationId?: string } | undefined)?.applicationId === app.applicationId);
   const isConfig = (c: CallRecord): boolean =>
@@ -200,14 +250,14 @@ function deployedAfterConfig(app: SimulatorState["projects"][number]["environmen
   expect(app.deployments.filter((d) => d.status === "running"), `${what}: no deployment still running`).toEqual([]);
 }
 
-function crashPlans(): CrashPlan[] {
-  const rnd = seededRandom(SEED);
+function crashPlans(sc: Scenario): CrashPlan[] {
+  const rnd = seededRandom(SEED + (sc === update ? 1 : 0));
   const plans: CrashPlan[] = [];
-  for (let run = 1; run <= RUNS; run++) {
+  for (let run = 1; run <= sc.runs; run++) {
     // Stratified: run i draws from the i-th slice of [1, cleanCalls], so the early calls
     // (project and environment creates) are hit as surely as the long application tail.
-    const lo = Math.min(cleanCalls, Math.floor(((run - 1) * cleanCalls) / RUNS) + 1);
-    const hi = Math.max(lo, Math.floor((run * cleanCalls) / RUNS));
+    const lo = Math.min(sc.cleanCalls, Math.floor(((run - 1) * sc.cleanCalls) / sc.runs) + 1);
+    const hi = Math.max(lo, Math.floor((run * sc.cleanCalls) / sc.runs));
     const k = lo + Math.floor(rnd() * (hi - lo + 1));
     const mode = rnd() < 0.5 ? "before" : "after";
     plans.push({ run, k, mode });
@@ -215,56 +265,64 @@ function crashPlans(): CrashPlan[] {
   return ONLY === undefined ? plans : plans.filter((p) => p.run === ONLY);
 }
 
-/** Runs where the first apply was really killed (not finished before call k). */
-let killedRuns = 0;
-
-async function crashRun(p: CrashPlan): Promise<void> {
-  const what = `run ${p.run} (CRASH_SEED=${SEED} CRASH_ONLY=${p.run}: k=${p.k} of ${cleanCalls}, kill ${p.mode} the call)`;
+/** One crash and recovery; returns whether the first apply was really killed (not finished before call k). */
+async function crashRun(sc: Scenario, p: CrashPlan): Promise<boolean> {
+  const what = `${sc.name} run ${p.run} (CRASH_SEED=${SEED} CRASH_ONLY=${p.run}: k=${p.k} of ${sc.cleanCalls}, kill ${p.mode} the call)`;
   const sim = await startTestSimulator({ seed: SEED + p.run });
   try {
+    if (sc.base) {
+      expectExit(await runEngine(sim, "apply", sc.base, ["--revision", "base"]), 0);
+      await sim.control.idle(10_000);
+    }
+    const logBefore = sim.control.calls().length;
     let kill = (): void => {};
     const proxy = await startKillProxy(sim.url, p.k, p.mode, () => kill());
-    const first = startCli(["apply", dir, "--url", proxy.url, "--revision", "crash", ...FAST_APPLY], { env: { DOKPLOY_API_KEY: sim.apiKey }, timeoutMs: 60_000 });
+    const first = startCli(["apply", sc.target, "--url", proxy.url, "--revision", "crash", ...sc.args, ...FAST_APPLY], { env: { DOKPLOY_API_KEY: sim.apiKey }, timeoutMs: 60_000 });
     kill = () => first.child.kill("SIGKILL");
     const killed = await first.done;
     await proxy.close();
     // A clean apply may need fewer calls than k on this run (deploy polling varies): then it simply finished.
-    if (killed.signal === "SIGKILL") killedRuns++;
-    else expectExit(killed, 0);
-    const logAtKill = sim.control.calls().length;
-    expect(logAtKill, `${what}: the call log stops at the kill point`).toBeLessThanOrEqual(p.k);
+    if (killed.signal !== "SIGKILL") expectExit(killed, 0);
+    expect(sim.control.calls().length - logBefore, `${what}: the call log stops at the kill point`).toBeLessThanOrEqual(p.k);
 
-    const second = await runEngine(sim, "apply", dir, ["--revision", "crash"]);
+    const second = await runEngine(sim, "apply", sc.target, ["--revision", "crash", ...sc.args]);
     expect(second.code, `${what}: second apply\n${second.stdout}\n${second.stderr}`).toBe(0);
     await sim.control.idle(10_000);
-    checkConverged(sim.control.state(), sim.control.calls(), what);
+    checkConverged(sim.control.state(), sim.control.calls(), sc.expected, what);
 
-    const third = await runEngine(sim, "plan", dir, ["--detailed-exitcode"]);
+    const third = await runEngine(sim, "plan", sc.target, ["--detailed-exitcode", ...sc.args]);
     expect(third.code, `${what}: third plan\n${third.stdout}\n${third.stderr}`).toBe(0);
+    return killed.signal === "SIGKILL";
   } finally {
     await sim.close();
   }
 }
 
-describe("crash test: SIGKILL at a random call, then apply again", () => {
-  it(`converges after ${RUNS} seeded crash points (seed ${SEED})`, async () => {
-    expect(cleanCalls).toBeGreaterThan(30);
-    const plans = crashPlans();
-    const failures: string[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < plans.length) {
-        const p = plans[next++]!;
-        try {
-          await crashRun(p);
-        } catch (err) {
-          failures.push((err as Error).message);
-        }
+/** Runs every crash plan of a scenario, CONCURRENCY at a time; fails with every failing run's story. */
+async function crashAll(sc: Scenario): Promise<void> {
+  expect(sc.cleanCalls, `${sc.name}: calls of a clean apply`).toBeGreaterThan(20);
+  const plans = crashPlans(sc);
+  const failures: string[] = [];
+  let killedRuns = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plans.length) {
+      const p = plans[next++]!;
+      try {
+        if (await crashRun(sc, p)) killedRuns++;
+      } catch (err) {
+        failures.push((err as Error).message);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, plans.length) }, worker));
-    expect(failures, failures.join("\n\n")).toEqual([]);
-    // Most crash points lie inside a clean apply's call range: a run that never kills proves nothing.
-    expect(killedRuns, "runs really killed").toBeGreaterThanOrEqual(Math.ceil(plans.length / 2));
-  }, Math.max(170_000, RUNS * 12_000));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, plans.length) }, worker));
+  expect(failures, failures.join("\n\n")).toEqual([]);
+  // Crash points lie inside a clean apply's call range: runs that never kill prove nothing.
+  expect(killedRuns, "runs really killed").toBeGreaterThanOrEqual(Math.ceil(plans.length / 2));
+}
+
+describe("crash test: SIGKILL at a random call, then apply again", () => {
+  it(`creating from empty converges after ${RUNS} seeded crash points (seed ${SEED})`, () => crashAll(create), Math.max(170_000, RUNS * 12_000));
+
+  it(`an update with prune converges after ${UPDATE_RUNS} seeded crash points (seed ${SEED})`, () => crashAll(update), Math.max(170_000, UPDATE_RUNS * 15_000));
 });
