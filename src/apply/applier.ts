@@ -32,10 +32,12 @@ function executorFor(step: PlanStep): (ctx: ApplyContext, step: PlanStep) => Pro
   }
 }
 
-function describeError(step: PlanStep, err: unknown): { error: string; transient: boolean } {
+function describeError(step: PlanStep, err: unknown): { error: string; transient: boolean; unauthorized?: boolean } {
   const label = resourceLabel(step.identity);
   if (err instanceof SafetyRefusal || err instanceof UnresolvedSecretError) return { error: err.message.startsWith(label) ? err.message : `${label}: ${err.message}`, transient: false };
-  if (err instanceof DokployError) return { error: `${label}: ${step.action} failed: ${err.message}`, transient: err.retriable };
+  if (err instanceof DokployError) {
+    return { error: `${label}: ${step.action} failed: ${err.message}`, transient: err.retriable, ...(err.kind === "unauthorized" ? { unauthorized: true } : {}) };
+  }
   return { error: `${label}: ${step.action} failed: ${err instanceof Error ? err.message : String(err)}`, transient: false };
 }
 

@@ -17,6 +17,12 @@ export interface StepOutcome {
   error?: string;
   /** True when retrying later could succeed (5xx, network, timeout). */
   transient?: boolean;
+  /**
+   * Dokploy refused the API key (401): invalid, expired, or rate-limited,
+   * which Dokploy does not tell apart. The pass reports `Unauthorized` and
+   * the daemon retries with backoff instead of waiting for a new commit.
+   */
+  unauthorized?: boolean;
   /** The object's Dokploy id after the step (creates fill it in). */
   dokployId?: string;
   deploy?: DeployOutcome;

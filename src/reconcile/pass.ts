@@ -101,6 +101,15 @@ export async function reconcilePass(input: PassInput, deps: PassDeps): Promise<P
   for (const o of apply.outcomes) if (o.error) o.error = deps.redactor.redact(o.error);
   const resources = resourceStatuses(plan, planned.observed, apply);
   const failures = apply.outcomes.filter((o) => o.status === "failed");
+  if (failures.some((o) => o.unauthorized)) {
+    // A 401 mid-apply (the key expired or its rate limit ran out after the reads):
+    // say so, and let the daemon retry with backoff, as when it happens while observing.
+    const first = failures.find((o) => o.unauthorized)!;
+    return finish({
+      outcome: "failed", reason: "Unauthorized", transient: true, plan, apply, resources,
+      message: `${failures.length} step(s) failed; first: ${first.error ?? first.key}`,
+    });
+  }
   if (failures.length > 0) {
     const pruneFailed = failures.some((o) => o.action === "delete" || o.action === "orphan");
     const reason: PassReason = failures.every((o) => o.action === "delete" || o.action === "orphan") && pruneFailed ? "PruneFailed" : "ApplyFailed";
