@@ -25,7 +25,7 @@ let repo: TestRepo;
 let d: SpawnedDaemon;
 
 const passes = (): number => sim.control.calls().filter((c) => c.endpoint === "project.all").length;
-const sign = (body: string, secret = CANARY.webhookSecret): string => createHmac("sha256", secret).update(body).digest("hex");
+const sign = (body: string, secret: string = CANARY.webhookSecret): string => createHmac("sha256", secret).update(body).digest("hex");
 
 type Delivery = { provider: "github" | "gitea" | "gitlab"; body: string; headers: Record<string, string> };
 
