@@ -14,6 +14,11 @@ import { join } from "node:path";
 export interface FleetShape {
   projects: number;
   appsPerEnvironment: number;
+  /**
+   * Every fifth application also reads `API_TOKEN` from this environment
+   * variable (`fromEnv`): the reliability suite plants a canary secret there.
+   */
+  secretFromEnv?: string;
 }
 
 /** The issue's fleet: 20 x 2 x 25 = 1,000 applications and 1,000 domains. */
@@ -51,7 +56,7 @@ spec:
 }
 
 /** The manifests of one application and its domain; `version` is the value of its VERSION env var. */
-export function appDocs(p: string, env: string, a: string, i: number, version = "1"): string {
+export function appDocs(p: string, env: string, a: string, i: number, version = "1", secretFromEnv?: string): string {
   const source =
     i % 3 === 0
       ? `    type: docker\n    image: ghcr.io/example/${a}:1.${i}.0\n`
@@ -71,7 +76,7 @@ spec:
 ${source}${build}  env:
     PORT: "3000"
     VERSION: "${version}"
----
+${secretFromEnv && i % 5 === 0 ? `    API_TOKEN: {fromEnv: ${secretFromEnv}}\n` : ""}---
 apiVersion: dokploy-gitops/v1
 kind: Domain
 metadata:
@@ -102,7 +107,7 @@ export async function writeFleet(root: string, shape: FleetShape = ISSUE_FLEET):
     for (const env of ENVIRONMENTS) {
       await mkdir(join(root, p, env), { recursive: true });
       for (let i = 0; i < shape.appsPerEnvironment; i++) {
-        await writeFile(join(root, appFile(pi, env, i)), appDocs(p, env, appName(i), i));
+        await writeFile(join(root, appFile(pi, env, i)), appDocs(p, env, appName(i), i, "1", shape.secretFromEnv));
         applications++;
       }
     }

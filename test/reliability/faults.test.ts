@@ -16,12 +16,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.ts";
 import { writeFleet } from "../../bench/lib/fleet.ts";
 import { insideManaged, seedLookalikes, unmanagedProject } from "./lookalikes.ts";
-import { applySettings, CANARY, CanaryScan, duplicates, faultClient, pass, rowsById, writesToAny } from "./support.ts";
+import { applySettings, CANARY, CANARY_ENV, CanaryScan, duplicates, faultClient, pass, rowsById, writesToAny } from "./support.ts";
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 100);
 const SEED = Number(process.env.FAULT_SEED ?? 8_000);
 const PARALLEL = 8;
-const SHAPE = { projects: 5, appsPerEnvironment: 5 }; // 50 applications, 50 domains
+const SHAPE = { projects: 5, appsPerEnvironment: 5, secretFromEnv: CANARY_ENV }; // 50 applications, 50 domains
 const FAULTY_PASSES = 2;
 const MAX_PASSES = 6;
 const RATE = 0.056; // four independent dice: 1 - (1 - 0.056)^4 ~ 20% of calls fail

@@ -20,11 +20,11 @@ import { appFile, writeFleet } from "../../bench/lib/fleet.ts";
 import { renderDescription } from "../../src/model/marker.ts";
 import { startSimulator, type SeedData, type SimulatorHandle, type SimulatorState } from "../../src/simulator/index.ts";
 import { seedLookalikes } from "./lookalikes.ts";
-import { applySettings, CANARY, CanaryScan, duplicates, faultClient, pass, rowsById, seeded, writesToAny } from "./support.ts";
+import { applySettings, CANARY, CANARY_ENV, CanaryScan, duplicates, faultClient, pass, rowsById, seeded, writesToAny } from "./support.ts";
 
 const RUNS = Number(process.env.OWNERSHIP_RUNS ?? 25);
 const SEED = Number(process.env.OWNERSHIP_SEED ?? 9_000);
-const SHAPE = { projects: 3, appsPerEnvironment: 3 };
+const SHAPE = { projects: 3, appsPerEnvironment: 3, secretFromEnv: CANARY_ENV };
 const PROJECTS = ["p00", "p01", "p02"];
 const APPS = ["app-000", "app-001", "app-002"];
 

@@ -15,9 +15,9 @@ import { spawnDaemon, type SpawnedDaemon } from "../helpers/daemon.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { createTestRepo, tempDir, type TestRepo } from "../helpers/git-repo.ts";
 import { startTestSimulator } from "../helpers/simulator.ts";
-import { CANARY, CanaryScan, duplicates } from "./support.ts";
+import { CANARY, CANARY_ENV, CanaryScan, duplicates } from "./support.ts";
 
-const SHAPE = { projects: 1, appsPerEnvironment: 3 };
+const SHAPE = { projects: 1, appsPerEnvironment: 3, secretFromEnv: CANARY_ENV };
 const WAIT = { timeoutMs: 60_000, intervalMs: 50 };
 const RATE_LIMITED = /invalid, expired, or its rate limit is exhausted/;
 
@@ -45,7 +45,7 @@ describe("reliability: Dokploy's 401 after N calls (rate limit)", () => {
     sim.control.setFaults([{ unauthorizedAfter: 4 }]);
     const d: SpawnedDaemon = await spawnDaemon(
       ["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", path.join(repo.dir, "daemon"), "--source", repo.url, "--url", sim.url, "--deploy-timeout", "20s"],
-      { env: { DOKPLOY_API_KEY: CANARY.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: CANARY.webhookSecret } },
+      { env: { DOKPLOY_API_KEY: CANARY.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: CANARY.webhookSecret, GIT_TOKEN: CANARY.gitToken, [CANARY_ENV]: CANARY.fromEnv } },
     );
     cleanups.push(() => d.stop("SIGKILL"));
     const stalled = await eventually(async () => {
@@ -77,7 +77,7 @@ describe("reliability: Dokploy's 401 after N calls (rate limit)", () => {
     const dir = tempDir("dg-reliability-401-");
     cleanups.push(() => import("node:fs").then((fs) => fs.rmSync(dir, { recursive: true, force: true })));
     await writeFleet(dir, SHAPE);
-    const run = () => runCliProcess(["apply", dir, "--url", sim.url, "--deploy-timeout", "20s"], { env: { DOKPLOY_API_KEY: CANARY.apiKey }, timeoutMs: 60_000 });
+    const run = () => runCliProcess(["apply", dir, "--url", sim.url, "--deploy-timeout", "20s"], { env: { DOKPLOY_API_KEY: CANARY.apiKey, [CANARY_ENV]: CANARY.fromEnv }, timeoutMs: 60_000 });
     sim.control.setFaults([{ unauthorizedAfter: 6 }]);
     const cut = await run();
     scan.add("apply stdout", cut.stdout);
@@ -92,7 +92,7 @@ describe("reliability: Dokploy's 401 after N calls (rate limit)", () => {
     expect(duplicates(sim.control.state())).toEqual([]);
     // One change after recovery still applies (the key really works again).
     const file = path.join(dir, appFile(0, "production", 0));
-    await import("node:fs/promises").then((fs) => fs.writeFile(file, appDocs("p00", "production", "app-000", 0, "2")));
+    await import("node:fs/promises").then((fs) => fs.writeFile(file, appDocs("p00", "production", "app-000", 0, "2", CANARY_ENV)));
     const third = await run();
     expect(third.code, third.stdout + third.stderr).toBe(0);
   });
