@@ -12,6 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { startDaemon, type DaemonPassDeps, type DaemonSettings } from "../reconcile/daemon.ts";
 import type { LoopPassInput } from "../reconcile/loop.ts";
+import { ManifestCache } from "../manifest/index.ts";
 import { reconcilePass } from "../reconcile/pass.ts";
 import { isValidCron } from "../reconcile/triggers.ts";
 import type { PassResult } from "../reconcile/types.ts";
@@ -235,10 +236,13 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
   return Object.freeze(settings);
 }
 /** The real pass (`reconcilePass`), adapted to the loop's input. */
-export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps): Promise<PassResult> {
+export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps, manifestCache?: ManifestCache): Promise<PassResult> {
   return reconcilePass(
     { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: settings.pass },
-    { api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator },
+    {
+      api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator,
+      ...(manifestCache ? { manifestCache } : {}),
+    },
   );
 }
 
@@ -254,7 +258,9 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   }
   let daemon;
   try {
-    daemon = await startDaemon(settings, { io, runPass: realPass });
+    // One parse cache for the daemon's life: a pass re-parses only the files that changed.
+    const manifests = new ManifestCache();
+    daemon = await startDaemon(settings, { io, runPass: (input, s, deps) => realPass(input, s, deps, manifests) });
   } catch (err) {
     // Startup failures (address in use, work dir taken, unreadable state file) are the operator's to fix: say what, not a stack.
     const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);

@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { applyPlan } from "../apply/applier.ts";
 import type { ApplyResult } from "../apply/types.ts";
 import type { DokployApi } from "../dokploy/port.ts";
+import type { ManifestCache } from "../manifest/index.ts";
 import type { Redactor } from "../util/redact.ts";
 import { planRevisionDetailed } from "./plan-revision.ts";
 import { resourceStatuses } from "./resources.ts";
@@ -33,6 +34,8 @@ export interface PassDeps {
   signal?: AbortSignal;
   /** Embedded simulator only: placeholder values for unresolved secrets (see PlanRevisionDeps). */
   placeholderSecrets?: boolean;
+  /** Kept across the daemon's passes (see `ManifestCache`). */
+  manifestCache?: ManifestCache;
 }
 
 function summarize(apply: ApplyResult): string {

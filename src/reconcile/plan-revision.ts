@@ -5,7 +5,7 @@
  */
 import { DokployError } from "../dokploy/errors.ts";
 import type { DokployApi } from "../dokploy/port.ts";
-import { loadManifests } from "../manifest/index.ts";
+import { loadManifests, type ManifestCache } from "../manifest/index.ts";
 import type { Diagnostic, DesiredState } from "../model/manifest.ts";
 import type { ObservedState } from "../model/observed.ts";
 import { planReconcile } from "../plan/planner.ts";
@@ -26,6 +26,8 @@ export interface PlanRevisionDeps {
    * placeholder values (reported as warnings) so the tool can be tried.
    */
   placeholderSecrets?: boolean;
+  /** The daemon's parse cache: unchanged files are not parsed again on every pass. */
+  manifestCache?: ManifestCache;
 }
 
 export interface PlanRevisionInput {
@@ -76,7 +78,7 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
   });
   let report;
   try {
-    report = await loadManifests(input.root);
+    report = await loadManifests(input.root, deps.manifestCache ? { cache: deps.manifestCache } : {});
   } catch (err) {
     return {
       ...base(), diagnostics: [], secretProblems: [],
