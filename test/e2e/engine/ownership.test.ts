@@ -322,6 +322,18 @@ describe("journey 13: two instances share one Dokploy", () => {
     expect(markerOf(bee.description, "bee")).toMatchObject({ instance: "b", key: "Project/bee", id: bee.projectId });
   });
 
+  it("b cannot adopt a's objects, even when its manifest asks to", async () => {
+    const adopting = scratch.tree("basic");
+    adopting.edit("blog.yaml", "  name: blog\n---", "  name: blog\n  annotations:\n    dokploy-gitops/adopt: \"true\"\n---");
+    sim.control.resetCalls();
+    const r = expectExit(await runEngine(sim, "plan", adopting.dir, ["--instance", "b", "--output", "json"]), 0);
+    const steps = (JSON.parse(r.stdout) as { steps: Array<{ key: string; action: string; reasons: string[] }> }).steps;
+    const blog = steps.find((st) => st.key === "Project/blog")!;
+    expect(blog.action).toBe("conflict");
+    expect(blog.reasons.join(" ")).toContain("one instance cannot adopt another's objects");
+    expect(writeCalls(sim.control.calls())).toEqual([]);
+  });
+
   it("a's next plan is still clean, and b's objects are out of a's sight", async () => {
     const r = expectExit(await runEngine(sim, "plan", treeA.dir, ["--instance", "a", "--detailed-exitcode", "--prune"]), 0);
     expect(r.stdout).toContain("No changes.");

@@ -92,6 +92,27 @@ describe("journey 4: a removed manifest", () => {
   });
 });
 
+describe("journey 4, cascade guard: a removed project that holds something not ours", () => {
+  let sim: SimulatorHandle;
+  let tree: ManifestTree;
+  beforeAll(async () => {
+    ({ sim, tree } = await applied());
+    const blogProduction = project(sim.control.state(), "blog").environments[0]!;
+    sim.control.seed({ applications: [{ environmentId: blogProduction.environmentId, name: "hand-made", sourceType: "docker", dockerImage: "busybox" }] });
+    tree.remove("blog.yaml");
+  }, 60_000);
+  afterAll(() => sim?.close());
+
+  it("apply --prune deletes what is ours inside it but not the project, which Dokploy would delete with the stranger, and says so", async () => {
+    sim.control.resetCalls();
+    const r = expectExit(await runEngine(sim, "apply", tree.dir, ["--prune"]), 0);
+    expect(r.stdout).toMatch(/project\/blog {2}\(would prune[^\n]*\n(\s+· .*\n)*\s+· not deleted: it still holds application hand-made \(in production\)/);
+    expect(deletesIn(sim.control.calls()).map((c) => c.endpoint)).toEqual(["domain.delete", "application.delete"]);
+    const blog = project(sim.control.state(), "blog");
+    expect(blog.environments[0]!.applications.map((a) => a.name)).toEqual(["hand-made"]);
+  });
+});
+
 describe("journey 9: empty-revision guard", () => {
   let sim: SimulatorHandle;
   beforeAll(async () => {
