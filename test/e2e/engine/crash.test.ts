@@ -12,12 +12,14 @@
  * the tool never learnt it, the nastiest moment to die). Later calls are held
  * unanswered, so the simulator's call log ends exactly at the kill point.
  *
- * Two scenarios: creating the whole tree from an empty Dokploy, and an
- * update of the created tree (deploy-relevant changes in several
- * applications, a new and a changed domain, a removed application pruned),
- * where a kill between the "dirty" marker and the deploy must still end in a
- * deploy. Crash points come from a seeded generator, one from each of
- * CRASH_RUNS (default 20; CRASH_UPDATE_RUNS, default 8, for the update) equal
+ * Three scenarios: creating the whole tree from an empty Dokploy; an update
+ * of the created tree (deploy-relevant changes in several applications, a new
+ * and a changed domain, a removed application pruned), where a kill between
+ * the "dirty" marker and the deploy must still end in a deploy; and a
+ * teardown (an empty revision with --prune --allow-empty), where a kill
+ * between a child's and its parent's delete must not strand the parent.
+ * Crash points come from a seeded generator, one from each of CRASH_RUNS
+ * (default 20; CRASH_UPDATE_RUNS default 8, CRASH_TEARDOWN_RUNS default 4) equal
  * slices of a clean apply's calls; CRASH_SEED (default 20261121) seeds the
  * sequence, CRASH_CONCURRENCY (default 3) runs go at once. A failure names its
  * scenario, run, seed, k and mode, so it can be replayed with CRASH_SEED and
@@ -33,6 +35,7 @@ import { FAST_APPLY, Scratch, expectExit, markerOf, runEngine } from "./support.
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);
 const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 8);
+const TEARDOWN_RUNS = Number(process.env.CRASH_TEARDOWN_RUNS ?? 4);
 const SEED = Number(process.env.CRASH_SEED ?? 20261121);
 const CONCURRENCY = Math.max(1, Number(process.env.CRASH_CONCURRENCY ?? 3));
 const ONLY = process.env.CRASH_ONLY === undefined ? undefined : Number(process.env.CRASH_ONLY);
@@ -153,10 +156,17 @@ interface Scenario {
   /** API calls of one clean run of the target apply: the range crash points are drawn from. */
   cleanCalls: number;
   runs: number;
+  /** Projects and (declared, so marked) environments left after convergence. */
+  projects: string[];
+  envs: string[];
 }
 
-const create: Scenario = { name: "create", target: "", args: [], expected: EXPECTED_APPS, cleanCalls: 0, runs: RUNS };
-const update: Scenario = { name: "update", target: "", args: ["--prune"], expected: EXPECTED_APPS_UPDATED, cleanCalls: 0, runs: UPDATE_RUNS };
+const TREE = { projects: ["alpha", "beta"], envs: EXPECTED_ENVS };
+const create: Scenario = { name: "create", target: "", args: [], expected: EXPECTED_APPS, cleanCalls: 0, runs: RUNS, ...TREE };
+const update: Scenario = { name: "update", target: "", args: ["--prune"], expected: EXPECTED_APPS_UPDATED, cleanCalls: 0, runs: UPDATE_RUNS, ...TREE };
+const teardown: Scenario = {
+  name: "teardown", target: "", args: ["--prune", "--allow-empty", "--max-deletions", "50"], expected: {}, cleanCalls: 0, runs: TEARDOWN_RUNS, projects: [], envs: [],
+};
 
 interface CrashPlan {
   run: number;
@@ -181,6 +191,8 @@ beforeAll(async () => {
   create.target = scratch.tree("crash").dir;
   update.base = create.target;
   update.target = updatedTree();
+  teardown.base = create.target;
+  teardown.target = scratch.empty().dir;
   const sim = await startTestSimulator();
   try {
     expectExit(await runEngine(sim, "apply", create.target, ["--revision", "clean"]), 0);
@@ -188,6 +200,10 @@ beforeAll(async () => {
     sim.control.resetCalls();
     expectExit(await runEngine(sim, "apply", update.target, ["--revision", "clean", ...update.args]), 0);
     update.cleanCalls = sim.control.calls().length;
+    await sim.control.idle(10_000);
+    sim.control.resetCalls();
+    expectExit(await runEngine(sim, "apply", teardown.target, ["--revision", "clean", ...teardown.args]), 0);
+    teardown.cleanCalls = sim.control.calls().length;
   } finally {
     await sim.close();
   }
@@ -196,9 +212,10 @@ beforeAll(async () => {
 afterAll(() => scratch.cleanup());
 
 /** Every expectation on the converged state; messages name the object at fault. */
-function checkConverged(state: SimulatorState, calls: CallRecord[], expected: ExpectedApps, what: string): void {
+function checkConverged(state: SimulatorState, calls: CallRecord[], sc: Scenario, what: string): void {
+  const expected = sc.expected;
   const names = (list: Array<{ name: string }>): string[] => list.map((x) => x.name).sort();
-  expect(names(state.projects), `${what}: projects`).toEqual(["alpha", "beta"]);
+  expect(names(state.projects), `${what}: projects`).toEqual(sc.projects);
   const envPaths: string[] = [];
   const appPaths: string[] = [];
   for (const p of state.projects) {
@@ -227,7 +244,7 @@ function checkConverged(state: SimulatorState, calls: CallRecord[], expected: Ex
       }
     }
   }
-  expect(envPaths.sort(), `${what}: environments`).toEqual([...EXPECTED_ENVS].sort());
+  expect(envPaths.sort(), `${what}: environments`).toEqual([...sc.envs].sort());
   expect(appPaths.sort(), `${what}: applications`).toEqual(Object.keys(expected).sort());
 }
 
@@ -251,7 +268,7 @@ function deployedAfterConfig(app: SimulatorState["projects"][number]["environmen
 }
 
 function crashPlans(sc: Scenario): CrashPlan[] {
-  const rnd = seededRandom(SEED + (sc === update ? 1 : 0));
+  const rnd = seededRandom(SEED + (sc === update ? 1 : sc === teardown ? 2 : 0));
   const plans: CrashPlan[] = [];
   for (let run = 1; run <= sc.runs; run++) {
     // Stratified: run i draws from the i-th slice of [1, cleanCalls], so the early calls
@@ -288,7 +305,7 @@ async function crashRun(sc: Scenario, p: CrashPlan): Promise<boolean> {
     const second = await runEngine(sim, "apply", sc.target, ["--revision", "crash", ...sc.args]);
     expect(second.code, `${what}: second apply\n${second.stdout}\n${second.stderr}`).toBe(0);
     await sim.control.idle(10_000);
-    checkConverged(sim.control.state(), sim.control.calls(), sc.expected, what);
+    checkConverged(sim.control.state(), sim.control.calls(), sc, what);
 
     const third = await runEngine(sim, "plan", sc.target, ["--detailed-exitcode", ...sc.args]);
     expect(third.code, `${what}: third plan\n${third.stdout}\n${third.stderr}`).toBe(0);
@@ -326,4 +343,6 @@ describe("crash test: SIGKILL at a random call, then apply again", () => {
   it(`creating from empty converges after ${RUNS} seeded crash points (seed ${SEED})`, () => crashAll(create), Math.max(170_000, RUNS * 12_000));
 
   it(`an update with prune converges after ${UPDATE_RUNS} seeded crash points (seed ${SEED})`, () => crashAll(update), Math.max(170_000, UPDATE_RUNS * 15_000));
+
+  it(`a teardown (empty revision, --prune --allow-empty) converges after ${TEARDOWN_RUNS} seeded crash points (seed ${SEED})`, () => crashAll(teardown), Math.max(170_000, TEARDOWN_RUNS * 15_000));
 });
