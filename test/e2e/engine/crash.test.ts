@@ -20,7 +20,8 @@
  * between a child's and its parent's delete must not strand the parent.
  * Crash points come from a seeded generator, one from each of CRASH_RUNS
  * (default 20; CRASH_UPDATE_RUNS default 8, CRASH_TEARDOWN_RUNS default 4) equal
- * slices of a clean apply's calls; CRASH_SEED (default 20261121) seeds the
+ * slices of a clean apply's calls, with a seeded --concurrency (1, 2, 4 or 8)
+ * for the killed apply; CRASH_SEED (default 20261121) seeds the
  * sequence, CRASH_CONCURRENCY (default 3) runs go at once. A failure names its
  * scenario, run, seed, k and mode, so it can be replayed with CRASH_SEED and
  * CRASH_ONLY=<run>.
@@ -172,6 +173,8 @@ interface CrashPlan {
   run: number;
   k: number;
   mode: "before" | "after";
+  /** `--concurrency` of the killed apply: different interleavings leave different half-done states. */
+  concurrency: number;
 }
 
 /** The crash fixture after a round of edits: deploy-relevant changes, domain changes, a removal. */
@@ -277,14 +280,15 @@ function crashPlans(sc: Scenario): CrashPlan[] {
     const hi = Math.max(lo, Math.floor((run * sc.cleanCalls) / sc.runs));
     const k = lo + Math.floor(rnd() * (hi - lo + 1));
     const mode = rnd() < 0.5 ? "before" : "after";
-    plans.push({ run, k, mode });
+    const concurrency = [1, 2, 4, 8][Math.floor(rnd() * 4)]!;
+    plans.push({ run, k, mode, concurrency });
   }
   return ONLY === undefined ? plans : plans.filter((p) => p.run === ONLY);
 }
 
 /** One crash and recovery; returns whether the first apply was really killed (not finished before call k). */
 async function crashRun(sc: Scenario, p: CrashPlan): Promise<boolean> {
-  const what = `${sc.name} run ${p.run} (CRASH_SEED=${SEED} CRASH_ONLY=${p.run}: k=${p.k} of ${sc.cleanCalls}, kill ${p.mode} the call)`;
+  const what = `${sc.name} run ${p.run} (CRASH_SEED=${SEED} CRASH_ONLY=${p.run}: k=${p.k} of ${sc.cleanCalls}, kill ${p.mode} the call, --concurrency ${p.concurrency})`;
   const sim = await startTestSimulator({ seed: SEED + p.run });
   try {
     if (sc.base) {
@@ -294,7 +298,7 @@ async function crashRun(sc: Scenario, p: CrashPlan): Promise<boolean> {
     const logBefore = sim.control.calls().length;
     let kill = (): void => {};
     const proxy = await startKillProxy(sim.url, p.k, p.mode, () => kill());
-    const first = startCli(["apply", sc.target, "--url", proxy.url, "--revision", "crash", ...sc.args, ...FAST_APPLY], { env: { DOKPLOY_API_KEY: sim.apiKey }, timeoutMs: 60_000 });
+    const first = startCli(["apply", sc.target, "--url", proxy.url, "--revision", "crash", "--concurrency", String(p.concurrency), ...sc.args, ...FAST_APPLY], { env: { DOKPLOY_API_KEY: sim.apiKey }, timeoutMs: 60_000 });
     kill = () => first.child.kill("SIGKILL");
     const killed = await first.done;
     await proxy.close();
