@@ -35,12 +35,13 @@ interface Removal {
 
 export function planPrunes(observed: ObservedState, ctx: PruneContext): void {
   const handled = new Set(ctx.steps.filter((s) => s.dokployId && s.action !== "conflict").map((s) => s.dokployId!));
+  const writingApps = new Set(ctx.steps.filter((s) => s.kind === "Application" && s.action !== "noop" && s.action !== "conflict").map((s) => s.key));
   const duplicates = duplicateClaims(observed.projects, projectRef, ctx);
   for (const p of observed.projects) {
     const key = claimedKey(projectRef(p), ctx.instance);
     if (!key || duplicates.has(key)) continue;
     if (!ctx.desiredKeys.has(key)) removeProject(p, key, ctx);
-    else if (handled.has(p.projectId)) pruneInsideProject(p, handled, ctx);
+    else if (handled.has(p.projectId)) pruneInsideProject(p, handled, writingApps, ctx);
   }
 }
 
@@ -200,7 +201,7 @@ function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void
   }
 }
 
-function pruneInsideProject(p: ObservedProject, handled: Set<string>, ctx: PruneContext): void {
+function pruneInsideProject(p: ObservedProject, handled: Set<string>, writingApps: Set<string>, ctx: PruneContext): void {
   const duplicateEnvs = duplicateClaims(p.environments.filter((e) => !e.isDefault), envRef, ctx);
   for (const env of p.environments) {
     const envKey = claimedKey(envRef(env), ctx.instance);
@@ -218,18 +219,24 @@ function pruneInsideProject(p: ObservedProject, handled: Set<string>, ctx: Prune
       const id = parseResourceKey(appKey);
       const parentKey = id ? `Environment/${id.project}/${id.environment}` : "";
       if (!ctx.desiredKeys.has(appKey)) removeApplication(app, appKey, ctx, parentKey);
-      else if (handled.has(app.applicationId)) pruneDomains(app, appKey, ctx);
+      else if (handled.has(app.applicationId)) pruneDomains(app, appKey, writingApps.has(appKey), ctx);
     }
   }
 }
 
-function pruneDomains(app: ObservedApplication, appKey: string, ctx: PruneContext): void {
+/**
+ * Removal steps for owned domains of a desired application. When the
+ * application's own step writes (`appWrites`), they run after it: it rewrites
+ * the marker from the plan's snapshot, which still records these domains, and
+ * would otherwise put back the record a concurrent delete just dropped.
+ */
+function pruneDomains(app: ObservedApplication, appKey: string, appWrites: boolean, ctx: PruneContext): void {
   const marker = parseDescription(app.description).marker;
   if (!marker?.domains || !app.detail) return;
   for (const [name, r] of Object.entries(marker.domains)) {
     const key = `${appKey.replace(/^Application\//, "Domain/")}/${name}`;
     if (ctx.desiredKeys.has(key) || !r.id || !app.detail.domains.some((d) => d.domainId === r.id)) continue;
-    const step = removalStep(key, r.id, undefined, ctx, { parentKey: appKey, parentDokployId: app.applicationId });
+    const step = removalStep(key, r.id, undefined, ctx, { parentKey: appKey, parentDokployId: app.applicationId, ...(appWrites ? { dependsOn: [appKey] } : {}) });
     if (step && r.policy === "orphan" && step.action === "delete") {
       step.action = "orphan";
       step.reasons = [`${resourceLabel(step.identity)}: its manifest was removed; released, not deleted (deletion-policy orphan)`];

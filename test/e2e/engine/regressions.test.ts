@@ -46,3 +46,29 @@ describe("a domain record written while its application's own step also writes t
     expect(again.stdout).toContain("No changes.");
   });
 });
+
+describe("a pruned domain whose application's own step also writes the marker", () => {
+  let sim: SimulatorHandle;
+  let tree: ManifestTree;
+  beforeAll(async () => {
+    sim = await startTestSimulator();
+    tree = scratch.tree("basic");
+    expectExit(await runEngine(sim, "apply", tree.dir), 0);
+  }, 60_000);
+  afterAll(() => sim?.close());
+
+  // Broke: the domain delete dropped its record while the application step,
+  // running at the same time, rewrote the marker from the plan's snapshot
+  // (which still recorded the domain), so a record of a deleted domain stayed
+  // and the next plan showed a marker update instead of "no changes".
+  it("drops the deleted domain's record when the application is redeployed in the same apply", async () => {
+    tree.edit("shop.yaml", "NODE_ENV: production", "NODE_ENV: staging");
+    tree.dropDocuments("shop.yaml", (doc) => /^ {2}application: web$/m.test(doc));
+    expectExit(await runEngine(sim, "apply", tree.dir, ["--prune"]), 0);
+    const web = application(sim.control.state(), "shop", "production", "web");
+    expect(web.domains).toEqual([]);
+    expect(markerOf(web.description, "web").domains).toBeUndefined();
+    const again = expectExit(await runEngine(sim, "plan", tree.dir, ["--detailed-exitcode", "--prune"]), 0);
+    expect(again.stdout).toContain("No changes.");
+  });
+});
