@@ -142,7 +142,7 @@ export function formatDaemon(f: DaemonFigures): string {
     `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8); initial apply from empty ${secs(f.initialApplyMs)}`,
     `  3b. signed push webhook -> first write for the changed application: median ${med(starts)} ms (runs: ${starts.join(", ")} ms) (target < 1 s)`,
     `      signed push webhook -> /status shows the revision applied (200 ms build followed to done): median ${med(applied)} ms (runs: ${applied.join(", ")} ms)`,
-    `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency, ${secs(f.passesMs / f.passes)} each) (target < 150 MiB, no growth)`,
+    `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency${f.passes > 0 ? `, ${secs(f.passesMs / f.passes)} each` : ""}) (target < 150 MiB, no growth)`,
     `      V8 heap used/total: ${heap(f.heapAfterFirstQuiet)} after the first quiet pass, ${heap(f.heapAfterPasses)} after ${f.passes} more`,
   ].join("\n");
 }

@@ -34,6 +34,9 @@ export async function startDaemonProcess(args: string[], env: Record<string, str
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
+  const reap = (): void => void child.kill("SIGKILL");
+  process.once("exit", reap);
+  child.once("exit", () => process.off("exit", reap));
   const logs: Array<Record<string, unknown>> = [];
   let stderr = "";
   let buffered = "";

@@ -40,6 +40,10 @@ export async function startSimProcess(options: SimProcessOptions): Promise<SimPr
     join(REPO_ROOT, "src/main.ts"), "simulator", "--listen", "127.0.0.1:0", "--api-key", apiKey,
     "--latency", String(options.latencyMs), "--deploy-duration", String(options.deployDurationMs), "--seed", String(options.seed ?? 1),
   ], { stdio: ["ignore", "pipe", "pipe"] });
+  // Never leave a simulator behind when the benchmark exits early (an error, Ctrl-C).
+  const reap = (): void => void child.kill("SIGKILL");
+  process.once("exit", reap);
+  child.once("exit", () => process.off("exit", reap));
   let stderr = "";
   child.stderr!.on("data", (b: Buffer) => (stderr += b.toString()));
   const url = await new Promise<string>((resolve, reject) => {
