@@ -14,7 +14,8 @@
  *
  * Three scenarios: creating the whole tree from an empty Dokploy; an update
  * of the created tree (deploy-relevant changes in several applications, a new
- * and a changed domain, a removed application pruned), where a kill between
+ * and a changed domain, a pruned domain of a redeployed application, a removed
+ * application pruned), where a kill between
  * the "dirty" marker and the deploy must still end in a deploy; and a
  * teardown (an empty revision with --prune --allow-empty), where a kill
  * between a child's and its parent's delete must not strand the parent.
@@ -54,12 +55,12 @@ const EXPECTED_APPS: ExpectedApps = {
   "beta/production/admin": { main: { host: "admin.beta.example.com", path: "/" } },
   "beta/production/cron": { status: { host: "status.beta.example.com", path: "/" } },
 };
-/** After the update: alpha/staging/api pruned, a new domain on beta's admin. */
-const EXPECTED_APPS_UPDATED: ExpectedApps = Object.fromEntries(
-  Object.entries(EXPECTED_APPS)
-    .filter(([path]) => path !== "alpha/staging/api")
-    .map(([path, domains]) => [path, path === "beta/production/admin" ? { ...domains, extra: { host: "extra.beta.example.com", path: "/" } } : domains]),
-);
+/** After the update: alpha/staging/api pruned, alpha's www domain pruned, a new domain on beta's admin. */
+const EXPECTED_APPS_UPDATED: ExpectedApps = {
+  ...Object.fromEntries(Object.entries(EXPECTED_APPS).filter(([path]) => path !== "alpha/staging/api")),
+  "alpha/production/web": { public: EXPECTED_APPS["alpha/production/web"]!.public! },
+  "beta/production/admin": { ...EXPECTED_APPS["beta/production/admin"], extra: { host: "extra.beta.example.com", path: "/" } },
+};
 /** Environments whose manifests exist (so they carry a marker). */
 const EXPECTED_ENVS = ["alpha/production", "alpha/staging", "beta/production"];
 
@@ -184,6 +185,7 @@ function updatedTree(): string {
   tree.edit("alpha.yaml", "command: bin/worker", "command: bin/worker --fast");
   tree.edit("alpha.yaml", "repository: web\n    branch: develop", "repository: web\n    branch: release");
   tree.dropDocuments("alpha.yaml", (doc) => /^ {2}environment: staging$/m.test(doc) && (/^ {2}name: api$/m.test(doc) || /^ {2}application: api$/m.test(doc)));
+  tree.dropDocuments("alpha.yaml", (doc) => /^ {2}name: www$/m.test(doc));
   tree.edit("beta.yaml", "image: ghost:5", "image: ghost:6");
   tree.edit("beta.yaml", "port: 8081", "port: 8082");
   tree.write("beta-extra.yaml", "apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata:\n  name: extra\n  project: beta\n  environment: production\n  application: admin\nspec:\n  host: extra.beta.example.com\n");
