@@ -20,7 +20,7 @@
  * teardown (an empty revision with --prune --allow-empty), where a kill
  * between a child's and its parent's delete must not strand the parent.
  * Crash points come from a seeded generator, one from each of CRASH_RUNS
- * (default 20; CRASH_UPDATE_RUNS default 8, CRASH_TEARDOWN_RUNS default 4) equal
+ * (default 20; CRASH_UPDATE_RUNS default 6, CRASH_TEARDOWN_RUNS default 3) equal
  * slices of a clean apply's calls, with a seeded --concurrency (1, 2, 4 or 8)
  * for the killed apply; CRASH_SEED (default 20261121) seeds the
  * sequence, CRASH_CONCURRENCY (default 3) runs go at once. A failure names its
@@ -36,8 +36,8 @@ import { startCli } from "../../helpers/cli.ts";
 import { FAST_APPLY, Scratch, expectExit, markerOf, runEngine } from "./support.ts";
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);
-const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 8);
-const TEARDOWN_RUNS = Number(process.env.CRASH_TEARDOWN_RUNS ?? 4);
+const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 6);
+const TEARDOWN_RUNS = Number(process.env.CRASH_TEARDOWN_RUNS ?? 3);
 const SEED = Number(process.env.CRASH_SEED ?? 20261121);
 const CONCURRENCY = Math.max(1, Number(process.env.CRASH_CONCURRENCY ?? 3));
 const ONLY = process.env.CRASH_ONLY === undefined ? undefined : Number(process.env.CRASH_ONLY);
