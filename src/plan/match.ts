@@ -34,6 +34,27 @@ export function claimedKey(ref: LiveRef, instance: string): string | undefined {
   return o.kind === "ours" || o.kind === "pending" ? o.marker.key : undefined;
 }
 
+/**
+ * `ownershipOf` with a memo for one plan. `matchLive` judges every live
+ * sibling for each desired identity, so without it a plan parsed the marker
+ * JSON of each application once per application of its environment:
+ * quadratic (a quiet pass over 25 applications per environment spent 30 MB of
+ * allocations on it; 1,000 in one environment would be a million parses).
+ * Results are shared: callers must not mutate them (none do).
+ */
+export function memoizedOwnership(): typeof ownershipOf {
+  // By object id (unique), checked against the description and instance it was computed for.
+  const memo = new Map<string, { description: string; instance: string; o: Ownership }>();
+  return (description, instance, objectId) => {
+    if (!description) return ownershipOf(description, instance, objectId);
+    const hit = memo.get(objectId);
+    if (hit && hit.description === description && hit.instance === instance) return hit.o;
+    const o = ownershipOf(description, instance, objectId);
+    memo.set(objectId, { description, instance, o });
+    return o;
+  };
+}
+
 function notOursReason(label: string, o: Ownership, id: string): string {
   switch (o.kind) {
     case "foreign":
@@ -55,12 +76,13 @@ function notOursReason(label: string, o: Ownership, id: string): string {
 export function matchLive<T>(
   lives: readonly T[],
   ref: (t: T) => LiveRef,
-  want: { key: string; name: string; label: string; adopt: boolean; instance: string },
+  want: { key: string; name: string; label: string; adopt: boolean; instance: string; ownership?: typeof ownershipOf },
 ): Match<T> {
+  const judge = want.ownership ?? ownershipOf;
   const claimants: Array<{ live: T; ownership: Extract<Ownership, { kind: "ours" | "pending" }> }> = [];
   for (const live of lives) {
     const r = ref(live);
-    const o = ownershipOf(r.description, want.instance, r.id);
+    const o = judge(r.description, want.instance, r.id);
     if ((o.kind === "ours" || o.kind === "pending") && o.marker.key === want.key) claimants.push({ live, ownership: o });
   }
   if (claimants.length > 1) {

@@ -11,7 +11,7 @@ import { parseDescription, type DomainRecord, type Marker } from "../model/marke
 import { DEFAULT_ENVIRONMENT, kindRank, type ResourceIdentity } from "../model/resource.ts";
 import type { DomainRow } from "../dokploy/types.ts";
 import { diffViews } from "./diff.ts";
-import { matchLive, claimedKey, type LiveRef } from "./match.ts";
+import { matchLive, claimedKey, memoizedOwnership, type LiveRef } from "./match.ts";
 import { planPrunes, applyGuards, type PruneContext } from "./prune.ts";
 import type { SecretValues } from "./secrets.ts";
 import { labelOf, markerDiffers, newStep } from "./steps.ts";
@@ -49,6 +49,7 @@ export function planReconcile(input: PlanInput): Plan {
   // Steps by key, indexed as they are pushed (a linear find per child made planning quadratic).
   const stepByKey = new Map<string, PlanStep>();
   let indexedSteps = 0;
+  const ownership = memoizedOwnership();
   const warnings: string[] = [];
   const byKind = groupDesired(desired.manifests);
   const desiredKeys = new Set(desired.manifests.map((m) => m.key));
@@ -68,7 +69,7 @@ export function planReconcile(input: PlanInput): Plan {
   // ---- projects --------------------------------------------------------------
   for (const P of byKind.Project) {
     const label = labelOf(P);
-    const match = matchLive(observed.projects, projectRef, { key: P.key, name: P.metadata.name, label, adopt: P.adopt, instance });
+    const match = matchLive(observed.projects, projectRef, { key: P.key, name: P.metadata.name, label, adopt: P.adopt, instance, ownership });
     const marker = (id?: string): Marker => ({ v: 1, instance, key: P.key, ...(id ? { id } : {}), ...(P.deletionPolicy === "orphan" ? { policy: "orphan" as const } : {}) });
     const desiredView = desiredContainerView(P.metadata.name, P.spec);
     if (match.kind === "absent") {
@@ -168,7 +169,7 @@ export function planReconcile(input: PlanInput): Plan {
         continue;
       }
       if (!E) continue; // referenced but undeclared: validation reports it
-      const match = matchLive(envs.filter((e) => !e.isDefault), envRef, { key, name, label, adopt: E.adopt, instance });
+      const match = matchLive(envs.filter((e) => !e.isDefault), envRef, { key, name, label, adopt: E.adopt, instance, ownership });
       if (match.kind === "absent") {
         const step = newStep(identity, key, "create", { manifest: E, marker: marker(), markerWrite: true, parentKey: P.key, parentDokployId: parent.id, dependsOn: parent.stepKey && stepIsWrite(parent.stepKey) ? [parent.stepKey] : [] });
         addDiff(step, desiredView!, undefined);
@@ -215,7 +216,7 @@ export function planReconcile(input: PlanInput): Plan {
         continue;
       }
       if (parent.state === "blocked") continue;
-      const match = matchLive(env!.applications, appRef, { key: A.key, name: A.metadata.name, label, adopt: A.adopt, instance });
+      const match = matchLive(env!.applications, appRef, { key: A.key, name: A.metadata.name, label, adopt: A.adopt, instance, ownership });
       if (match.kind === "absent") {
         const step = newStep(A.identity, A.key, "create", { manifest: A, marker: baseMarker(), markerWrite: true, deploy: wantRunning, dependsOn, parentKey: parent.key, parentDokployId: parent.id });
         addDiff(step, desiredView, undefined);
