@@ -42,6 +42,7 @@ interface RunReport {
   lookalikeWrites: string[];
   changedLookalikes: string[];
   faultsSeen: number;
+  lostCreates: number;
 }
 
 async function oneRun(seed: number, fleetRoot: string): Promise<RunReport> {
@@ -73,6 +74,7 @@ async function oneRun(seed: number, fleetRoot: string): Promise<RunReport> {
       lookalikeWrites: writesToAny(calls, ids).map((c) => `${c.endpoint} ${JSON.stringify(c.body)}`),
       changedLookalikes: [...ids].filter((id) => !rows.has(id)),
       faultsSeen: calls.filter((c) => typeof c.status !== "number" || c.status >= 500).length,
+      lostCreates: calls.filter((c) => c.status === "lost" && c.endpoint.endsWith(".create")).length,
     };
   } finally {
     await api.close();
@@ -93,6 +95,8 @@ describe(`reliability: ${RUNS} seeded runs of a 50-application apply with ~20% o
     expect(bad.map((r) => ({ ...r, replay: `FAULT_RUNS=1 FAULT_SEED=${r.seed}` }))).toEqual([]);
     // The faults really happened (a suite that injects nothing proves nothing).
     expect(reports.every((r) => r.faultsSeen > 10)).toBe(true);
+    // Creates performed whose answers were lost: the case that makes duplicates if mishandled.
+    expect(reports.reduce((n, r) => n + r.lostCreates, 0)).toBeGreaterThan(RUNS);
     expect(scan.size).toBeGreaterThan(RUNS);
   });
 });
