@@ -139,7 +139,7 @@ export function formatDaemon(f: DaemonFigures): string {
   const starts = f.webhook.map((w) => w.toApplyStartMs);
   const applied = f.webhook.map((w) => w.toAppliedMs);
   return [
-    `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8); initial apply from empty ${secs(f.initialApplyMs)}`,
+    `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8${process.env.BENCH_DAEMON_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_DAEMON_NODE_OPTIONS}` : ""}); initial apply from empty ${secs(f.initialApplyMs)}`,
     `  3b. signed push webhook -> first write for the changed application: median ${med(starts)} ms (runs: ${starts.join(", ")} ms) (target < 1 s)`,
     `      signed push webhook -> /status shows the revision applied (200 ms build followed to done): median ${med(applied)} ms (runs: ${applied.join(", ")} ms)`,
     `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency${f.passes > 0 ? `, ${secs(f.passesMs / f.passes)} each` : ""}) (target < 150 MiB, no growth)`,
