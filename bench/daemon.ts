@@ -32,7 +32,7 @@ export interface DaemonFigures {
   latencyMs: number;
   applications: number;
   initialApplyMs: number;
-  webhook: Array<{ toApplyStartMs: number; toAppliedMs: number }>;
+  webhook: Array<{ toApplyStartMs: number; toAppliedMs: number; toPassStartMs?: number; toPlanMs?: number }>;
   rssAfterFirstQuietMiB: number;
   rssAfterPassesMiB: number;
   heapAfterFirstQuiet: { used?: number; total?: number };
@@ -105,7 +105,17 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
       const toAppliedMs = Date.now() - t0;
       const firstWrite = (await sim.calls()).find((c) => c.method === "POST" && (c.body as { applicationId?: string } | undefined)?.applicationId === appId);
       if (!firstWrite) throw new Error(`no write to ${rel}'s application after the webhook`);
-      webhook.push({ toApplyStartMs: Date.parse(firstWrite.at) - t0, toAppliedMs });
+      // Where the time went, from the daemon's own log lines (ISO timestamps, same clock).
+      const at = (msg: string): number | undefined => {
+        const line = d.logs.find((l) => l.msg === msg && typeof l.time === "string" && Date.parse(l.time) >= t0);
+        return line ? Date.parse(line.time as string) - t0 : undefined;
+      };
+      const toPassStartMs = at("reconciliation started");
+      const toPlanMs = at("plan computed");
+      webhook.push({
+        toApplyStartMs: Date.parse(firstWrite.at) - t0, toAppliedMs,
+        ...(toPassStartMs !== undefined ? { toPassStartMs } : {}), ...(toPlanMs !== undefined ? { toPlanMs } : {}),
+      });
     }
 
     // 5. Footprint: first quiet pass, then `passes` more.
@@ -141,6 +151,7 @@ export function formatDaemon(f: DaemonFigures): string {
   return [
     `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8${process.env.BENCH_DAEMON_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_DAEMON_NODE_OPTIONS}` : ""}); initial apply from empty ${secs(f.initialApplyMs)}`,
     `  3b. signed push webhook -> first write for the changed application: median ${med(starts)} ms (runs: ${starts.join(", ")} ms) (target < 1 s)`,
+    `      where it goes (medians): pass started +${med(f.webhook.map((w) => w.toPassStartMs ?? NaN))} ms, plan computed (git fetch, load, read live state, plan) +${med(f.webhook.map((w) => w.toPlanMs ?? NaN))} ms, first write +${med(starts)} ms`,
     `      signed push webhook -> /status shows the revision applied (200 ms build followed to done): median ${med(applied)} ms (runs: ${applied.join(", ")} ms)`,
     `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency${f.passes > 0 ? `, ${secs(f.passesMs / f.passes)} each` : ""}) (target < 150 MiB, no growth)`,
     `      V8 heap used/total: ${heap(f.heapAfterFirstQuiet)} after the first quiet pass, ${heap(f.heapAfterPasses)} after ${f.passes} more`,
