@@ -67,10 +67,11 @@ export async function applyApplication(ctx: ApplyContext, step: PlanStep): Promi
       }
       ctx.ids.set(step.key, applicationId);
       await configure(ctx, applicationId, view, { source: true, build: true, env: true });
+      // Like an update: dirty until the deploy is queued, then one write clears it and records the queued deploy.
       const marker: Marker = { ...pending, id: applicationId };
-      await ctx.api.applicationUpdate({ applicationId, description: renderDescription(text, marker), ...generalPayload(view) } as ApplicationUpdateInput);
+      await ctx.api.applicationUpdate({ applicationId, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker), ...generalPayload(view) } as ApplicationUpdateInput);
       ctx.setAppMarker(step.key, { appId: applicationId, text, marker });
-      const deploy = step.deploy ? await deployAndFollow(ctx, step, applicationId, new Set()) : undefined;
+      const deploy = step.deploy ? await deployAndFollow(ctx, step, applicationId, new Set(), () => recordQueued(ctx, step, applicationId, text, marker)) : undefined;
       return { dokployId: applicationId, ...(deploy ? { deploy } : {}) };
     }
     case "update":
@@ -93,7 +94,7 @@ export async function applyApplication(ctx: ApplyContext, step: PlanStep): Promi
       let deploy: DeployOutcome | undefined;
       if (step.deploy) {
         const known = new Set((await ctx.api.deploymentAll({ applicationId })).map((d) => d.deploymentId));
-        deploy = await deployAndFollow(ctx, step, applicationId, known, () => ctx.api.applicationUpdate({ applicationId, description: renderDescription(text, marker) }).then(() => undefined));
+        deploy = await deployAndFollow(ctx, step, applicationId, known, () => recordQueued(ctx, step, applicationId, text, marker));
       }
       let lifecycle: StepOutcome["lifecycle"];
       if (step.lifecycle === "stop") {
@@ -135,6 +136,16 @@ export async function applyApplication(ctx: ApplyContext, step: PlanStep): Promi
     default:
       return {};
   }
+}
+
+/**
+ * Once a deploy is queued: clear the dirty flag and record when it was queued,
+ * in one write (Dokploy shows nothing of a queued deploy until its job starts).
+ */
+async function recordQueued(ctx: ApplyContext, step: PlanStep, applicationId: string, text: string, marker: Marker): Promise<void> {
+  const queued: Marker = { ...marker, queuedAt: new Date().toISOString() };
+  await ctx.api.applicationUpdate({ applicationId, description: renderDescription(text, queued) });
+  ctx.setAppMarker(step.key, { appId: applicationId, text, marker: queued });
 }
 
 /** After a create whose answer was lost: the application carrying our pending marker, if exactly one. */

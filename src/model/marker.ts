@@ -51,6 +51,12 @@ export interface Marker {
    * deploy is queued: a crash in between leaves it, and the next plan deploys.
    */
   dirty?: true;
+  /**
+   * When this tool last queued a deploy (ISO time). Dokploy shows nothing of
+   * a queued deploy until its job starts, so without this a slow build queue
+   * (or `apply --no-wait`) would look "never deployed" and be queued again.
+   */
+  queuedAt?: string;
 }
 
 /** A description split into the user's text and the marker (if any). */
@@ -88,6 +94,7 @@ function validateMarker(raw: unknown): Marker | undefined {
   if (typeof m.id === "string") marker.id = m.id;
   if (m.policy === "orphan") marker.policy = "orphan";
   if (m.dirty === true) marker.dirty = true;
+  if (typeof m.queuedAt === "string") marker.queuedAt = m.queuedAt;
   if (m.domains !== undefined) {
     if (typeof m.domains !== "object" || m.domains === null) return undefined;
     const domains: Record<string, DomainRecord> = {};
@@ -113,6 +120,7 @@ export function renderDescription(text: string | undefined, marker: Marker): str
   if (marker.id !== undefined) ordered.id = marker.id;
   if (marker.policy !== undefined) ordered.policy = marker.policy;
   if (marker.dirty === true) ordered.dirty = true;
+  if (marker.queuedAt !== undefined) ordered.queuedAt = marker.queuedAt;
   if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) {
     ordered.domains = Object.fromEntries(
       Object.keys(marker.domains)

@@ -28,7 +28,16 @@ export interface PlanInput {
   settings: PlanSettings;
   revision?: string;
   apiCalls?: number;
+  /** The current time (ms since epoch), for the deploy-queue grace window; default now. */
+  now?: number;
 }
+
+/**
+ * How long a deploy this tool queued may stay invisible (queued, not started)
+ * before the planner stops waiting for it. Dokploy keeps its build queue in
+ * memory, so a queue lost to a Dokploy restart heals after this window.
+ */
+export const DEPLOY_QUEUE_GRACE_MS = 30 * 60_000;
 
 /** Where a child's parent stands in this plan. */
 type ParentState =
@@ -236,7 +245,10 @@ export function planReconcile(input: PlanInput): Plan {
       const domainStepsFrom = steps.length;
       const records = planDomains(A, { state: "existing", key: A.key, id: app.applicationId, stepKey: A.key }, detail.domains, match.kind === "owned" ? liveMarker?.domains ?? {} : {});
       const domainStepsTo = steps.length;
-      const step = ownedOrAdoptedStep(A, match.kind === "adopt", app.applicationId, detail.description, baseMarker(app.applicationId, records));
+      const queuedAt = match.kind === "owned" ? liveMarker?.queuedAt : undefined;
+      const queueAge = queuedAt === undefined ? Number.POSITIVE_INFINITY : (input.now ?? Date.now()) - Date.parse(queuedAt);
+      const queuePending = queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS;
+      const step = ownedOrAdoptedStep(A, match.kind === "adopt", app.applicationId, detail.description, { ...baseMarker(app.applicationId, records), ...(queuedAt ? { queuedAt } : {}) });
       addDiff(step, desiredView, liveApplicationView(detail));
       step.parentKey = parent.key;
       step.parentDokployId = parent.id;
@@ -247,6 +259,9 @@ export function planReconcile(input: PlanInput): Plan {
         else if (liveMarker?.dirty && match.kind === "owned") {
           step.deploy = true;
           step.reasons.push(`${label}: a previous apply changed its configuration but did not finish deploying it`);
+        } else if (queuePending && (neverDeployed || detail.applicationStatus === "idle")) {
+          // Queued by us and not started yet: Dokploy shows nothing of it. Don't queue another.
+          step.reasons.push(`${label}: a deploy queued at ${queuedAt} has not started yet; waiting for it`);
         } else if (neverDeployed) {
           step.deploy = true;
           step.reasons.push(`${label}: has never been deployed`);

@@ -234,8 +234,10 @@ function checkConverged(state: SimulatorState, calls: CallRecord[], sc: Scenario
         const path = `${p.name}/${e.name}/${a.name}`;
         appPaths.push(path);
         const am = markerOf(a.description, `${what}: application ${path}`);
-        expect({ ...am, domains: undefined }, `${what}: application ${path} marker (complete, not dirty)`).toEqual({
-          v: 1, instance: "default", key: `Application/${path}`, id: a.applicationId, domains: undefined,
+        // Complete (its own id) and not dirty; `queuedAt` records the last deploy the tool queued.
+        expect(typeof am.queuedAt, `${what}: application ${path} records its queued deploy`).toBe("string");
+        expect({ ...am, domains: undefined, queuedAt: undefined }, `${what}: application ${path} marker (complete, not dirty)`).toEqual({
+          v: 1, instance: "default", key: `Application/${path}`, id: a.applicationId, domains: undefined, queuedAt: undefined,
         });
         const want = expected[path] ?? {};
         const live = a.domains.map((d) => ({ host: d.host, path: (d.path as string | null) ?? "/" })).sort((x, y) => `${x.host}${x.path}`.localeCompare(`${y.host}${y.path}`));

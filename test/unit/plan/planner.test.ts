@@ -286,3 +286,40 @@ describe("planReconcile: pruning and its guards", () => {
     expect(p.steps.map((s) => s.key)).toEqual(["Project/shop"]);
   });
 });
+
+describe("planReconcile: deploys queued but not started", () => {
+  const NOW = Date.parse("2026-11-21T12:00:00.000Z");
+  const queuedTree = (minutesAgo: number, app: Parameters<typeof appDetail>[1]) =>
+    ownedTree({
+      appDescription: marked("Application/shop/production/web", "a-web", {
+        queuedAt: new Date(NOW - minutesAgo * 60_000).toISOString(),
+        domains: { www: { host: "www.shop.test", path: "/", id: "d-www.shop.test" } },
+      }),
+      app,
+    });
+  const planAt = (t: ObservedProject) =>
+    planReconcile({ desired: desiredFrom(PROJECT + APP() + DOMAIN("www.shop.test")), observed: { projects: [t] }, secrets: new SecretValues(), settings: SETTINGS, now: NOW });
+
+  it("does not queue a second deploy while ours is queued and not started (Dokploy shows nothing of it)", () => {
+    const step = byKey(planAt(queuedTree(5, { deployments: [], applicationStatus: "idle" })).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "noop", deploy: false, markerWrite: false });
+    expect(step.reasons.join(" ")).toMatch(/has not started yet; waiting for it/);
+  });
+
+  it("does not start an idle application whose redeploy is still queued", () => {
+    const step = byKey(planAt(queuedTree(5, { applicationStatus: "idle" })).steps, "Application/shop/production/web");
+    expect(step.lifecycle).toBeUndefined();
+    expect(step.action).toBe("noop");
+  });
+
+  it("deploys again once the grace window has passed (a queue lost to a Dokploy restart heals)", () => {
+    const step = byKey(planAt(queuedTree(31, { deployments: [], applicationStatus: "idle" })).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "update", deploy: true });
+  });
+
+  it("still deploys a new configuration change even while an earlier deploy is queued", () => {
+    const t = queuedTree(5, { deployments: [], applicationStatus: "idle", dockerImage: "nginx:0" });
+    const step = byKey(planAt(t).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "update", deploy: true });
+  });
+});
