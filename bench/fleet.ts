@@ -23,10 +23,10 @@ const QUEUE_DELAY_MS = 20;
  * Calls on the longest dependency chain of a create-from-empty:
  * project.all -> project.create -> project.update (id marker) -> environment.create
  * -> application.create, save<Source>Provider, saveBuildType, saveEnvironment,
- * update (id marker), deploy -> [build] -> deployment.all -> domain.create ->
- * application.update (domain id).
+ * update (id marker, dirty), deploy, update (deploy queued, dirty cleared) ->
+ * [build] -> deployment.all -> domain.create -> application.update (domain id).
  */
-export const CHAIN_CALLS = 13;
+export const CHAIN_CALLS = 14;
 
 /** Figures of one fleet run at one latency. */
 export interface FleetFigures {
