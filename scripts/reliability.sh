@@ -5,14 +5,17 @@
 #   - the crash test of the engine journeys with 50 SIGKILLed applies;
 #   - the planner's ownership property at 10,000 cases.
 # test/reliability/ also runs in the default `npm test` (same sizes); the two
-# extra parts take longer, so they live here. Counts can be overridden:
+# extra parts take longer, so they live here. `--extras` runs only those two
+# (for CI right after `npm test`). Counts can be overridden:
 # CRASH_RUNS, PROPERTY_RUNS, FAULT_RUNS, OWNERSHIP_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x node_modules/node/bin/node ]; then export PATH="$PWD/node_modules/node/bin:$PWD/node_modules/.bin:$PATH"; fi
 
-echo "== reliability: test/reliability (faults, ownership, bad input, secrets, webhooks, rate limit)"
-npx vitest run test/reliability
+if [ "${1:-}" != "--extras" ]; then
+  echo "== reliability: test/reliability (faults, ownership, bad input, secrets, webhooks, rate limit)"
+  npx vitest run test/reliability
+fi
 
 echo "== reliability: crash test, ${CRASH_RUNS:-50} SIGKILLed applies"
 CRASH_RUNS="${CRASH_RUNS:-50}" npx vitest run test/e2e/engine/crash.test.ts
