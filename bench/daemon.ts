@@ -32,7 +32,7 @@ export interface DaemonFigures {
   latencyMs: number;
   applications: number;
   initialApplyMs: number;
-  webhook: Array<{ toApplyStartMs: number; toAppliedMs: number; toPassStartMs?: number; toPlanMs?: number }>;
+  webhook: Array<{ toApplyStartMs: number; toAppliedMs: number; toPassStartMs?: number; toPlanMs?: number; phases?: { checkedOut?: number; loaded?: number; observed?: number } }>;
   rssAfterFirstQuietMiB: number;
   rssAfterPassesMiB: number;
   heapAfterFirstQuiet: { used?: number; total?: number };
@@ -112,9 +112,11 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
       };
       const toPassStartMs = at("reconciliation started");
       const toPlanMs = at("plan computed");
+      const phases = { checkedOut: at("revision checked out"), loaded: at("manifests loaded"), observed: at("live state read") };
       webhook.push({
         toApplyStartMs: Date.parse(firstWrite.at) - t0, toAppliedMs,
         ...(toPassStartMs !== undefined ? { toPassStartMs } : {}), ...(toPlanMs !== undefined ? { toPlanMs } : {}),
+        phases,
       });
     }
 
@@ -151,7 +153,7 @@ export function formatDaemon(f: DaemonFigures): string {
   return [
     `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8${process.env.BENCH_DAEMON_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_DAEMON_NODE_OPTIONS}` : ""}); initial apply from empty ${secs(f.initialApplyMs)}`,
     `  3b. signed push webhook -> first write for the changed application: median ${med(starts)} ms (runs: ${starts.join(", ")} ms) (target < 1 s)`,
-    `      where it goes (medians): pass started +${med(f.webhook.map((w) => w.toPassStartMs ?? NaN))} ms, plan computed (git fetch, load, read live state, plan) +${med(f.webhook.map((w) => w.toPlanMs ?? NaN))} ms, first write +${med(starts)} ms`,
+    `      where it goes (medians): pass started +${med(f.webhook.map((w) => w.toPassStartMs ?? NaN))} ms, checked out (git fetch) +${med(f.webhook.map((w) => w.phases?.checkedOut ?? NaN))} ms, manifests loaded +${med(f.webhook.map((w) => w.phases?.loaded ?? NaN))} ms, live state read +${med(f.webhook.map((w) => w.phases?.observed ?? NaN))} ms, plan computed +${med(f.webhook.map((w) => w.toPlanMs ?? NaN))} ms, first write +${med(starts)} ms`,
     `      signed push webhook -> /status shows the revision applied (200 ms build followed to done): median ${med(applied)} ms (runs: ${applied.join(", ")} ms)`,
     `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency${f.passes > 0 ? `, ${secs(f.passesMs / f.passes)} each` : ""}) (target < 150 MiB, no growth)`,
     `      V8 heap used/total: ${heap(f.heapAfterFirstQuiet)} after the first quiet pass, ${heap(f.heapAfterPasses)} after ${f.passes} more`,

@@ -64,7 +64,10 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
   if (connection.apiKey) redactor.add(connection.apiKey);
   const revision = values.revision ?? (await detectRevision(dir));
 
-  const conn = await connectDokploy(connection, redactor, values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {});
+  const conn = await connectDokploy(connection, redactor, {
+    ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}),
+    connections: Math.max(settings.readConcurrency ?? 16, settings.concurrency),
+  });
   const quiet = { info() {}, warn() {}, debug() {}, error() {} };
   try {
     const result = await reconcilePass({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, log: quiet, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });

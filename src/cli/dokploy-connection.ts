@@ -23,6 +23,8 @@ export interface ConnectOptions {
   /** Deploy duration of the embedded simulator (ms). */
   simulatorDeployMs?: number;
   client?: Partial<Omit<DokployClientOptions, "url" | "apiKey">>;
+  /** Connection pool size: at least the reads or writes in flight (default 16). */
+  connections?: number;
 }
 
 export async function connectDokploy(settings: ConnectionSettings, redactor: Redactor, options: ConnectOptions = {}): Promise<DokployConnection> {
@@ -39,7 +41,7 @@ export async function connectDokploy(settings: ConnectionSettings, redactor: Red
   }
   if (!url || !apiKey) throw new Error("internal error: connection settings without URL or key");
   redactor.add(apiKey);
-  const api = createDokployClient({ url, apiKey, requestTimeoutMs: settings.requestTimeoutMs, ...options.client });
+  const api = createDokployClient({ url, apiKey, requestTimeoutMs: settings.requestTimeoutMs, ...(options.connections ? { connections: options.connections } : {}), ...options.client });
   return {
     api,
     ...(simulator ? { simulator } : {}),

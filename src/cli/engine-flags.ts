@@ -3,12 +3,14 @@ import { simpleGit } from "simple-git";
 import { UsageError } from "./io.ts";
 import { parseDuration } from "./connection.ts";
 import type { PassSettings } from "../reconcile/types.ts";
+import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 
 export const ENGINE_OPTIONS = {
   prune: { type: "boolean" },
   "allow-empty": { type: "boolean" },
   "max-deletions": { type: "string" },
   concurrency: { type: "string" },
+  "read-concurrency": { type: "string" },
   revision: { type: "string" },
   "simulator-state": { type: "string" },
 } as const;
@@ -18,6 +20,7 @@ export const ENGINE_HELP = `Engine:
   --allow-empty          allow pruning when the revision has no manifests at all
   --max-deletions N      refuse a plan that deletes more than N objects (default 10)
   --concurrency N        independent steps in flight at once (default 4)
+  --read-concurrency N   reads in flight while observing Dokploy (default 32)
   --revision REV         revision label for the plan (default: the git HEAD of DIR, if any)
   --simulator-state FILE with --simulator: keep the simulator's data in FILE across runs
 `;
@@ -31,7 +34,7 @@ export function parseCount(text: string | undefined, flag: string, fallback: num
   return Number(text);
 }
 
-type EngineValues = { prune?: boolean; "allow-empty"?: boolean; "max-deletions"?: string; concurrency?: string; "deploy-timeout"?: string };
+type EngineValues = { prune?: boolean; "allow-empty"?: boolean; "max-deletions"?: string; concurrency?: string; "read-concurrency"?: string; "deploy-timeout"?: string };
 
 /** Engine settings for one command run. */
 export function resolveEngine(values: EngineValues, instance: string, mode: "apply" | "detect", extra: Partial<PassSettings> = {}): PassSettings {
@@ -42,6 +45,7 @@ export function resolveEngine(values: EngineValues, instance: string, mode: "app
     allowEmpty: values["allow-empty"] === true,
     maxDeletions: parseCount(values["max-deletions"], "--max-deletions", DEFAULT_MAX_DELETIONS, 0),
     concurrency: parseCount(values.concurrency, "--concurrency", 4, 1),
+    readConcurrency: parseCount(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1),
     deployTimeoutMs: values["deploy-timeout"] ? parseDuration(values["deploy-timeout"], "--deploy-timeout") : 600_000,
     waitForDeploys: true,
     ...extra,

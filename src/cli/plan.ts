@@ -44,7 +44,10 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   if (connection.apiKey) redactor.add(connection.apiKey);
   const revision = values.revision ?? (await detectRevision(dir));
 
-  const conn = await connectDokploy(connection, redactor, values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {});
+  const conn = await connectDokploy(connection, redactor, {
+    ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}),
+    connections: Math.max(settings.readConcurrency ?? 16, settings.concurrency),
+  });
   try {
     const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
     for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -19,6 +19,7 @@ import type { PassResult } from "../reconcile/types.ts";
 import { classifySource, type SourceKind } from "../source/index.ts";
 import { isLogLevel, LOG_LEVELS } from "../util/log.ts";
 import { Redactor, redactUrl } from "../util/redact.ts";
+import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
@@ -53,6 +54,7 @@ Reconciliation:
   --allow-empty           allow pruning when the revision has no manifests
   --max-deletions N       refuse a pass that would delete more than N objects (default 10)
   --concurrency N         parallel API writes (default 4)
+  --read-concurrency N    parallel reads while observing Dokploy (default 32)
   --deploy-timeout DUR    how long to follow a deployment (default 10m)
   --suspend               start suspended (POST /resume to start reconciling)
 
@@ -84,6 +86,7 @@ const OPTIONS = {
   "allow-empty": { type: "boolean" },
   "max-deletions": { type: "string" },
   concurrency: { type: "string" },
+  "read-concurrency": { type: "string" },
   "deploy-timeout": { type: "string" },
   suspend: { type: "boolean" },
   listen: { type: "string" },
@@ -222,6 +225,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
       allowEmpty: values["allow-empty"] === true,
       maxDeletions: integer(values["max-deletions"], "--max-deletions", 10, 0),
       concurrency: integer(values.concurrency, "--concurrency", 4, 1),
+      readConcurrency: integer(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1),
       deployTimeoutMs,
       waitForDeploys: true,
     },

@@ -224,8 +224,10 @@ export class ReconcileLoop {
     let result: PassResult | undefined;
     let snapshot: Snapshot | undefined;
     try {
+      const preparing = Date.now();
       snapshot = await source.prepare(controller.signal);
       status.setSource(source.describe());
+      log.info({ phase: "source", revision: snapshot.revision, durationMs: Date.now() - preparing }, "revision checked out");
     } catch (err) {
       const transient = err instanceof SourceError ? err.transient : true;
       result = failedResult({

@@ -17,6 +17,9 @@ import { observeDokploy } from "./observe.ts";
 import { resolveSecrets, type SecretProblem } from "./secrets.ts";
 import type { PassReason, PassSettings } from "./types.ts";
 
+/** Default reads in flight while observing (see PassSettings.readConcurrency). */
+export const DEFAULT_READ_CONCURRENCY = 32;
+
 export interface PlanRevisionDeps {
   api: DokployApi;
   redactor: Redactor;
@@ -28,6 +31,8 @@ export interface PlanRevisionDeps {
   placeholderSecrets?: boolean;
   /** The daemon's parse cache: unchanged files are not parsed again on every pass. */
   manifestCache?: ManifestCache;
+  /** Phase lines (manifests loaded, live state read) with their durations. */
+  log?: { info(obj: object, msg: string): void };
 }
 
 export interface PlanRevisionInput {
@@ -78,7 +83,9 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
   });
   let report;
   try {
+    const loading = Date.now();
     report = await loadManifests(input.root, deps.manifestCache ? { cache: deps.manifestCache } : {});
+    deps.log?.info({ phase: "load", manifests: report.documentCount, files: report.fileCount, durationMs: Date.now() - loading }, "manifests loaded");
   } catch (err) {
     return {
       ...base(), diagnostics: [], secretProblems: [],
@@ -102,7 +109,9 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
   const { secrets, problems, placeholders } = await resolveSecrets(desired, deps.secretEnv, deps.redactor, { placeholders: deps.placeholderSecrets === true });
   let observed: ObservedState;
   try {
+    const observing = Date.now();
     observed = await observeWith(counted.api, desired, input.settings);
+    deps.log?.info({ phase: "observe", apiCalls: counted.total(), durationMs: Date.now() - observing }, "live state read");
   } catch (err) {
     const failure = classifyDokployFailure(err);
     return { ...base(), diagnostics, secretProblems: problems, desired, failure: { ...failure, message: deps.redactor.redact(failure.message) } };
@@ -120,7 +129,7 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
 }
 
 function observeWith(api: DokployApi, desired: DesiredState, settings: PassSettings): Promise<ObservedState> {
-  return observeDokploy(api, desired, { instance: settings.instance, concurrency: settings.concurrency });
+  return observeDokploy(api, desired, { instance: settings.instance, concurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY });
 }
 
 /** The contract other commands use (`comment`): the plan, the diagnostics, the call count. */

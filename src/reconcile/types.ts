@@ -29,6 +29,12 @@ export interface PassSettings {
   allowEmpty: boolean;
   maxDeletions: number;
   concurrency: number;
+  /**
+   * Reads in flight at once while observing (GETs only, default 16): a pass
+   * reads every managed application before it can plan, so this bounds how
+   * fast a push is applied on a large fleet. Writes keep `concurrency`.
+   */
+  readConcurrency?: number;
   /** How long to follow a deployment before reporting a timeout. */
   deployTimeoutMs: number;
   /** Wait for deploys to finish (true for `apply`/daemon); false only queues them. */
