@@ -161,7 +161,8 @@ describe("helm template with default values", () => {
     expect(file).toBeDefined();
     const secret = only(rendered, "Secret");
     expect(secretBehindFile(rendered, file!)).toEqual({ secretName: secret.metadata.name, key: "api-key" });
-    expect(c.env ?? []).toEqual([]);
+    // The one literal env var: V8's young-generation cap (not a secret; see values.yaml nodeOptions).
+    expect(c.env ?? []).toEqual([{ name: "NODE_OPTIONS", value: "--max-semi-space-size=8" }]);
   });
 
   it("puts a checksum of the created Secret on the pod", () => {
@@ -267,7 +268,10 @@ describe("helm template with every option on", () => {
     const rest = rendered.text.replace(secretDoc, "");
     for (const value of Object.values(SECRETS)) expect(rest.includes(value)).toBe(false);
     const c = containerOf(rendered);
-    for (const e of c.env ?? []) expect(e.value, `env ${e.name} has a literal value`).toBeUndefined();
+    for (const e of c.env ?? []) {
+      if (e.name === "NODE_OPTIONS") expect(e.value).toBe("--max-semi-space-size=8");
+      else expect(e.value, `env ${e.name} has a literal value`).toBeUndefined();
+    }
   });
 
   it("uses the PersistentVolumeClaim for the work dir", () => {
@@ -310,7 +314,7 @@ describe("helm template with every option on", () => {
 
   it("keeps extra env entries as given (secretKeyRef), next to GIT_TOKEN", () => {
     const names = (containerOf(rendered).env ?? []).map((e) => e.name);
-    expect(names).toEqual(["GIT_TOKEN", "SHOP_DB_PASSWORD"]);
+    expect(names).toEqual(["NODE_OPTIONS", "GIT_TOKEN", "SHOP_DB_PASSWORD"]);
   });
 
   it("changes the pod's checksum when the API key changes, so a rotated key restarts the pod", () => {
