@@ -62,7 +62,8 @@ export async function runFleet(latencyMs: number, shape: FleetShape = ISSUE_FLEE
     const quietCalls = await sim.calls();
     await sim.resetCalls();
     const before = api.stats();
-    await timedPass(api, root, benchSettings(1));
+    // One call in flight: reads have their own concurrency (default 32), so set both to 1.
+    await timedPass(api, root, benchSettings(1, { readConcurrency: 1 }));
     const after = api.stats();
     const totalMs = (s: typeof after): number => Object.values(s.byEndpoint).reduce((n, e) => n + e.totalMs, 0);
     // Round trip of one call as the client saw it, one at a time (manifest loading and planning excluded).
