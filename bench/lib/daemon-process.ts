@@ -8,6 +8,7 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { eventually } from "../../test/helpers/eventually.ts";
+import { collectJsonLines } from "../../test/helpers/daemon.ts";
 import { REPO_ROOT } from "./sim-process.ts";
 
 /** Where the benchmarks build the compiled daemon. */
@@ -37,22 +38,8 @@ export async function startDaemonProcess(args: string[], env: Record<string, str
   const reap = (): void => void child.kill("SIGKILL");
   process.once("exit", reap);
   child.once("exit", () => process.off("exit", reap));
-  const logs: Array<Record<string, unknown>> = [];
+  const logs = collectJsonLines(child.stdout);
   let stderr = "";
-  let buffered = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-    buffered += chunk;
-    let nl: number;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      const line = buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-      try {
-        logs.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        logs.push({ raw: line });
-      }
-    }
-  });
   child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   const stop = (): Promise<void> =>
     new Promise<void>((resolve) => {

@@ -33,16 +33,15 @@ export interface SpawnOptions {
   startTimeoutMs?: number;
 }
 
-/** Starts `node src/main.ts run ARGS`; always pass `--listen 127.0.0.1:0`. */
-export async function spawnDaemon(args: string[], options: SpawnOptions = {}): Promise<SpawnedDaemon> {
-  const child = spawn(process.execPath, [MAIN, "run", ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+/**
+ * Collects a child's JSON log lines as they arrive (a line that is not JSON
+ * is kept as `{raw}`); the returned array fills up while the child runs.
+ */
+export function collectJsonLines(stream: NodeJS.ReadableStream): Array<Record<string, unknown>> {
   const logs: Array<Record<string, unknown>> = [];
-  const stderr: string[] = [];
   let buffered = "";
-  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
     buffered += chunk;
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
@@ -55,6 +54,17 @@ export async function spawnDaemon(args: string[], options: SpawnOptions = {}): P
       }
     }
   });
+  return logs;
+}
+
+/** Starts `node src/main.ts run ARGS`; always pass `--listen 127.0.0.1:0`. */
+export async function spawnDaemon(args: string[], options: SpawnOptions = {}): Promise<SpawnedDaemon> {
+  const child = spawn(process.execPath, [MAIN, "run", ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const logs = collectJsonLines(child.stdout);
+  const stderr: string[] = [];
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let exitCode: number | null | undefined;
