@@ -7,10 +7,8 @@ import { renderPlanText } from "../plan/render-text.ts";
 import { reconcilePass } from "../reconcile/pass.ts";
 import type { PassResult } from "../reconcile/types.ts";
 import type { StepOutcome } from "../apply/types.ts";
-import { Redactor } from "../util/redact.ts";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
-import { connectDokploy } from "./dokploy-connection.ts";
-import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
+import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops apply [DIR] [options]
@@ -58,16 +56,7 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
   const output = values.output ?? "text";
   if (!["text", "json"].includes(output)) throw new UsageError(`--output: expected text or json, got "${output}"`);
   const dir = positionals[0] ?? ".";
-  const connection = resolveConnection(values, io.env);
-  const settings = resolveEngine(values, connection.instance, "apply", values["no-wait"] ? { waitForDeploys: false } : {});
-  const redactor = new Redactor();
-  if (connection.apiKey) redactor.add(connection.apiKey);
-  const revision = values.revision ?? (await detectRevision(dir));
-
-  const conn = await connectDokploy(connection, redactor, {
-    ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}),
-    connections: Math.max(settings.readConcurrency ?? 16, settings.concurrency),
-  });
+  const { connection, settings, redactor, revision, conn } = await openEngineCommand(values, io.env, dir, "apply", values["no-wait"] ? { waitForDeploys: false } : {});
   const quiet = { info() {}, warn() {}, debug() {}, error() {} };
   try {
     const result = await reconcilePass({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, log: quiet, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });

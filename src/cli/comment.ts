@@ -96,7 +96,7 @@ async function planDirectory(
   env: NodeJS.ProcessEnv,
 ): Promise<DirectoryPlan> {
   const settings = resolveEngine(values, connection.instance, "detect", { waitForDeploys: false });
-  const conn = await connectDokploy(connection, redactor, values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {});
+  const conn = await connectDokploy(connection, redactor, { ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}), engine: settings });
   try {
     const r = await planRevision({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: env });
     if (r.plan) {

@@ -46,7 +46,8 @@ export function parseDuration(text: string, flag: string): number {
   return Math.round(n * factor);
 }
 
-type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: (typeof CONNECTION_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
+/** Parsed values of the connection flags. */
+export type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: (typeof CONNECTION_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
 
 /** Resolves connection settings from parsed flag values and the environment. */
 export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessEnv): ConnectionSettings {

@@ -6,6 +6,8 @@
 import { createDokployClient, type DokployClient, type DokployClientOptions } from "../dokploy/client.ts";
 import { startSimulator, type SimulatorHandle } from "../simulator/index.ts";
 import type { Redactor } from "../util/redact.ts";
+import { poolSize } from "../reconcile/plan-revision.ts";
+import type { PassSettings } from "../reconcile/types.ts";
 import type { ConnectionSettings } from "./connection.ts";
 
 export interface DokployConnection {
@@ -23,8 +25,8 @@ export interface ConnectOptions {
   /** Deploy duration of the embedded simulator (ms). */
   simulatorDeployMs?: number;
   client?: Partial<Omit<DokployClientOptions, "url" | "apiKey">>;
-  /** Connection pool size: at least the reads or writes in flight (default 16). */
-  connections?: number;
+  /** The engine settings the connection serves: the pool is sized for its reads and writes in flight. */
+  engine?: Pick<PassSettings, "concurrency" | "readConcurrency">;
 }
 
 export async function connectDokploy(settings: ConnectionSettings, redactor: Redactor, options: ConnectOptions = {}): Promise<DokployConnection> {
@@ -41,7 +43,7 @@ export async function connectDokploy(settings: ConnectionSettings, redactor: Red
   }
   if (!url || !apiKey) throw new Error("internal error: connection settings without URL or key");
   redactor.add(apiKey);
-  const api = createDokployClient({ url, apiKey, requestTimeoutMs: settings.requestTimeoutMs, ...(options.connections ? { connections: options.connections } : {}), ...options.client });
+  const api = createDokployClient({ url, apiKey, requestTimeoutMs: settings.requestTimeoutMs, ...(options.engine ? { connections: poolSize(options.engine) } : {}), ...options.client });
   return {
     api,
     ...(simulator ? { simulator } : {}),

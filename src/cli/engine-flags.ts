@@ -1,8 +1,10 @@
 /** Flags shared by `plan`, `apply` (and the daemon): what the engine may do. */
 import { simpleGit } from "simple-git";
 import { UsageError } from "./io.ts";
-import { parseDuration } from "./connection.ts";
 import type { PassSettings } from "../reconcile/types.ts";
+import { Redactor } from "../util/redact.ts";
+import { parseDuration, resolveConnection, type ConnectionSettings, type ConnectionValues } from "./connection.ts";
+import { connectDokploy, type DokployConnection } from "./dokploy-connection.ts";
 import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 
 export const ENGINE_OPTIONS = {
@@ -61,4 +63,37 @@ export async function detectRevision(dir: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** What `plan` and `apply` set up before they run: settings, redaction, revision, connection. */
+export interface EngineCommand {
+  connection: ConnectionSettings;
+  settings: PassSettings;
+  redactor: Redactor;
+  revision?: string;
+  conn: DokployConnection;
+}
+
+/**
+ * Resolves a command's connection and engine flags once, registers the API
+ * key with a fresh Redactor, labels the revision, and opens the connection
+ * (the embedded simulator with `--simulator`). The caller closes `conn`.
+ */
+export async function openEngineCommand(
+  values: EngineValues & ConnectionValues & { revision?: string; "simulator-state"?: string },
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  mode: "apply" | "detect",
+  extra: Partial<PassSettings> = {},
+): Promise<EngineCommand> {
+  const connection = resolveConnection(values, env);
+  const settings = resolveEngine(values, connection.instance, mode, extra);
+  const redactor = new Redactor();
+  if (connection.apiKey) redactor.add(connection.apiKey);
+  const revision = values.revision ?? (await detectRevision(dir));
+  const conn = await connectDokploy(connection, redactor, {
+    ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}),
+    engine: settings,
+  });
+  return { connection, settings, redactor, ...(revision ? { revision } : {}), conn };
 }

@@ -8,10 +8,8 @@ import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import { planRevisionDetailed } from "../reconcile/plan-revision.ts";
-import { Redactor } from "../util/redact.ts";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
-import { connectDokploy } from "./dokploy-connection.ts";
-import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
+import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops plan [DIR] [options]
@@ -38,16 +36,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const output = values.output ?? "text";
   if (!["text", "markdown", "json"].includes(output)) throw new UsageError(`--output: expected text, markdown or json, got "${output}"`);
   const dir = positionals[0] ?? ".";
-  const connection = resolveConnection(values, io.env);
-  const settings = resolveEngine(values, connection.instance, "detect");
-  const redactor = new Redactor();
-  if (connection.apiKey) redactor.add(connection.apiKey);
-  const revision = values.revision ?? (await detectRevision(dir));
-
-  const conn = await connectDokploy(connection, redactor, {
-    ...(values["simulator-state"] ? { simulatorState: values["simulator-state"] } : {}),
-    connections: Math.max(settings.readConcurrency ?? 16, settings.concurrency),
-  });
+  const { connection, settings, redactor, revision, conn } = await openEngineCommand(values, io.env, dir, "detect");
   try {
     const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
     for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);

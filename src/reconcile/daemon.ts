@@ -20,7 +20,7 @@ import { Redactor } from "../util/redact.ts";
 import { ReconcileLoop, type LoopPassInput } from "./loop.ts";
 import { StatusStore } from "./status-store.ts";
 import type { PassResult, PassSettings } from "./types.ts";
-import { DEFAULT_READ_CONCURRENCY } from "./plan-revision.ts";
+import { poolSize } from "./plan-revision.ts";
 
 /** Everything the daemon needs, resolved and frozen by `dokploy-gitops run`. */
 export interface DaemonSettings {
@@ -133,7 +133,7 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
       apiKey: apiKey!,
       requestTimeoutMs: settings.connection.requestTimeoutMs,
       // Enough connections for the reads of a pass and the writes of an apply.
-      connections: Math.max(settings.pass.readConcurrency ?? DEFAULT_READ_CONCURRENCY, settings.pass.concurrency),
+      connections: poolSize(settings.pass),
       onCall: (e) => metrics.observeApiCall(e),
       onBreakerChange: (state) => {
         metrics.setBreakerState(state);

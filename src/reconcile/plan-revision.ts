@@ -20,6 +20,11 @@ import type { PassReason, PassSettings } from "./types.ts";
 /** Default reads in flight while observing (see PassSettings.readConcurrency). */
 export const DEFAULT_READ_CONCURRENCY = 32;
 
+/** Client connections a pass needs: enough for its reads (observe) and its writes (apply) in flight. */
+export function poolSize(engine: Pick<PassSettings, "concurrency" | "readConcurrency">): number {
+  return Math.max(engine.readConcurrency ?? DEFAULT_READ_CONCURRENCY, engine.concurrency);
+}
+
 export interface PlanRevisionDeps {
   api: DokployApi;
   redactor: Redactor;
