@@ -66,8 +66,3 @@ export class DokployError extends Error {
     );
   }
 }
-
-/** True when `err` is a DokployError that retrying could fix. */
-export function isTransient(err: unknown): boolean {
-  return err instanceof DokployError && err.retriable;
-}

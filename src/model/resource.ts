@@ -62,25 +62,6 @@ export function parseResourceKey(key: string): ResourceIdentity | undefined {
   }
 }
 
-/** The identity of the parent resource, or undefined for a Project. */
-export function parentIdentity(id: ResourceIdentity): ResourceIdentity | undefined {
-  switch (id.kind) {
-    case "Project":
-      return undefined;
-    case "Environment":
-      return { kind: "Project", project: id.project, name: id.project };
-    case "Application":
-      return { kind: "Environment", project: id.project, name: id.environment! };
-    case "Domain":
-      return {
-        kind: "Application",
-        project: id.project,
-        environment: id.environment!,
-        name: id.application!,
-      };
-  }
-}
-
 /** Position of a kind in dependency order: 0 for Project .. 3 for Domain. */
 export function kindRank(kind: Kind): number {
   return KINDS.indexOf(kind);

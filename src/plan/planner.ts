@@ -11,7 +11,7 @@ import { parseDescription, type DomainRecord, type Marker } from "../model/marke
 import { DEFAULT_ENVIRONMENT, kindRank, type ResourceIdentity } from "../model/resource.ts";
 import type { DomainRow } from "../dokploy/types.ts";
 import { diffViews } from "./diff.ts";
-import { matchLive, claimedKey, memoizedOwnership, type LiveRef } from "./match.ts";
+import { matchLive, memoizedOwnership, type LiveRef } from "./match.ts";
 import { planPrunes, applyGuards, type PruneContext } from "./prune.ts";
 import type { SecretValues } from "./secrets.ts";
 import { labelOf, markerDiffers, newStep } from "./steps.ts";
@@ -459,4 +459,3 @@ function childrenOf(byKind: DesiredByKind, m: AnyManifest): AnyManifest[] {
   }
 }
 
-export { claimedKey };

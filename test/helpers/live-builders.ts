@@ -6,7 +6,7 @@
 import type { ApplicationDetail, DomainRow } from "../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../src/manifest/index.ts";
 import type { DesiredState } from "../../src/model/manifest.ts";
-import { renderDescription, type DomainRecord, type Marker } from "../../src/model/marker.ts";
+import { renderDescription, type Marker } from "../../src/model/marker.ts";
 import type { ObservedApplication, ObservedEnvironment, ObservedProject } from "../../src/model/observed.ts";
 
 /** Desired state from YAML text (multi-document); throws with the diagnostics when invalid. */
@@ -107,9 +107,4 @@ export function liveApp(detail: ApplicationDetail, withDetail = true): ObservedA
     applicationStatus: detail.applicationStatus,
     ...(withDetail ? { detail } : {}),
   };
-}
-
-/** Domain records for an application marker. */
-export function records(entries: Record<string, DomainRecord>): Record<string, DomainRecord> {
-  return entries;
 }
