@@ -5,7 +5,7 @@
  * deployment. Secrets are already masked in the plan's changes.
  */
 import type { ApplyResult, StepOutcome } from "../apply/types.ts";
-import type { ObservedState } from "../model/observed.ts";
+import type { ObservedApplication, ObservedState } from "../model/observed.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
 import type { DriftField, HealthStatus, ResourceStatus, SyncStatus } from "./types.ts";
 
@@ -31,21 +31,21 @@ function drift(step: PlanStep): DriftField[] {
   }));
 }
 
-function liveHealth(observed: ObservedState | undefined, id: string | undefined, wantStopped: boolean): HealthStatus | undefined {
-  if (!observed || !id) return undefined;
-  for (const p of observed.projects) {
-    for (const e of p.environments) {
-      const a = e.applications.find((x) => x.applicationId === id);
-      if (!a) continue;
-      const status = a.detail?.applicationStatus ?? a.applicationStatus;
-      const last = [...(a.detail?.deployments ?? [])].sort((x, y) => (x.createdAt < y.createdAt ? 1 : -1))[0];
-      if (status === "running" || last?.status === "running") return "Progressing";
-      if (status === "error" || last?.status === "error") return "Degraded";
-      if (status === "idle") return wantStopped ? "Suspended" : last ? "Degraded" : "Unknown";
-      return "Healthy";
-    }
-  }
-  return undefined;
+/** Observed applications by id, built once per status computation. */
+function applicationsById(observed: ObservedState | undefined): Map<string, ObservedApplication> {
+  const byId = new Map<string, ObservedApplication>();
+  for (const p of observed?.projects ?? []) for (const e of p.environments) for (const a of e.applications) byId.set(a.applicationId, a);
+  return byId;
+}
+
+function liveHealth(a: ObservedApplication | undefined, wantStopped: boolean): HealthStatus | undefined {
+  if (!a) return undefined;
+  const status = a.detail?.applicationStatus ?? a.applicationStatus;
+  const last = [...(a.detail?.deployments ?? [])].sort((x, y) => (x.createdAt < y.createdAt ? 1 : -1))[0];
+  if (status === "running" || last?.status === "running") return "Progressing";
+  if (status === "error" || last?.status === "error") return "Degraded";
+  if (status === "idle") return wantStopped ? "Suspended" : last ? "Degraded" : "Unknown";
+  return "Healthy";
 }
 
 function healthAfter(outcome: StepOutcome | undefined): HealthStatus | undefined {
@@ -63,6 +63,7 @@ function healthAfter(outcome: StepOutcome | undefined): HealthStatus | undefined
  */
 export function resourceStatuses(plan: Plan, observed: ObservedState | undefined, apply?: ApplyResult): ResourceStatus[] {
   const outcomes = new Map(apply?.outcomes.map((o) => [o.key, o]) ?? []);
+  const live = applicationsById(observed);
   const out: ResourceStatus[] = [];
   for (const step of plan.steps) {
     const outcome = outcomes.get(step.key);
@@ -92,7 +93,7 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
     }
     if (step.kind === "Application" && step.action !== "conflict") {
       const wantStopped = step.manifest?.kind === "Application" && step.manifest.spec.state === "stopped";
-      const health = healthAfter(outcome) ?? liveHealth(observed, step.dokployId, wantStopped) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
+      const health = healthAfter(outcome) ?? liveHealth(step.dokployId ? live.get(step.dokployId) : undefined, wantStopped) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
       if (health) entry.health = health;
     }
     out.push(entry);
