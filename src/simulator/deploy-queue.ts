@@ -1,9 +1,12 @@
 /**
  * Deploys as Dokploy runs them (NOTES §6): `application.deploy` only enqueues;
  * a job starts after a short queue delay, sets `applicationStatus: running`,
- * and only then inserts the deployment row; after the "build" it ends `done`
- * (or `error` when the fail rule matches), and for git sources the row's title
- * becomes a commit message. Per application the queue is FIFO, one job at a
+ * trims the application's history to ten rows and only then inserts the
+ * deployment row; after the "build" it ends `done` (or `error` when the fail
+ * rule matches, with `errorMessage` left null: the reason is only in the log
+ * file), and for a `deploy` (not a `redeploy`) of a git source the row's title
+ * becomes a commit message (`S/application.ts` `deployApplication` `finally`;
+ * `rebuildApplication` has no such step). Per application the queue is FIFO, one job at a
  * time. Across applications the default is unlimited concurrency (a 1,000-app
  * benchmark would otherwise take 1,000 x build time); real Dokploy's
  * `buildsConcurrency` default is 1 per server, which `buildsConcurrency: 1`
@@ -37,7 +40,10 @@ const COMMIT_MESSAGES = [
 const BRANCH_COLUMN: Record<string, string> = {
   github: "branch", gitlab: "gitlabBranch", bitbucket: "bitbucketBranch", gitea: "giteaBranch", git: "customGitBranch",
 };
-/** Deployments kept per application (Dokploy's `removeLastTenDeployments`). */
+/**
+ * Old deployments kept per application when a job starts (Dokploy's
+ * `removeLastTenDeployments`, which runs before the insert: at most eleven rows).
+ */
 export const DEPLOYMENT_RETENTION = 10;
 
 interface Waiter {
@@ -145,6 +151,8 @@ export class DeployQueue {
     if (!app) return; // deleted while queued: Dokploy's cleanQueuesByApplication drops it
     this.#running.add(job.applicationId);
     store.patch("application", app.applicationId, { applicationStatus: "running" });
+    const old = store.deploymentsOf(app.applicationId);
+    for (const d of old.slice(0, Math.max(0, old.length - DEPLOYMENT_RETENTION))) store.removeDeployment(d.deploymentId);
     const at = store.now();
     const row = store.insertDeployment(
       deploymentRow({
@@ -159,8 +167,6 @@ export class DeployQueue {
         startedAt: at,
       }),
     );
-    const all = store.deploymentsOf(app.applicationId);
-    for (const old of all.slice(0, Math.max(0, all.length - DEPLOYMENT_RETENTION))) store.removeDeployment(old.deploymentId);
     this.#later(this.#opts.durationMs, () => {
       this.#running.delete(job.applicationId);
       this.#finish(job, row.deploymentId);
@@ -174,9 +180,9 @@ export class DeployQueue {
     const row = store.deployments.get(deploymentId);
     if (!app || !row) return;
     const failed = this.#shouldFail(app);
+    // `updateDeploymentStatus` sets only these two; `errorMessage` is written only when inserting the row fails.
     const patch: Record<string, unknown> = { status: failed ? "error" : "done", finishedAt: store.now() };
-    if (failed) patch.errorMessage = "Build failed (simulated by the simulator's failDeploys rule)";
-    if (app.sourceType !== "docker") {
+    if (job.type === "deploy" && app.sourceType !== "docker") {
       patch.title = COMMIT_MESSAGES[Math.floor(store.random.next() * COMMIT_MESSAGES.length)];
       patch.description = `Commit: ${store.random.commitHash()}`;
     }

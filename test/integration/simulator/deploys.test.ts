@@ -1,7 +1,7 @@
 /**
  * Deploys are queued like Dokploy's (NOTES §6): an empty body at once, the
  * deployment row only when the job starts, running -> done/error, commit-message
- * titles for git sources, FIFO per application, and only ten rows kept.
+ * titles for git deploys (not redeploys), FIFO per application, and ten old rows kept.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { SimulatorHandle, SimulatorOptions } from "../../../src/simulator/index.ts";
@@ -70,15 +70,15 @@ describe("deploy lifecycle", () => {
 
   it("fails on a matching branch and rewrites git deploy titles to a commit message", async () => {
     const { s, appId } = await setup({ failDeploys: { branchPattern: "broken/*" } }, { branch: "broken/one" });
-    await api(s, "POST", "application.redeploy", { applicationId: appId });
+    await api(s, "POST", "application.deploy", { applicationId: appId });
     await s.control.idle();
     const [row] = await deployments(s, appId);
     expect(row).toMatchObject({ status: "error" });
-    expect(row!.title).not.toBe("Rebuild deployment");
+    expect(row!.title).not.toBe("Manual deployment");
     expect(row!.description).toMatch(/^Commit: [0-9a-f]{40}$/);
   });
 
-  it("runs one job at a time per application, FIFO, and keeps the newest ten rows", async () => {
+  it("runs one job at a time per application, FIFO, and keeps ten old rows plus the new one", async () => {
     const { s, appId } = await setup({ deployDurationMs: 5, queueDelayMs: 1 }, { image: "nginx:1" });
     for (let i = 1; i <= 12; i++) await api(s, "POST", "application.deploy", { applicationId: appId, title: `d${i}` });
     const seen = new Set<number>();
@@ -90,9 +90,9 @@ describe("deploy lifecycle", () => {
     await s.control.idle();
     expect([...seen].every((n) => n <= 1)).toBe(true);
     const rows = await deployments(s, appId);
-    expect(rows.map((r) => r.title)).toEqual(["d12", "d11", "d10", "d9", "d8", "d7", "d6", "d5", "d4", "d3"]);
+    expect(rows.map((r) => r.title)).toEqual(["d12", "d11", "d10", "d9", "d8", "d7", "d6", "d5", "d4", "d3", "d2"]);
     const one = await api<{ deployments: Row[] }>(s, "GET", "application.one", { applicationId: appId });
-    expect(one.deployments).toHaveLength(10);
+    expect(one.deployments).toHaveLength(11);
   });
 
   it("deploy of an unknown application is 404; a deleted application's queued job is dropped", async () => {

@@ -1,0 +1,80 @@
+/**
+ * Regression tests from the fidelity audit against Dokploy v0.30.2's source
+ * (tag v0.30.2 = 8c2d4d5c19a4). Each test names the Dokploy file whose
+ * behaviour the simulator got wrong before, so a failure here means the
+ * simulator drifted from the real server again.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SimulatorHandle } from "../../../src/simulator/index.ts";
+import { api, callApi, startTestSimulator } from "../../helpers/simulator.ts";
+
+type Row = Record<string, unknown>;
+let sim: SimulatorHandle;
+beforeEach(async () => {
+  sim = await startTestSimulator();
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+async function newApp(name = "web"): Promise<{ environmentId: string; applicationId: string }> {
+  const { environment } = await api<{ environment: { environmentId: string } }>(sim, "POST", "project.create", { name: `p-${name}` });
+  const app = await api<{ applicationId: string }>(sim, "POST", "application.create", { name, environmentId: environment.environmentId });
+  return { environmentId: environment.environmentId, applicationId: app.applicationId };
+}
+
+describe("application.stop (apps/dokploy/server/api/routers/application.ts, stop)", () => {
+  // KNOWN DIVERGENCE, not fixed: Dokploy's stop ends with `return service`, the simulator still
+  // answers an empty body because test/integration/client/contract.test.ts ("stop an empty body")
+  // asserts it. Drop `.fails` (and fix routes/application.ts) once that test is updated.
+  it.fails("returns the application as read before the status change, like start", async () => {
+    const { applicationId } = await newApp();
+    await api(sim, "POST", "application.start", { applicationId });
+    const stopped = await callApi(sim, "POST", "application.stop", { applicationId });
+    expect(stopped.status).toBe(200);
+    expect(stopped.body).toMatchObject({ applicationId, applicationStatus: "done", domains: [], deployments: [] });
+    expect(stopped.body).not.toHaveProperty("hasGitProviderAccess");
+    expect(await api(sim, "GET", "application.one", { applicationId })).toMatchObject({ applicationStatus: "idle" });
+  });
+});
+
+describe("deploy jobs (packages/server/src/services/application.ts, services/deployment.ts)", () => {
+  async function gitApp(branch: string): Promise<string> {
+    const { applicationId } = await newApp("git");
+    await api(sim, "POST", "application.saveGitProvider", {
+      applicationId, customGitUrl: "https://example.com/r.git", customGitBuildPath: "/", watchPaths: null, customGitBranch: branch,
+    });
+    return applicationId;
+  }
+  const rows = (applicationId: string): Promise<Row[]> => api<Row[]>(sim, "GET", "deployment.all", { applicationId });
+
+  it("a redeploy keeps its title: rebuildApplication has no commit-info step, only deployApplication does", async () => {
+    const applicationId = await gitApp("main");
+    await api(sim, "POST", "application.redeploy", { applicationId });
+    await sim.control.idle();
+    expect((await rows(applicationId))[0]).toMatchObject({ status: "done", title: "Rebuild deployment", description: "" });
+    await api(sim, "POST", "application.deploy", { applicationId, title: "Release" });
+    await sim.control.idle();
+    const [latest] = await rows(applicationId);
+    expect(latest!.title).not.toBe("Release");
+    expect(latest!.description).toMatch(/^Commit: [0-9a-f]{40}$/);
+  });
+
+  it("a failed build sets only status error and finishedAt; errorMessage stays null (updateDeploymentStatus)", async () => {
+    sim.control.setFailDeploys({ branchPattern: "broken" });
+    const applicationId = await gitApp("broken");
+    await api(sim, "POST", "application.deploy", { applicationId });
+    await sim.control.idle();
+    const [row] = await rows(applicationId);
+    expect(row).toMatchObject({ status: "error", errorMessage: null });
+    expect(row!.finishedAt).toEqual(expect.any(String));
+  });
+
+  it("keeps ten old rows before inserting the new one (removeLastTenDeployments runs before the insert): eleven", async () => {
+    const { applicationId } = await newApp("many");
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    for (let i = 1; i <= 13; i++) await api(sim, "POST", "application.deploy", { applicationId, title: `d${i}` });
+    await sim.control.idle(10_000);
+    expect((await rows(applicationId)).map((r) => r.title)).toEqual(["d13", "d12", "d11", "d10", "d9", "d8", "d7", "d6", "d5", "d4", "d3"]);
+  });
+});
