@@ -246,6 +246,7 @@ export async function realPass(input: LoopPassInput, settings: DaemonSettings, d
     {
       api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator,
       ...(manifestCache ? { manifestCache } : {}),
+      ...(input.reads ? { passReads: input.reads } : {}),
     },
   );
 }
@@ -264,7 +265,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   try {
     // One parse cache for the daemon's life: a pass re-parses only the files that changed.
     const manifests = new ManifestCache();
-    daemon = await startDaemon(settings, { io, runPass: (input, s, deps) => realPass(input, s, deps, manifests) });
+    daemon = await startDaemon(settings, { io, runPass: (input, s, deps) => realPass(input, s, deps, manifests), readAhead: true });
   } catch (err) {
     // Startup failures (address in use, work dir taken, unreadable state file) are the operator's to fix: say what, not a stack.
     const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);

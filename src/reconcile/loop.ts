@@ -21,6 +21,7 @@ import type { Redactor } from "../util/redact.ts";
 import type { Snapshot, Source } from "../source/types.ts";
 import { SourceError } from "../source/types.ts";
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.ts";
+import type { PassReads } from "./plan-revision.ts";
 import type { StatusStore } from "./status-store.ts";
 import { FORCING_TRIGGERS, startCronTrigger, type TriggerReason } from "./triggers.ts";
 import type { PassReason, PassResult } from "./types.ts";
@@ -36,6 +37,8 @@ export interface LoopPassInput {
   log: Logger;
   /** Why this pass runs (several when triggers coalesced). */
   triggers: TriggerReason[];
+  /** What `beginPass` started for this pass. */
+  reads?: PassReads;
 }
 
 /** Receives every finished pass (metrics). */
@@ -54,6 +57,12 @@ export interface LoopOptions {
 export interface LoopDeps {
   source: Source;
   runPass: (input: LoopPassInput) => Promise<PassResult>;
+  /**
+   * Called as a pass starts, before the source is fetched: begins the work
+   * that does not need the revision (reading live state ahead), so that it
+   * overlaps the fetch. Stopped when the pass ends without planning.
+   */
+  beginPass?: (signal: AbortSignal) => PassReads;
   status: StatusStore;
   log: Logger;
   redactor: Redactor;
@@ -220,6 +229,7 @@ export class ReconcileLoop {
     const startedAt = this.#now();
     status.passStarted();
     log.info({ triggers, phase: "source" }, "reconciliation started");
+    const reads = this.#deps.beginPass?.(controller.signal);
 
     let result: PassResult | undefined;
     let snapshot: Snapshot | undefined;
@@ -234,12 +244,15 @@ export class ReconcileLoop {
         reconcileId, startedAt, finishedAt: this.#now(), reason: "SourceFailed", transient,
         message: redactor.redact(`source: ${(err as Error).message ?? String(err)}`),
       });
+      // Reads made ahead of the failed fetch still count as this pass's calls.
+      if (reads) Object.assign(result, { apiCalls: reads.counted.total(), apiCallsByEndpoint: reads.counted.counts() });
     }
 
     if (snapshot && !result) {
       const forced = triggers.some((t) => FORCING_TRIGGERS.has(t));
       if (!forced && snapshot.revision === this.#failedValidationRevision) {
         this.#skipped++;
+        reads?.live.stopReadingAhead();
         log.info({ revision: snapshot.revision, triggers }, "revision already failed validation; waiting for a new revision");
         this.#controller = undefined;
         status.passSkipped();
@@ -247,7 +260,7 @@ export class ReconcileLoop {
         return;
       }
       try {
-        result = await this.#deps.runPass({ root: snapshot.root, revision: snapshot.revision, reconcileId, signal: controller.signal, log, triggers });
+        result = await this.#deps.runPass({ root: snapshot.root, revision: snapshot.revision, reconcileId, signal: controller.signal, log, triggers, ...(reads ? { reads } : {}) });
       } catch (err) {
         // A pass must not throw; if it does anyway, treat it as transient so the daemon retries instead of dying.
         log.error({ err }, "reconciliation pass threw unexpectedly");
@@ -257,6 +270,7 @@ export class ReconcileLoop {
         });
       }
     }
+    reads?.live.stopReadingAhead();
     this.#finish(result!, startedAt, log);
   }
 

@@ -4,9 +4,18 @@
  * scope (ours, or named by a manifest), and one `application.one` per
  * application that is ours or that a manifest adopts. Nothing outside the
  * manifests' projects is read in detail.
+ *
+ * Reads go through a `LiveReads`, which remembers each read of the pass. The
+ * daemon uses that to read ahead: when a pass starts it begins reading with
+ * the scope the previous revision needed, while git fetches and the manifests
+ * load; the observation proper then reuses those answers and reads only what
+ * the new revision adds. The reads are the pass's own (started after its
+ * trigger), so nothing older than the pass is planned against; what was read
+ * ahead but is out of the new scope is left out, so the observed state is
+ * exactly what a cold observation would return.
  */
 import type { DokployApi } from "../dokploy/port.ts";
-import type { ProjectDetail } from "../dokploy/types.ts";
+import type { ApplicationDetail, ProjectDetail, ProjectRow } from "../dokploy/types.ts";
 import type { DesiredState } from "../model/manifest.ts";
 import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT } from "../model/resource.ts";
@@ -24,20 +33,148 @@ export interface ObserveOptions {
   concurrency: number;
 }
 
-/** Reads the live state relevant to `desired` for this instance. */
-export async function observeDokploy(api: DokployApi, desired: DesiredState, options: ObserveOptions): Promise<ObservedState> {
-  const { instance } = options;
-  const desiredProjects = new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name));
-  // Applications a manifest adopts: read their details too, by (project, environment, name).
-  const adopting = new Set(
-    desired.manifests
-      .filter((m) => m.kind === "Application" && m.adopt)
-      .map((m) => `${m.metadata.project}/${m.metadata.environment}/${m.metadata.name}`),
-  );
+/** What a revision needs read beyond this instance's own objects. */
+export interface ObserveScope {
+  /** Projects named by a manifest (read in detail even when not ours). */
+  projects: ReadonlySet<string>;
+  /** Applications a manifest adopts, as `project/environment/name`. */
+  adopting: ReadonlySet<string>;
+}
 
-  const all = await api.projectAll();
-  const inScope = all.filter((p) => desiredProjects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
-  const details = await mapConcurrent(inScope, options.concurrency, (p) => api.projectOne({ projectId: p.projectId }));
+/** No manifests known yet: read only what is ours. */
+export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>(), adopting: new Set<string>() });
+
+/** The scope of a revision's desired state. */
+export function scopeOf(desired: DesiredState): ObserveScope {
+  return {
+    projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
+    adopting: new Set(
+      desired.manifests
+        .filter((m) => m.kind === "Application" && m.adopt)
+        .map((m) => `${m.metadata.project}/${m.metadata.environment}/${m.metadata.name}`),
+    ),
+  };
+}
+
+/** Keeps a promise from being reported as an unhandled rejection while nobody awaits it yet; awaiting it still throws. */
+function held<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+/**
+ * The reads of one pass, each made at most once: a second request for the
+ * same object (the observation after a read-ahead) gets the first one's
+ * answer, or waits for it while it is in flight. One per pass, never kept
+ * across passes (its answers are only as fresh as the pass).
+ */
+export class LiveReads {
+  readonly api: DokployApi;
+  readonly options: ObserveOptions;
+  #all: Promise<ProjectRow[]> | undefined;
+  readonly #projects = new Map<string, Promise<ProjectDetail>>();
+  readonly #applications = new Map<string, Promise<ApplicationDetail>>();
+  readonly #remember: ((scope: ObserveScope) => void) | undefined;
+  #ahead: AbortController | undefined;
+  #reused = 0;
+
+  /** `remember` hears the scope each observation needed (the daemon reads ahead with it next pass). */
+  constructor(api: DokployApi, options: ObserveOptions, remember?: (scope: ObserveScope) => void) {
+    this.api = api;
+    this.options = options;
+    this.#remember = remember;
+  }
+
+  /** Reads answered from an earlier read of this pass (the read-ahead's worth). */
+  get reused(): number {
+    return this.#reused;
+  }
+
+  projectAll(): Promise<ProjectRow[]> {
+    if (this.#all) this.#reused++;
+    return (this.#all ??= held(this.api.projectAll()));
+  }
+
+  projectOne(projectId: string): Promise<ProjectDetail> {
+    return this.#once(this.#projects, projectId, () => this.api.projectOne({ projectId }));
+  }
+
+  applicationOne(applicationId: string): Promise<ApplicationDetail> {
+    return this.#once(this.#applications, applicationId, () => this.api.applicationOne({ applicationId }));
+  }
+
+  #once<T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
+    const known = memo.get(id);
+    if (known) {
+      this.#reused++;
+      return known;
+    }
+    const p = held(read());
+    memo.set(id, p);
+    return p;
+  }
+
+  /**
+   * Starts reading `scope` in the background (the previous revision's, while
+   * this one is fetched). Failures are left for `observe` to meet, if it
+   * needs the same read. Stopped by `stopReadingAhead`, `observe` or `signal`.
+   */
+  readAhead(scope: ObserveScope, signal?: AbortSignal): void {
+    const ahead = new AbortController();
+    this.#ahead = ahead;
+    signal?.addEventListener("abort", () => ahead.abort(), { once: true });
+    observeScope(this, scope, ahead.signal).catch(() => undefined);
+  }
+
+  /** No more reads ahead (reads in flight finish; their answers stay usable). */
+  stopReadingAhead(): void {
+    this.#ahead?.abort();
+    this.#ahead = undefined;
+  }
+
+  /** The live state for `desired`, reusing this pass's earlier reads. */
+  observe(desired: DesiredState): Promise<ObservedState> {
+    this.stopReadingAhead();
+    const scope = scopeOf(desired);
+    this.#remember?.(scope);
+    return observeScope(this, scope);
+  }
+}
+
+/**
+ * The daemon's read-ahead across passes: each pass starts reading with the
+ * scope the previous revision needed (only its own objects before the first
+ * revision is loaded). Keeps the scope, never the answers.
+ */
+export class ReadAhead {
+  #scope: ObserveScope = OWN_SCOPE;
+
+  /** A new pass's reads, already reading ahead until `signal` aborts or the observation starts. */
+  begin(api: DokployApi, options: ObserveOptions, signal?: AbortSignal): LiveReads {
+    const reads = new LiveReads(api, options, (scope) => {
+      this.#scope = scope;
+    });
+    reads.readAhead(this.#scope, signal);
+    return reads;
+  }
+}
+
+/** Reads the live state relevant to `desired` for this instance. */
+export function observeDokploy(api: DokployApi, desired: DesiredState, options: ObserveOptions): Promise<ObservedState> {
+  return new LiveReads(api, options).observe(desired);
+}
+
+/** The observation proper; with `signal`, stops starting reads once aborted (and then throws). */
+async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: AbortSignal): Promise<ObservedState> {
+  const { instance, concurrency } = reads.options;
+  const check = (): void => signal?.throwIfAborted();
+  const all = await reads.projectAll();
+  check();
+  const inScope = all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
+  const details = await mapConcurrent(inScope, concurrency, (p) => {
+    check();
+    return reads.projectOne(p.projectId);
+  });
   const detailById = new Map(details.map((d) => [d.projectId, d]));
 
   const projects: ObservedProject[] = all.map((p) => {
@@ -59,16 +196,16 @@ export async function observeDokploy(api: DokployApi, desired: DesiredState, opt
       const envName = e.isDefault ? DEFAULT_ENVIRONMENT : e.name;
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
-        if (ours || adopting.has(`${p.name}/${envName}/${a.name}`) || adopting.has(`${p.name}/${e.name}/${a.name}`)) toRead.push(a);
+        if (ours || scope.adopting.has(`${p.name}/${envName}/${a.name}`) || scope.adopting.has(`${p.name}/${e.name}/${a.name}`)) toRead.push(a);
       }
     }
   }
-  await mapConcurrent(toRead, options.concurrency, async (a) => {
-    a.detail = await api.applicationOne({ applicationId: a.applicationId });
+  await mapConcurrent(toRead, concurrency, async (a) => {
+    check();
+    a.detail = await reads.applicationOne(a.applicationId);
   });
   return { projects };
 }
-
 function toEnvironment(e: ProjectDetail["environments"][number]): ObservedEnvironment {
   const otherServices: ObservedEnvironment["otherServices"] = [];
   for (const [kind, idField] of OTHER_SERVICES) {

@@ -12,7 +12,7 @@ import type { ApplyResult } from "../apply/types.ts";
 import type { DokployApi } from "../dokploy/port.ts";
 import type { ManifestCache } from "../manifest/index.ts";
 import type { Redactor } from "../util/redact.ts";
-import { planRevisionDetailed } from "./plan-revision.ts";
+import { planRevisionDetailed, type PassReads } from "./plan-revision.ts";
 import { resourceStatuses } from "./resources.ts";
 import type { PassReason, PassResult, PassSettings } from "./types.ts";
 
@@ -36,6 +36,8 @@ export interface PassDeps {
   placeholderSecrets?: boolean;
   /** Kept across the daemon's passes (see `ManifestCache`). */
   manifestCache?: ManifestCache;
+  /** The pass's API use when it began before planning (the daemon's read-ahead). */
+  passReads?: PassReads;
 }
 
 function summarize(apply: ApplyResult): string {

@@ -12,8 +12,8 @@ import { planReconcile } from "../plan/planner.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import type { Plan } from "../plan/types.ts";
 import type { Redactor } from "../util/redact.ts";
-import { countingApi } from "./counting.ts";
-import { observeDokploy } from "./observe.ts";
+import { countingApi, type CountingApi } from "./counting.ts";
+import { LiveReads, type ReadAhead } from "./observe.ts";
 import { resolveSecrets, type SecretProblem } from "./secrets.ts";
 import type { PassReason, PassSettings } from "./types.ts";
 
@@ -38,6 +38,26 @@ export interface PlanRevisionDeps {
   manifestCache?: ManifestCache;
   /** Phase lines (manifests loaded, live state read) with their durations. */
   log?: { info(obj: object, msg: string): void };
+  /** This pass's API use so far, when it started before planning (the daemon reads ahead; see `beginPassReads`). */
+  passReads?: PassReads;
+}
+
+/** A pass's API use: every call counted, every read remembered for the pass (see `LiveReads`). */
+export interface PassReads {
+  counted: CountingApi;
+  live: LiveReads;
+}
+
+/**
+ * Starts a pass's API use. With `readAhead` (the daemon), live state starts
+ * being read at once with the previous revision's scope, before the revision
+ * is fetched and validated: those are reads only, and an invalid revision
+ * stops them (it still writes nothing).
+ */
+export function beginPassReads(api: DokployApi, settings: Pick<PassSettings, "instance" | "readConcurrency">, readAhead?: ReadAhead, signal?: AbortSignal): PassReads {
+  const counted = countingApi(api);
+  const options = { instance: settings.instance, concurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY };
+  return { counted, live: readAhead ? readAhead.begin(counted.api, options, signal) : new LiveReads(counted.api, options) };
 }
 
 export interface PlanRevisionInput {
@@ -82,7 +102,15 @@ export function classifyDokployFailure(err: unknown): PlanFailure {
 
 /** The plan-only part of a pass. Never throws for an expected failure. */
 export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanRevisionDeps): Promise<PlannedRevision> {
-  const counted = countingApi(deps.api);
+  const { counted, live } = deps.passReads ?? beginPassReads(deps.api, input.settings);
+  try {
+    return await planWith(input, deps, counted, live);
+  } finally {
+    live.stopReadingAhead();
+  }
+}
+
+async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counted: CountingApi, live: LiveReads): Promise<PlannedRevision> {
   const base = (): Pick<PlannedRevision, "apiCalls" | "apiCallsByEndpoint" | "countedApi"> => ({
     apiCalls: counted.total(), apiCallsByEndpoint: counted.counts(), countedApi: counted,
   });
@@ -115,8 +143,8 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
   let observed: ObservedState;
   try {
     const observing = Date.now();
-    observed = await observeWith(counted.api, desired, input.settings);
-    deps.log?.info({ phase: "observe", apiCalls: counted.total(), durationMs: Date.now() - observing }, "live state read");
+    observed = await live.observe(desired);
+    deps.log?.info({ phase: "observe", apiCalls: counted.total(), readAhead: live.reused, durationMs: Date.now() - observing }, "live state read");
   } catch (err) {
     const failure = classifyDokployFailure(err);
     return { ...base(), diagnostics, secretProblems: problems, desired, failure: { ...failure, message: deps.redactor.redact(failure.message) } };
@@ -131,10 +159,6 @@ export async function planRevisionDetailed(input: PlanRevisionInput, deps: PlanR
     plan.warnings.push(`${placeholders.length} secret reference(s) are not set here; the embedded simulator uses placeholder values for them (first: ${placeholders[0]})`);
   }
   return { ...base(), plan, diagnostics, secretProblems: problems, desired, observed, secrets };
-}
-
-function observeWith(api: DokployApi, desired: DesiredState, settings: PassSettings): Promise<ObservedState> {
-  return observeDokploy(api, desired, { instance: settings.instance, concurrency: settings.readConcurrency ?? DEFAULT_READ_CONCURRENCY });
 }
 
 /** The contract other commands use (`comment`): the plan, the diagnostics, the call count. */

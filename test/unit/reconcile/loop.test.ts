@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Backoff } from "../../../src/reconcile/backoff.ts";
-import { ReconcileLoop, type LoopOptions, type LoopPassInput } from "../../../src/reconcile/loop.ts";
+import { ReconcileLoop, type LoopDeps, type LoopOptions, type LoopPassInput } from "../../../src/reconcile/loop.ts";
+import type { PassReads } from "../../../src/reconcile/plan-revision.ts";
 import { StatusStore } from "../../../src/reconcile/status-store.ts";
 import type { PassResult } from "../../../src/reconcile/types.ts";
 import { SourceError, type Snapshot, type Source } from "../../../src/source/types.ts";
@@ -42,7 +43,7 @@ afterEach(async () => {
   current = undefined;
 });
 
-function harness(script: (input: LoopPassInput, n: number) => Promise<PassResult> | PassResult, options: LoopOptions = {}, suspended = false): Harness {
+function harness(script: (input: LoopPassInput, n: number) => Promise<PassResult> | PassResult, options: LoopOptions = {}, suspended = false, beginPass?: LoopDeps["beginPass"]): Harness {
   const source = new FakeSource();
   const redactor = new Redactor().add("hunter2-secret");
   const status = new StatusStore({ instance: "default", source: source.describe(), mode: "apply", suspended, redactor });
@@ -50,7 +51,7 @@ function harness(script: (input: LoopPassInput, n: number) => Promise<PassResult
   const loop = new ReconcileLoop(
     { backoff: { initialMs: 10, maxMs: 40, jitter: 0 }, ...options },
     {
-      source, status, redactor, log: silentLogger(),
+      source, status, redactor, log: silentLogger(), ...(beginPass ? { beginPass } : {}),
       runPass: async (input) => {
         inputs.push(input);
         return script(input, inputs.length);
@@ -202,6 +203,30 @@ describe("ReconcileLoop", () => {
     h.source.failWith = undefined;
     await eventually(() => h.loop.idle && h.inputs.length === 1);
     expect(h.status.snapshot().lastPass).toMatchObject({ reason: "ReconciliationSucceeded" });
+  });
+
+  it("begins each pass's reads before fetching, hands them to the pass, and stops them when the fetch fails", async () => {
+    const begun: Array<{ stopped: number; signal: AbortSignal }> = [];
+    const beginPass = (signal: AbortSignal): PassReads => {
+      const entry = { stopped: 0, signal };
+      begun.push(entry);
+      return {
+        counted: { api: undefined as never, counts: () => ({ "project.all": 1, "project.one": 2 }), total: () => 3 },
+        live: { stopReadingAhead: () => void entry.stopped++ } as never,
+      };
+    };
+    const h = harness(ok, {}, false, beginPass);
+    h.source.failWith = new SourceError("git: unreachable", true);
+    await h.loop.start();
+    await eventually(() => expect(h.status.snapshot().lastPass).toMatchObject({ reason: "SourceFailed" }));
+    // The reads made while the fetch failed are the pass's calls; the read-ahead is stopped.
+    expect(h.status.snapshot().lastPass).toMatchObject({ apiCalls: 3 });
+    expect(begun[0]!.stopped).toBeGreaterThan(0);
+    h.source.failWith = undefined;
+    await eventually(() => h.loop.idle && h.inputs.length === 1);
+    expect(h.inputs[0]!.reads).toBeDefined();
+    expect(begun.length).toBeGreaterThanOrEqual(2);
+    expect(begun.at(-1)!.signal).toBe(h.inputs[0]!.signal);
   });
 
   it("survives a pass that throws", async () => {
