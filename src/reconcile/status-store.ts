@@ -37,7 +37,8 @@ export interface DaemonStatus {
   conditions: Condition[];
   diagnostics: Diagnostic[];
   summary: { synced: number; outOfSync: number; missing: number; conflict: number; error: number };
-  resources: ResourceStatus[];
+  /** Shared between answers and frozen: read-only. */
+  resources: readonly ResourceStatus[];
 }
 
 /** Reasons of passes that stop before the live state was read: they keep the previous resources. */
@@ -88,7 +89,8 @@ export class StatusStore {
   #source: SourceInfo;
   #suspended: boolean;
   #last: PassResult | undefined;
-  #resources: ResourceStatus[] = [];
+  /** The resources of the last pass that planned, redacted and frozen. */
+  #resources: readonly ResourceStatus[] = [];
   #applied: string | null = null;
   #running = false;
   #retryScheduled = false;
@@ -142,7 +144,10 @@ export class StatusStore {
     this.#running = false;
     this.#retryScheduled = retryScheduled;
     this.#last = result;
-    if (replacesResources(result)) this.#resources = result.resources;
+    // Redacted and frozen once per pass, not per request: `/status` is polled (dashboards, CI
+    // waiting for a revision), and copying thousands of resources per call costs the daemon
+    // CPU it needs for its passes.
+    if (replacesResources(result)) this.#resources = deepFreeze(this.#options.redactor.redactValue(structuredClone(result.resources)));
     if (result.outcome === "succeeded") this.#applied = result.revision ?? this.#applied;
     if (DOKPLOY_UNREACHABLE.has(result.reason)) this.#dokployReachable = false;
     else if (!NO_DOKPLOY_CONTACT.has(result.reason)) this.#dokployReachable = true;
@@ -170,7 +175,7 @@ export class StatusStore {
     return { ready: true, message: "ok" };
   }
 
-  /** The `/status` document, redacted. */
+  /** The `/status` document, redacted. Its `resources` are shared between calls and frozen: read-only. */
   snapshot(): DaemonStatus {
     const last = this.#last;
     const status: DaemonStatus = {
@@ -194,8 +199,20 @@ export class StatusStore {
       conditions: this.#conditions.map((c) => ({ ...c })),
       diagnostics: last?.diagnostics ?? [],
       summary: summarize(this.#resources),
-      resources: this.#resources,
+      resources: [],
     };
-    return this.#options.redactor.redactValue(structuredClone(status));
+    // Everything but the resources is small and copied per call; the resources are already redacted and frozen.
+    const copy = this.#options.redactor.redactValue(structuredClone(status));
+    copy.resources = this.#resources;
+    return copy;
   }
+}
+
+/** Freezes a JSON-like value all the way down (shared read-only between `/status` answers). */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -45,7 +45,7 @@ function fakeDokploy(failing: Set<string> = new Set()): { api: DokployApi; calls
         ...p.row,
         environments: [{
           environmentId: `e-${p.row.name}`, name: "production", description: null, env: "", projectId, isDefault: true,
-          applications: p.apps.map((a) => ({ applicationId: a.applicationId, name: a.name, description: a.description, appName: a.appName, applicationStatus: a.applicationStatus })),
+          applications: p.apps.map((a) => ({ applicationId: a.applicationId, name: a.name, description: a.description, appName: a.appName, applicationStatus: a.applicationStatus, createdAt: a.createdAt, serverId: null })),
         }],
       };
     }),

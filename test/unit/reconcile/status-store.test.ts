@@ -1,0 +1,35 @@
+/**
+ * The status store redacts and freezes a pass's resources once, when the pass
+ * finishes, and serves the same read-only copy to every `/status` request
+ * (polling the status must not cost a copy of thousands of resources).
+ */
+import { describe, expect, it } from "vitest";
+import { StatusStore } from "../../../src/reconcile/status-store.ts";
+import { Redactor } from "../../../src/util/redact.ts";
+import { passResult, resource } from "../../helpers/daemon-fakes.ts";
+
+const SECRET = "s3cret-value-in-a-message";
+
+function store(): StatusStore {
+  return new StatusStore({ instance: "default", source: { url: "file:///repo" }, mode: "apply", suspended: false, redactor: new Redactor().add(SECRET) });
+}
+
+describe("StatusStore", () => {
+  it("serves the last pass's resources redacted, frozen, and shared between answers", () => {
+    const s = store();
+    const resources = [resource("application/shop/production/web", "OutOfSync", { message: `failed with ${SECRET}` })];
+    s.passFinished(passResult({ resources, message: `oops ${SECRET}` }), false);
+    const a = s.snapshot();
+    const b = s.snapshot();
+    expect(JSON.stringify(a)).not.toContain(SECRET);
+    expect(a.resources[0]!.message).toBe("failed with ***");
+    expect(a.resources).toBe(b.resources);
+    expect(Object.isFrozen(a.resources) && Object.isFrozen(a.resources[0])).toBe(true);
+    // The pass's own objects are not touched (the loop and metrics keep using them).
+    expect(resources[0]!.message).toContain(SECRET);
+    expect(Object.isFrozen(resources[0])).toBe(false);
+    // The rest of the document is a fresh copy per answer.
+    expect(a.conditions).not.toBe(b.conditions);
+    expect(a.summary).toEqual({ synced: 0, outOfSync: 1, missing: 0, conflict: 0, error: 0 });
+  });
+});
