@@ -91,6 +91,8 @@ export class StatusStore {
   #last: PassResult | undefined;
   /** The resources of the last pass that planned, redacted and frozen. */
   #resources: readonly ResourceStatus[] = [];
+  /** `#resources` as `/status` prints them, made on first request after each pass. */
+  #resourcesJson: string | undefined;
   #applied: string | null = null;
   #running = false;
   #retryScheduled = false;
@@ -147,7 +149,10 @@ export class StatusStore {
     // Redacted and frozen once per pass, not per request: `/status` is polled (dashboards, CI
     // waiting for a revision), and copying thousands of resources per call costs the daemon
     // CPU it needs for its passes.
-    if (replacesResources(result)) this.#resources = deepFreeze(this.#options.redactor.redactValue(structuredClone(result.resources)));
+    if (replacesResources(result)) {
+      this.#resources = deepFreeze(this.#options.redactor.redactValue(structuredClone(result.resources)));
+      this.#resourcesJson = undefined;
+    }
     if (result.outcome === "succeeded") this.#applied = result.revision ?? this.#applied;
     if (DOKPLOY_UNREACHABLE.has(result.reason)) this.#dokployReachable = false;
     else if (!NO_DOKPLOY_CONTACT.has(result.reason)) this.#dokployReachable = true;
@@ -205,6 +210,17 @@ export class StatusStore {
     const copy = this.#options.redactor.redactValue(structuredClone(status));
     copy.resources = this.#resources;
     return copy;
+  }
+
+  /**
+   * `snapshot()` as `/status` serves it (JSON, two-space indent), with the
+   * resources serialised once per pass instead of once per request.
+   */
+  snapshotJson(): string {
+    const { resources, ...head } = this.snapshot();
+    this.#resourcesJson ??= JSON.stringify(resources, null, 2).replace(/\n/g, "\n  ");
+    // `resources` is the document's last member: splice its text in before the closing brace.
+    return `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "resources": ${this.#resourcesJson}\n}`;
   }
 }
 

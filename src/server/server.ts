@@ -154,8 +154,8 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
         if (!only("GET")) return;
         const format = url.searchParams.get("format") ?? "json";
         if (format !== "json" && format !== "text") return send(res, 400, { error: `format: expected json or text, got "${format}"` });
-        const snapshot = deps.status.snapshot();
-        send(res, 200, format === "text" ? renderStatusText(snapshot) : snapshot);
+        if (format === "text") send(res, 200, renderStatusText(deps.status.snapshot()));
+        else send(res, 200, deps.status.snapshotJson() + "\n", { "content-type": "application/json; charset=utf-8" });
         return;
       }
       case "/reconcile": {

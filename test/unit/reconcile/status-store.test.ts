@@ -32,4 +32,14 @@ describe("StatusStore", () => {
     expect(a.conditions).not.toBe(b.conditions);
     expect(a.summary).toEqual({ synced: 0, outOfSync: 1, missing: 0, conflict: 0, error: 0 });
   });
+
+  it("serves as JSON text exactly what serialising the snapshot gives, before and after passes", () => {
+    const s = store();
+    expect(s.snapshotJson()).toBe(JSON.stringify(s.snapshot(), null, 2));
+    s.passFinished(passResult({ resources: [resource("project/shop", "Synced"), resource("application/shop/production/web", "OutOfSync", { message: `x ${SECRET}`, drift: [{ op: "replace", path: "/spec/replicas", before: 1, after: 2 }] } as never)] }), false);
+    expect(s.snapshotJson()).toBe(JSON.stringify(s.snapshot(), null, 2));
+    expect(s.snapshotJson()).not.toContain(SECRET);
+    s.passFinished(passResult({ resources: [resource("project/blog", "Missing")] }), false);
+    expect(JSON.parse(s.snapshotJson()).resources).toEqual([expect.objectContaining({ key: "project/blog", sync: "Missing" })]);
+  });
 });
