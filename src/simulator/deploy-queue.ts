@@ -40,6 +40,20 @@ const COMMIT_MESSAGES = [
 const BRANCH_COLUMN: Record<string, string> = {
   github: "branch", gitlab: "gitlabBranch", bitbucket: "bitbucketBranch", gitea: "giteaBranch", git: "customGitBranch",
 };
+/** Docker Swarm's service name check (moby/swarmkit `manager/controlapi/common.go` `validateAnnotations`). */
+const SWARM_NAME = /^[a-zA-Z0-9](?:[-_]*[A-Za-z0-9]+)*$/;
+
+/**
+ * Whether Docker Swarm accepts `appName` as a service name: Dokploy's
+ * `mechanizeDockerContainer` creates the service under the appName, so a name
+ * Swarm refuses (over 63 characters, or with a dot) fails every deploy. The
+ * appName Dokploy generates is `<input>-<6 characters>`, so an input of 57 or
+ * more characters, which `application.create` accepts (max 63), can never deploy.
+ */
+export function isValidSwarmServiceName(appName: string): boolean {
+  return appName.length <= 63 && SWARM_NAME.test(appName);
+}
+
 /**
  * Old deployments kept per application when a job starts (Dokploy's
  * `removeLastTenDeployments`, which runs before the insert: at most eleven rows).
@@ -191,6 +205,7 @@ export class DeployQueue {
   }
 
   #shouldFail(app: ApplicationRecord): boolean {
+    if (!isValidSwarmServiceName(app.appName)) return true;
     const rule = this.#opts.failRule();
     if (!rule) return false;
     const image = app.dockerImage;

@@ -78,3 +78,27 @@ describe("deploy jobs (packages/server/src/services/application.ts, services/dep
     expect((await rows(applicationId)).map((r) => r.title)).toEqual(["d13", "d12", "d11", "d10", "d9", "d8", "d7", "d6", "d5", "d4", "d3"]);
   });
 });
+
+describe("appName and Docker Swarm (services/application.ts createApplication, moby/swarmkit validateAnnotations)", () => {
+  it("accepts a 63-character appName but every deploy fails: the generated name has 70 characters", async () => {
+    const { environmentId } = await newApp("long");
+    const input = "a".repeat(63);
+    const app = await api<{ applicationId: string; appName: string }>(sim, "POST", "application.create", { name: "long", environmentId, appName: input });
+    expect(app.appName).toMatch(new RegExp(`^${input}-[a-z0-9]{6}$`));
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId: app.applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    await api(sim, "POST", "application.deploy", { applicationId: app.applicationId });
+    await sim.control.idle();
+    const [row] = await api<Row[]>(sim, "GET", "deployment.all", { applicationId: app.applicationId });
+    expect(row).toMatchObject({ status: "error" });
+    expect(await api(sim, "GET", "application.one", { applicationId: app.applicationId })).toMatchObject({ applicationStatus: "error" });
+  });
+
+  it("a 56-character input (63 with the suffix) deploys", async () => {
+    const { environmentId } = await newApp("edge");
+    const app = await api<{ applicationId: string }>(sim, "POST", "application.create", { name: "edge", environmentId, appName: "b".repeat(56) });
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId: app.applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    await api(sim, "POST", "application.deploy", { applicationId: app.applicationId });
+    await sim.control.idle();
+    expect((await api<Row[]>(sim, "GET", "deployment.all", { applicationId: app.applicationId }))[0]).toMatchObject({ status: "done" });
+  });
+});
