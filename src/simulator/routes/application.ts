@@ -8,7 +8,7 @@ import { notFound, SimError } from "../errors.ts";
 import { applicationRow } from "../rows.ts";
 import type { ApplicationRecord } from "../types.ts";
 import { applicationWithRelations } from "../views.ts";
-import { definedOnly, foreignKeyFailure, type Handler, type Input, type RouteContext } from "./context.ts";
+import { definedOnly, failedUpdate, type Handler, type Input, type RouteContext } from "./context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -96,7 +96,7 @@ export const applicationRoutes: Record<string, Handler> = {
     const id = String(applicationId);
     if (!ctx.store.applications.has(id)) throw new SimError("BAD_REQUEST", "Error updating application");
     if (patch.environmentId !== undefined && !ctx.store.environments.has(String(patch.environmentId))) {
-      throw new SimError("INTERNAL_SERVER_ERROR", foreignKeyFailure("application", "environmentId", "environment"));
+      throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate("application", "applicationId", id, patch));
     }
     ctx.store.patch("application", id, patch);
     return true;

@@ -25,7 +25,27 @@ export function definedOnly(input: Input, keys: readonly string[]): Input {
   return out;
 }
 
-/** The message a Postgres foreign-key violation gives through drizzle (what Dokploy's handlers wrap). */
-export function foreignKeyFailure(table: string, column: string, target: string): string {
-  return `Failed query: insert or update on table "${table}" violates foreign key constraint "${table}_${column}_${target}_${column}_fk"`;
+const quote = (name: string): string => `"${name}"`;
+
+/**
+ * The message of a write that Postgres refused (here: a foreign-key violation),
+ * as drizzle-orm 0.45's `DrizzleQueryError` words it: `Failed query: <sql>\nparams:
+ * <bound values joined by commas>`; the Postgres error itself is only its
+ * `cause`. Dokploy's handlers pass this message on (domain.create, the
+ * environment wraps) or tRPC does (a 500), so real answers echo the request's
+ * values, and a client must redact what it shows. The SQL is drizzle's shape,
+ * abridged to the columns written.
+ */
+export function failedInsert(table: string, values: Input): string {
+  const cols = Object.keys(values).filter((k) => values[k] !== undefined);
+  const sql = `insert into ${quote(table)} (${cols.map(quote).join(", ")}) values (${cols.map((_, i) => `$${i + 1}`).join(", ")}) returning *`;
+  return `Failed query: ${sql}\nparams: ${String(cols.map((k) => values[k]))}`;
+}
+
+/** {@link failedInsert} for an `update ... set ... where <table>.<idColumn> = <id>`. */
+export function failedUpdate(table: string, idColumn: string, id: string, values: Input): string {
+  const cols = Object.keys(values).filter((k) => values[k] !== undefined);
+  const set = cols.map((k, i) => `${quote(k)} = $${i + 1}`).join(", ");
+  const sql = `update ${quote(table)} set ${set} where ${quote(table)}.${quote(idColumn)} = $${cols.length + 1} returning *`;
+  return `Failed query: ${sql}\nparams: ${String([...cols.map((k) => values[k]), id])}`;
 }

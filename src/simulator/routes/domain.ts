@@ -8,7 +8,7 @@ import { notFound, SimError } from "../errors.ts";
 import { domainRow } from "../rows.ts";
 import type { DomainRecord } from "../types.ts";
 import { domainWithApplication } from "../views.ts";
-import { foreignKeyFailure, type Handler, type RouteContext } from "./context.ts";
+import { failedInsert, type Handler, type RouteContext } from "./context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -29,23 +29,13 @@ function withoutUndefined(input: Record<string, unknown>): Record<string, unknow
 export const domainRoutes: Record<string, Handler> = {
   "domain.create": (input, { store }) => {
     try {
+      const values = { domainId: store.random.id(), ...withoutUndefined(input), host: String(input.host).trim(), createdAt: store.now() };
       const appId = input.applicationId as string | null | undefined;
-      if (appId && !store.applications.has(appId)) {
-        throw new Error(foreignKeyFailure("domain", "applicationId", "application"));
+      // Compose and preview deployments are not simulated: any id of theirs is unknown.
+      if ((appId && !store.applications.has(appId)) || input.composeId || input.previewDeploymentId) {
+        throw new Error(failedInsert("domain", values));
       }
-      if (input.composeId) throw new Error(foreignKeyFailure("domain", "composeId", "compose"));
-      if (input.previewDeploymentId) {
-        throw new Error(foreignKeyFailure("domain", "previewDeploymentId", "preview_deployments"));
-      }
-      const row = store.insertDomain(
-        domainRow({
-          ...withoutUndefined(input),
-          domainId: store.random.id(),
-          host: String(input.host).trim(),
-          uniqueConfigKey: store.nextUniqueConfigKey(),
-          createdAt: store.now(),
-        }),
-      );
+      const row = store.insertDomain(domainRow({ ...values, uniqueConfigKey: store.nextUniqueConfigKey() }));
       return copy(row);
     } catch (err) {
       throw new SimError("BAD_REQUEST", err instanceof Error ? err.message : "Error creating the domain");

@@ -9,7 +9,7 @@ import { notFound, SimError } from "../errors.ts";
 import { environmentRow, projectRow } from "../rows.ts";
 import type { EnvironmentRecord, ProjectRecord } from "../types.ts";
 import { environmentDetail, environmentListItem, projectDetail, projectListItem } from "../views.ts";
-import { definedOnly, foreignKeyFailure, type Handler, type RouteContext } from "./context.ts";
+import { definedOnly, failedInsert, failedUpdate, type Handler, type RouteContext } from "./context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -107,18 +107,15 @@ export const projectRoutes: Record<string, Handler> = {
       if (input.name === "production") {
         throw new SimError("BAD_REQUEST", "You cannot create a environment with the name 'production'");
       }
-      if (!ctx.store.projects.has(String(input.projectId))) {
-        throw new Error(foreignKeyFailure("environment", "projectId", "project"));
-      }
-      const row = ctx.store.insertEnvironment(
-        environmentRow({
-          environmentId: ctx.store.random.id(),
-          name: String(input.name),
-          description: (input.description as string | undefined) ?? null,
-          projectId: String(input.projectId),
-          createdAt: ctx.store.now(),
-        }),
-      );
+      const values = {
+        environmentId: ctx.store.random.id(),
+        name: String(input.name),
+        description: input.description as string | undefined,
+        createdAt: ctx.store.now(),
+        projectId: String(input.projectId),
+      };
+      if (!ctx.store.projects.has(values.projectId)) throw new Error(failedInsert("environment", values));
+      const row = ctx.store.insertEnvironment(environmentRow({ ...values, description: values.description ?? null }));
       return copy(row);
     } catch (err) {
       wrap("Error creating the environment", err, true);
@@ -131,10 +128,13 @@ export const projectRoutes: Record<string, Handler> = {
       if (e.isDefault && input.name !== undefined) {
         throw new SimError("BAD_REQUEST", "You cannot rename the default environment");
       }
-      if (input.projectId !== undefined && !ctx.store.projects.has(String(input.projectId))) {
-        throw new Error(foreignKeyFailure("environment", "projectId", "project"));
+      const patch = definedOnly(input, ["name", "description", "projectId", "env"]);
+      // `updateEnvironmentById` sets what is left after taking environmentId out: drizzle's `.set({})` throws.
+      if (Object.keys(patch).length === 0) throw new Error("No values to set");
+      if (patch.projectId !== undefined && !ctx.store.projects.has(String(patch.projectId))) {
+        throw new Error(failedUpdate("environment", "environmentId", e.environmentId, patch));
       }
-      ctx.store.patch("environment", e.environmentId, definedOnly(input, ["name", "description", "projectId", "env"]));
+      ctx.store.patch("environment", e.environmentId, patch);
       return copy(e);
     } catch (err) {
       wrap("Error updating the environment", err, false);

@@ -102,3 +102,32 @@ describe("appName and Docker Swarm (services/application.ts createApplication, m
     expect((await api<Row[]>(sim, "GET", "deployment.all", { applicationId: app.applicationId }))[0]).toMatchObject({ status: "done" });
   });
 });
+
+describe("environment.update with nothing to set (routers/environment.ts update, drizzle mapUpdateSet)", () => {
+  it("is drizzle's No values to set, wrapped as a 400 like every environment.update error", async () => {
+    const { environmentId } = await newApp("envs");
+    const res = await callApi(sim, "POST", "environment.update", { environmentId });
+    expect(res).toMatchObject({ status: 400, body: { code: "BAD_REQUEST", message: "Error updating the environment: No values to set" } });
+  });
+});
+
+describe("database errors echo the request (drizzle-orm 0.45 DrizzleQueryError: `Failed query: <sql>\\nparams: <values>`)", () => {
+  it("environment.create under an unknown project: 400, Dokploy's prefix, then the insert and its values", async () => {
+    const res = await callApi(sim, "POST", "environment.create", { name: "staging", projectId: "gone", description: "marker-text" });
+    expect(res.status).toBe(400);
+    const message = (res.body as { message: string }).message;
+    expect(message).toMatch(/^Error creating the environment: Failed query: insert into "environment" /);
+    expect(message).toMatch(/\nparams: .*staging.*marker-text.*gone/s);
+    expect(message).not.toMatch(/foreign key/);
+  });
+
+  it("application.update moving to an unknown environment: a 500 whose message carries every value sent", async () => {
+    const { applicationId } = await newApp("mover");
+    const res = await callApi(sim, "POST", "application.update", { applicationId, environmentId: "gone", description: "sent-value" });
+    expect(res.status).toBe(500);
+    const message = (res.body as { message: string }).message;
+    expect(message).toMatch(/^Failed query: update "application" set /);
+    expect(message).toContain("sent-value");
+    expect(message).toContain(applicationId);
+  });
+});

@@ -281,10 +281,10 @@ describe("domain", () => {
     expect(list[0]!.application).toEqual({ applicationId: a.applicationId, appName: a.appName, name: "web" });
   });
 
-  it("create with an unknown application is a 400 with the database's message", async () => {
+  it("create with an unknown application is a 400 with drizzle's message (the SQL and the bound values)", async () => {
     const res = await callApi(sim, "POST", "domain.create", { host: "x.example.com", applicationId: "nope" });
     expect(res.status).toBe(400);
-    expect((res.body as { message: string }).message).toMatch(/foreign key/);
+    expect((res.body as { message: string }).message).toMatch(/^Failed query: insert into "domain" .*\nparams: .*x\.example\.com/s);
   });
 
   it("update requires host and returns the row without relation; one/delete of unknown ids are 404", async () => {
