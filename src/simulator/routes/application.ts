@@ -18,6 +18,11 @@ function findApplication({ store }: RouteContext, applicationId: unknown): Appli
   return a;
 }
 
+/** Whether the app's Swarm service exists: a deploy finished `done` once (or a seed says it runs). */
+function hasSwarmService({ store }: RouteContext, app: ApplicationRecord): boolean {
+  return app.applicationStatus === "done" || store.deploymentsOf(app.applicationId).some((d) => d.status === "done");
+}
+
 /** Dokploy's `cleanAppName`: trim, spaces to `-`, lowercase. */
 export function cleanAppName(appName: string): string {
   return appName.trim().replace(/ /g, "-").toLowerCase();
@@ -140,9 +145,21 @@ export const applicationRoutes: Record<string, Handler> = {
   "application.deploy": enqueue("deploy", "Manual deployment"),
   "application.redeploy": enqueue("redeploy", "Rebuild deployment"),
 
-  /** Returns the application (with relations) as read before the status change. */
+  /**
+   * Returns the application (with relations) as read before the status change.
+   * Dokploy runs `docker service scale <appName>=1`, which fails (a 500 carrying
+   * the command's error, status unchanged) when no Swarm service exists: the
+   * service appears with the first successful deploy (`startService` rethrows;
+   * `stopService` swallows the same failure).
+   */
   "application.start": (input, ctx) => {
     const app = findApplication(ctx, input.applicationId);
+    if (!hasSwarmService(ctx, app)) {
+      throw new SimError(
+        "INTERNAL_SERVER_ERROR",
+        `Command execution failed: Command failed: docker service scale ${app.appName}=1 \nError: No such service: ${app.appName}\n`,
+      );
+    }
     const before = applicationWithRelations(ctx.store, app);
     ctx.store.patch("application", app.applicationId, { applicationStatus: "done" });
     return before;

@@ -29,10 +29,12 @@ describe("application.stop (apps/dokploy/server/api/routers/application.ts, stop
   // asserts it. Drop `.fails` (and fix routes/application.ts) once that test is updated.
   it.fails("returns the application as read before the status change, like start", async () => {
     const { applicationId } = await newApp();
-    await api(sim, "POST", "application.start", { applicationId });
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    await api(sim, "POST", "application.deploy", { applicationId });
+    await sim.control.idle();
     const stopped = await callApi(sim, "POST", "application.stop", { applicationId });
     expect(stopped.status).toBe(200);
-    expect(stopped.body).toMatchObject({ applicationId, applicationStatus: "done", domains: [], deployments: [] });
+    expect(stopped.body).toMatchObject({ applicationId, applicationStatus: "done", domains: [] });
     expect(stopped.body).not.toHaveProperty("hasGitProviderAccess");
     expect(await api(sim, "GET", "application.one", { applicationId })).toMatchObject({ applicationStatus: "idle" });
   });
@@ -129,5 +131,27 @@ describe("database errors echo the request (drizzle-orm 0.45 DrizzleQueryError: 
     expect(message).toMatch(/^Failed query: update "application" set /);
     expect(message).toContain("sent-value");
     expect(message).toContain(applicationId);
+  });
+});
+
+describe("application.start (routers/application.ts start, utils/docker/utils.ts startService)", () => {
+  it("fails with a 500 and leaves the status alone when no deploy ever created the Swarm service", async () => {
+    const { applicationId } = await newApp("cold");
+    const res = await callApi(sim, "POST", "application.start", { applicationId });
+    expect(res.status).toBe(500);
+    expect((res.body as { message: string }).message).toMatch(/^Command execution failed: .*docker service scale /s);
+    expect(await api(sim, "GET", "application.one", { applicationId })).toMatchObject({ applicationStatus: "idle" });
+    // stop swallows the same docker failure (stopService returns the error instead of throwing).
+    expect((await callApi(sim, "POST", "application.stop", { applicationId })).status).toBe(200);
+  });
+
+  it("works once a deploy has succeeded, also after a stop", async () => {
+    const { applicationId } = await newApp("warm");
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    await api(sim, "POST", "application.deploy", { applicationId });
+    await sim.control.idle();
+    await api(sim, "POST", "application.stop", { applicationId });
+    expect((await callApi(sim, "POST", "application.start", { applicationId })).status).toBe(200);
+    expect(await api(sim, "GET", "application.one", { applicationId })).toMatchObject({ applicationStatus: "done" });
   });
 });

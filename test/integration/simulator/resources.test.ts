@@ -244,6 +244,10 @@ describe("application", () => {
   it("start returns the row read before and sets done; stop returns an empty body and sets idle", async () => {
     const p = await createProject("apps");
     const a = await createApp(p.environment.environmentId, "web");
+    await api(sim, "POST", "application.saveDockerProvider", { applicationId: a.applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
+    await api(sim, "POST", "application.deploy", { applicationId: a.applicationId });
+    await sim.control.idle();
+    await api(sim, "POST", "application.stop", { applicationId: a.applicationId });
     const started = await callApi(sim, "POST", "application.start", { applicationId: a.applicationId });
     expect(started).toMatchObject({ status: 200, body: { applicationId: a.applicationId, applicationStatus: "idle" } });
     expect(await api(sim, "GET", "application.one", { applicationId: a.applicationId })).toMatchObject({ applicationStatus: "done" });
