@@ -8,7 +8,7 @@
  * through the `Redactor` before it becomes an error message.
  */
 import { existsSync } from "node:fs";
-import { mkdir, realpath, stat } from "node:fs/promises";
+import { mkdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { redactUrl, type Redactor } from "../util/redact.ts";
@@ -52,6 +52,9 @@ const GIT_ENV_KEYS = [
   "GIT_TERMINAL_PROMPT", "GIT_SSH_COMMAND", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0",
   "GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL",
 ];
+
+/** Where the fetched commit is kept (and checked out from). */
+const CURRENT_REF = "refs/dokploy-gitops/current";
 
 /** Quotes a path for the `GIT_SSH_COMMAND` shell line. */
 function shellQuote(value: string): string {
@@ -173,18 +176,19 @@ export class GitSource implements Source {
     let sha: string;
     try {
       await this.#ensureRepo(git);
+      // The fetched commit goes straight into our own ref: it stays referenced (no gc), in one git run.
+      const fetch = ["fetch", "--no-tags", "--force", "--quiet"];
       if (this.#options.local && !this.#options.branch) {
-        await git.raw(["fetch", "--no-tags", "--force", "--quiet", this.#options.url, "HEAD"]);
+        await git.raw([...fetch, this.#options.url, `+HEAD:${CURRENT_REF}`]);
         this.#branch = await this.#localBranch(signal);
       } else if (this.#options.local) {
-        await git.raw(["fetch", "--no-tags", "--force", "--quiet", this.#options.url, `refs/heads/${this.#branch}`]);
+        await git.raw([...fetch, this.#options.url, `+refs/heads/${this.#branch}:${CURRENT_REF}`]);
       } else {
         this.#branch ??= await this.#defaultBranch(git);
-        await git.raw(["fetch", "--no-tags", "--force", "--quiet", "--depth", "1", this.#options.url, `refs/heads/${this.#branch}`]);
+        await git.raw([...fetch, "--depth", "1", this.#options.url, `+refs/heads/${this.#branch}:${CURRENT_REF}`]);
       }
-      sha = (await git.revparse(["FETCH_HEAD^{commit}"])).trim();
-      // Keep the fetched commit referenced, and check it out as the snapshot.
-      await git.raw(["update-ref", "refs/dokploy-gitops/current", sha]);
+      sha = await this.#fetchedCommit(git);
+      // Every pass, even on the same revision: the snapshot is exactly the commit, whatever touched the work dir.
       await git.raw(["checkout", "--force", "--detach", "--quiet", sha]);
       await git.raw(["clean", "-ffdxq"]);
     } catch (err) {
@@ -203,6 +207,19 @@ export class GitSource implements Source {
       throw new SourceError(`--path ${this.#subPath}: leads outside the repository (symlink)`, false);
     }
     return { root, revision: sha };
+  }
+
+  /**
+   * The commit just fetched, from `FETCH_HEAD`'s first line (it starts with
+   * the object name), read as a file to spare a git run per pass. What we
+   * fetch is a branch or a checkout's HEAD, and git keeps both on commits
+   * (a push of anything else to a branch is refused). Asks git when the file
+   * does not look as expected.
+   */
+  async #fetchedCommit(git: SimpleGit): Promise<string> {
+    const text = await readFile(path.join(this.#repoDir, ".git", "FETCH_HEAD"), "utf8").catch(() => "");
+    const m = /^([0-9a-f]{40}|[0-9a-f]{64})\t/.exec(text);
+    return m ? m[1]! : (await git.revparse(["FETCH_HEAD^{commit}"])).trim();
   }
 
   async #localBranch(signal?: AbortSignal): Promise<string | undefined> {

@@ -29,15 +29,21 @@ describe("GitSource (remote)", () => {
   it("clones the default branch, then follows new commits", async () => {
     const r = repo();
     const first = r.commit({ "manifests/app.yaml": "v: 1\n" });
-    const src = new GitSource({ url: r.url, path: "manifests", workDir: work(), env, redactor: new Redactor() });
+    const workDir = work();
+    const src = new GitSource({ url: r.url, path: "manifests", workDir, env, redactor: new Redactor() });
     const snap1 = await src.prepare();
     expect(snap1.revision).toBe(first);
+    // The snapshot's commit is kept referenced (safe from gc) and is what is checked out.
+    const inWork = (...args: string[]): string => git(path.join(workDir, "repo"), ...args);
+    expect(inWork("rev-parse", "refs/dokploy-gitops/current")).toBe(first);
+    expect(inWork("rev-parse", "HEAD")).toBe(first);
     expect(readFileSync(path.join(snap1.root, "app.yaml"), "utf8")).toBe("v: 1\n");
     expect(src.describe()).toEqual({ url: r.url, branch: "main", path: "manifests" });
 
     const second = r.commit({ "manifests/app.yaml": "v: 2\n", "manifests/gone.yaml": null });
     const snap2 = await src.prepare();
     expect(snap2.revision).toBe(second);
+    expect(inWork("rev-parse", "refs/dokploy-gitops/current")).toBe(second);
     expect(readFileSync(path.join(snap2.root, "app.yaml"), "utf8")).toBe("v: 2\n");
   });
 
