@@ -2,8 +2,8 @@
  * `--state FILE`: the store survives restarts. Writes are debounced (a burst
  * of API calls costs one write) and atomic (a temporary file renamed over the
  * old one), so a crash never leaves a half-written file. On load, deployments
- * still `running` become `cancelled`, as Dokploy does at startup (NOTES §6):
- * the in-memory queue did not survive.
+ * still `running` become `cancelled` and their applications `idle`, as Dokploy
+ * does at startup (NOTES §6): the in-memory queue did not survive.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PersistedStore, Store } from "./store.ts";
@@ -30,7 +30,15 @@ export function readStateFile(path: string): PersistedStore | undefined {
   }
   if (typeof d.uniqueConfigKey !== "number") throw new Error(`simulator: state file ${path}: "uniqueConfigKey" must be a number`);
   const state = data as PersistedStore;
-  for (const dep of state.deployments) if (dep.status === "running") dep.status = "cancelled";
+  // Dokploy's `initCancelDeployments` (packages/server/src/utils/startup/cancel-deployments.ts):
+  // running rows become cancelled and their applications idle.
+  const interrupted = new Set<string>();
+  for (const dep of state.deployments) {
+    if (dep.status !== "running") continue;
+    dep.status = "cancelled";
+    if (dep.applicationId) interrupted.add(dep.applicationId);
+  }
+  for (const app of state.applications) if (interrupted.has(app.applicationId)) app.applicationStatus = "idle";
   return state;
 }
 

@@ -45,15 +45,22 @@ describe("persistence", () => {
     }
   });
 
-  it("cancels deployments that were running when the simulator stopped, like Dokploy at startup", async () => {
+  it("cancels deployments that were running when the simulator stopped and sets their applications idle, like Dokploy at startup", async () => {
     const statePath = join(dir, "state.json");
     const first = await startTestSimulator({ statePath, seed: 5 });
-    const seeded = first.control.seed({ projects: [{ name: "p", environments: [{ name: "production", applications: [{ name: "a" }] }] }] });
-    first.control.seed({ deployments: [{ applicationId: seeded.applicationIds[0]!, status: "running", title: "mid-build" }] });
+    const seeded = first.control.seed({ projects: [{ name: "p", environments: [{ name: "production", applications: [{ name: "a" }, { name: "b" }] }] }] });
+    const [mid, other] = seeded.applicationIds as [string, string];
+    first.control.seed({ deployments: [{ applicationId: mid, status: "running", title: "mid-build" }] });
+    first.control.update("application", mid, { applicationStatus: "running" });
+    first.control.update("application", other, { applicationStatus: "done" });
     await first.close();
     const second = await startTestSimulator({ statePath });
     try {
-      expect(second.control.state().projects[0]!.environments[0]!.applications[0]!.deployments[0]).toMatchObject({ status: "cancelled" });
+      const apps = second.control.state().projects[0]!.environments[0]!.applications;
+      expect(apps.find((a) => a.applicationId === mid)!.deployments[0]).toMatchObject({ status: "cancelled" });
+      // packages/server/src/utils/startup/cancel-deployments.ts: the cancelled rows' applications become idle, no others.
+      expect(await api(second, "GET", "application.one", { applicationId: mid })).toMatchObject({ applicationStatus: "idle" });
+      expect(await api(second, "GET", "application.one", { applicationId: other })).toMatchObject({ applicationStatus: "done" });
     } finally {
       await second.close();
     }
