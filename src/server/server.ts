@@ -154,7 +154,13 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
         if (!only("GET")) return;
         const format = url.searchParams.get("format") ?? "json";
         if (format !== "json" && format !== "text") return send(res, 400, { error: `format: expected json or text, got "${format}"` });
-        if (format === "text") send(res, 200, renderStatusText(deps.status.snapshot()));
+        // `?resources=false`: everything but the per-resource list (scripts waiting for a revision poll this).
+        const resources = url.searchParams.get("resources") ?? "true";
+        if (resources !== "true" && resources !== "false") return send(res, 400, { error: `resources: expected true or false, got "${resources}"` });
+        if (resources === "false") {
+          const snapshot = { ...deps.status.snapshot(), resources: [] };
+          send(res, 200, format === "text" ? renderStatusText(snapshot) : snapshot);
+        } else if (format === "text") send(res, 200, renderStatusText(deps.status.snapshot()));
         else send(res, 200, deps.status.snapshotJson() + "\n", { "content-type": "application/json; charset=utf-8" });
         return;
       }

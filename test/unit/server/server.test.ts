@@ -227,6 +227,16 @@ describe("/status", () => {
     expect(txt).toContain("/spec/env/DB_PASSWORD: (secret changed)");
     expect(txt).not.toContain("db-password-123");
     expect((await fetch(`${h.server.url}/status?format=yaml`)).status).toBe(400);
+
+    // Without the per-resource list (cheap to poll): the same document, summary included, resources empty.
+    const light = await (await fetch(`${h.server.url}/status?resources=false`)).json();
+    expect(light).toEqual({ ...body, resources: [] });
+    const lightText = await (await fetch(`${h.server.url}/status?resources=false&format=text`)).text();
+    expect(lightText).toContain("1 synced, 1 out of sync");
+    expect(lightText).not.toContain("Application/shop/production/web");
+    const bad = await fetch(`${h.server.url}/status?resources=some`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'resources: expected true or false, got "some"' });
   });
 });
 
