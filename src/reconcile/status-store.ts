@@ -145,7 +145,10 @@ export class StatusStore {
   passFinished(result: PassResult, retryScheduled: boolean): void {
     this.#running = false;
     this.#retryScheduled = retryScheduled;
-    this.#last = result;
+    // Only what conditions and `/status` read: the plan and the apply outcomes of a
+    // 1,000-application pass are megabytes that would otherwise live until the next pass.
+    const { plan: _plan, apply: _apply, resources: _resources, ...rest } = result;
+    this.#last = { ...rest, resources: [] };
     // Redacted and frozen once per pass, not per request: `/status` is polled (dashboards, CI
     // waiting for a revision), and copying thousands of resources per call costs the daemon
     // CPU it needs for its passes.
@@ -159,7 +162,11 @@ export class StatusStore {
     this.#conditions = this.#compute();
   }
 
-  /** The last finished pass (unredacted: for the loop and metrics, never for output). */
+  /**
+   * The last finished pass (unredacted: for the loop and metrics, never for
+   * output), without its plan, apply outcomes and resources: the store keeps
+   * only what conditions and `/status` need between passes.
+   */
   get lastResult(): PassResult | undefined {
     return this.#last;
   }

@@ -42,4 +42,19 @@ describe("StatusStore", () => {
     s.passFinished(passResult({ resources: [resource("project/blog", "Missing")] }), false);
     expect(JSON.parse(s.snapshotJson()).resources).toEqual([expect.objectContaining({ key: "project/blog", sync: "Missing" })]);
   });
+
+  it("keeps no plan, apply outcomes or raw resources of the last pass (megabytes at 1,000 applications)", () => {
+    const s = store();
+    const plan = { steps: [], summary: { changes: 0 } } as never;
+    const apply = { outcomes: [], transient: false } as never;
+    s.passFinished(passResult({ plan, apply, resources: [resource("project/shop", "Synced")], message: "done" }), false);
+    const last = s.lastResult!;
+    expect(last.plan).toBeUndefined();
+    expect(last.apply).toBeUndefined();
+    expect(last.resources).toEqual([]);
+    expect(last.message).toBe("done");
+    // What /status serves still comes from the pass.
+    expect(s.snapshot().resources).toEqual([expect.objectContaining({ key: "project/shop", sync: "Synced" })]);
+    expect(s.snapshot().lastPass?.message).toBe("done");
+  });
 });
