@@ -21,7 +21,7 @@ import { eventually } from "../test/helpers/eventually.ts";
 import { createTestRepo } from "../test/helpers/git-repo.ts";
 import type { DaemonStatus } from "../src/reconcile/status-store.ts";
 import { appDocs, appFile, appName, ISSUE_FLEET, projectName, writeFleet, type FleetShape } from "./lib/fleet.ts";
-import { buildBenchDist, startDaemonProcess } from "./lib/daemon-process.ts";
+import { buildBenchDist, imageRuntimeEnv, startDaemonProcess } from "./lib/daemon-process.ts";
 import { secs } from "./lib/harness.ts";
 import { startSimProcess } from "./lib/sim-process.ts";
 
@@ -35,16 +35,31 @@ export interface DaemonFigures {
   webhook: Array<{ toApplyStartMs: number; toAppliedMs: number; toPassStartMs?: number; toPlanMs?: number; phases?: { checkedOut?: number; loaded?: number; observed?: number } }>;
   rssAfterFirstQuietMiB: number;
   rssAfterPassesMiB: number;
+  /** VmHWM: the highest RSS the daemon reached, converge included. */
+  peakRssMiB: number;
+  /** The memory settings the daemon ran with (the image's unless BENCH_DAEMON_NODE_OPTIONS overrides). */
+  runtimeEnv: Record<string, string>;
   heapAfterFirstQuiet: { used?: number; total?: number };
   heapAfterPasses: { used?: number; total?: number };
   passes: number;
   passesMs: number;
 }
 
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+function statusMiB(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no ${field} for pid ${pid}`);
   return Number(m[1]) / 1024;
+}
+const rssMiB = (pid: number): number => statusMiB(pid, "VmRSS");
+
+/**
+ * The daemon's memory settings: the container image's (`NODE_OPTIONS`,
+ * `MALLOC_*` from the Dockerfile), or `BENCH_DAEMON_NODE_OPTIONS` to try others.
+ */
+function daemonRuntimeEnv(): Record<string, string> {
+  const env = imageRuntimeEnv();
+  if (process.env.BENCH_DAEMON_NODE_OPTIONS !== undefined) env.NODE_OPTIONS = process.env.BENCH_DAEMON_NODE_OPTIONS;
+  return env;
 }
 
 /** Heap used/total of the daemon from its default process metrics, in MiB (undefined when not exported). */
@@ -74,9 +89,10 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
     await writeFleet(repo.work, shape);
     const first = repo.commit({}, "fleet");
     const started = performance.now();
+    const runtimeEnv = daemonRuntimeEnv();
     const d = await startDaemonProcess(
       ["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", join(repo.dir, "daemon"), "--source", repo.url, "--url", sim.url, "--concurrency", "8"],
-      { DOKPLOY_API_KEY: sim.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...(process.env.BENCH_DAEMON_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_DAEMON_NODE_OPTIONS } : {}) },
+      { DOKPLOY_API_KEY: sim.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...runtimeEnv },
     );
     stop = d.stop;
     // Polled every 10 ms while waiting: without the 2,060-resource list, as a script waiting for a revision would ask.
@@ -137,7 +153,11 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
     const passesMs = performance.now() - t;
     const rssAfterPassesMiB = rssMiB(d.child.pid!);
     const heapAfterPasses = await heapMiB(d.url);
-    return { latencyMs, applications: shape.projects * 2 * shape.appsPerEnvironment, initialApplyMs, webhook, rssAfterFirstQuietMiB, rssAfterPassesMiB, heapAfterFirstQuiet, heapAfterPasses, passes, passesMs };
+    const peakRssMiB = statusMiB(d.child.pid!, "VmHWM");
+    return {
+      latencyMs, applications: shape.projects * 2 * shape.appsPerEnvironment, initialApplyMs, webhook,
+      rssAfterFirstQuietMiB, rssAfterPassesMiB, peakRssMiB, runtimeEnv, heapAfterFirstQuiet, heapAfterPasses, passes, passesMs,
+    };
   } finally {
     await stop?.();
     await sim.close();
@@ -152,12 +172,13 @@ export function formatDaemon(f: DaemonFigures): string {
   const starts = f.webhook.map((w) => w.toApplyStartMs);
   const applied = f.webhook.map((w) => w.toAppliedMs);
   return [
-    `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8${process.env.BENCH_DAEMON_NODE_OPTIONS ? `, NODE_OPTIONS=${process.env.BENCH_DAEMON_NODE_OPTIONS}` : ""}); initial apply from empty ${secs(f.initialApplyMs)}`,
+    `Daemon (child process, git source, ${f.applications} applications, ${f.latencyMs} ms per call, concurrency 8, ${Object.entries(f.runtimeEnv).map(([k, v]) => `${k}="${v}"`).join(" ")}); initial apply from empty ${secs(f.initialApplyMs)}`,
     `  3b. signed push webhook -> first write for the changed application: median ${med(starts)} ms (runs: ${starts.join(", ")} ms) (target < 1 s)`,
     `      where it goes (medians): pass started +${med(f.webhook.map((w) => w.toPassStartMs ?? NaN))} ms, checked out (git fetch) +${med(f.webhook.map((w) => w.phases?.checkedOut ?? NaN))} ms, manifests loaded +${med(f.webhook.map((w) => w.phases?.loaded ?? NaN))} ms, live state read +${med(f.webhook.map((w) => w.phases?.observed ?? NaN))} ms, plan computed +${med(f.webhook.map((w) => w.toPlanMs ?? NaN))} ms, first write +${med(starts)} ms`,
     `      signed push webhook -> /status shows the revision applied (200 ms build followed to done): median ${med(applied)} ms (runs: ${applied.join(", ")} ms)`,
     `  5. daemon RSS (VmRSS of the child): ${f.rssAfterFirstQuietMiB.toFixed(1)} MiB after the first quiet pass, ${f.rssAfterPassesMiB.toFixed(1)} MiB after ${f.passes} more (${(f.rssAfterPassesMiB - f.rssAfterFirstQuietMiB).toFixed(1)} MiB change; passes at 0 ms added latency${f.passes > 0 ? `, ${secs(f.passesMs / f.passes)} each` : ""}) (target < 150 MiB, no growth)`,
-    `      V8 heap used/total: ${heap(f.heapAfterFirstQuiet)} after the first quiet pass, ${heap(f.heapAfterPasses)} after ${f.passes} more`,
+    `      peak RSS (VmHWM, converge included): ${f.peakRssMiB.toFixed(1)} MiB
+      V8 heap used/total: ${heap(f.heapAfterFirstQuiet)} after the first quiet pass, ${heap(f.heapAfterPasses)} after ${f.passes} more`,
   ].join("\n");
 }
 

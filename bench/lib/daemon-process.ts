@@ -6,6 +6,7 @@
  * that no user pays.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../../test/helpers/eventually.ts";
 import { collectJsonLines } from "../../test/helpers/daemon.ts";
@@ -19,6 +20,28 @@ export function buildBenchDist(): void {
   const tsc = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
   const r = spawnSync(process.execPath, [tsc, "-p", join(REPO_ROOT, "tsconfig.build.json"), "--outDir", BENCH_DIST], { encoding: "utf8", timeout: 300_000 });
   if (r.status !== 0) throw new Error(`tsc failed (${r.status ?? r.signal}): ${r.stdout}${r.stderr}`);
+}
+
+/** Variables of the image's `ENV` that shape the daemon's memory: a benchmark without them measures a process no user runs. */
+const RUNTIME_ENV = /^(NODE_OPTIONS|MALLOC_\w+)$/;
+
+/**
+ * `NODE_OPTIONS` and `MALLOC_*` as the Dockerfile's `ENV` instructions set
+ * them (read, not copied, so the benchmark follows the image).
+ */
+export function imageRuntimeEnv(dockerfile = join(REPO_ROOT, "Dockerfile")): Record<string, string> {
+  const text = readFileSync(dockerfile, "utf8").replace(/\\\r?\n/g, " ");
+  const env: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*ENV\s+(.*)$/.exec(line);
+    if (!m) continue;
+    for (const pair of m[1]!.matchAll(/(\w+)=("(?:[^"\\]|\\.)*"|\S*)/g)) {
+      const value = pair[2]!.startsWith('"') ? pair[2]!.slice(1, -1).replace(/\\(.)/g, "$1") : pair[2]!;
+      if (RUNTIME_ENV.test(pair[1]!)) env[pair[1]!] = value;
+    }
+  }
+  if (env.NODE_OPTIONS === undefined) throw new Error(`${dockerfile}: no ENV NODE_OPTIONS=... found; the benchmark would not run the daemon as the image does`);
+  return env;
 }
 
 /** A running compiled daemon. */

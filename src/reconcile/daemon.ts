@@ -75,6 +75,25 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** V8's collector as `node --expose-gc` exposes it (the image's and the chart's NODE_OPTIONS). */
+export type ExposedGc = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
+
+/**
+ * Gives the memory of a finished pass back to the system; returns how long it
+ * took, or undefined when Node was started without `--expose-gc`. A pass over
+ * 1,000 applications allocates ~100 MB; V8 grows its heap for it and keeps the
+ * pages (its memory reducer does not run for a process that is idle between
+ * passes), so RSS sat at ~300 MiB for a ~45 MiB live heap. A memory-reducing
+ * full collection ("last-resort": compacts and releases pooled pages) between
+ * passes costs ~0.1-0.2 s and brings RSS back to the live set plus code.
+ */
+export function releaseHeap(gc: ExposedGc | undefined): number | undefined {
+  if (typeof gc !== "function") return undefined;
+  const started = performance.now();
+  gc({ type: "major", execution: "sync", flavor: "last-resort" });
+  return performance.now() - started;
+}
+
 /** What a pass gets beyond the loop's input. */
 export interface DaemonPassDeps {
   api: DokployApi;
@@ -175,7 +194,14 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
     const loop = new ReconcileLoop(
       { ...(settings.intervalMs !== undefined ? { intervalMs: settings.intervalMs } : {}), ...(settings.schedule ? { schedule: settings.schedule } : {}) },
       {
-        source, status, log, redactor, observer: metrics,
+        source, status, log, redactor,
+        observer: {
+          observePass: (result, durationMs) => {
+            const releaseMs = releaseHeap((globalThis as { gc?: ExposedGc }).gc);
+            if (releaseMs !== undefined) log.debug({ durationMs: Math.round(releaseMs) }, "heap released after the pass");
+            metrics.observePass(result, durationMs);
+          },
+        },
         runPass: (input) => runPass(input, settings, { api: client, redactor, env: io.env }),
         ...(readAhead ? { beginPass: (signal: AbortSignal) => beginPassReads(client, settings.pass, readAhead, signal) } : {}),
       },

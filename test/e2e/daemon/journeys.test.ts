@@ -234,4 +234,17 @@ describe("dokploy-gitops run (journeys)", () => {
     expect(started() - before).toBeLessThanOrEqual(2);
     expect(await d.stop("SIGTERM")).toBe(0);
   });
+
+  it("gives each pass's memory back when Node exposes gc (the image's NODE_OPTIONS), and runs without it", async () => {
+    const r = repo();
+    r.commit(manifests("info"));
+    const released = (d: SpawnedDaemon) => d.logs.filter((l) => l.msg === "heap released after the pass");
+    const withGc = await daemon(r, ["--simulator", "--log-level", "debug"], { NODE_OPTIONS: "--expose-gc" });
+    await eventually(async () => expect((await withGc.status()).lastPass?.outcome).toBe("succeeded"), WAIT);
+    await eventually(() => expect(released(withGc).length).toBeGreaterThanOrEqual(1), WAIT);
+    expect(released(withGc)[0]!.durationMs).toEqual(expect.any(Number));
+    const withoutGc = await daemon(r, ["--simulator", "--log-level", "debug"]);
+    await eventually(async () => expect((await withoutGc.status()).lastPass?.outcome).toBe("succeeded"), WAIT);
+    expect(released(withoutGc)).toEqual([]);
+  });
 });

@@ -126,6 +126,11 @@ describe("Dockerfile runtime stage", () => {
     expect(env.NODE_ENV).toBe("production");
   });
 
+  it("runs Node with the young generation capped and gc exposed (the daemon releases memory between passes)", () => {
+    const env = Object.assign({}, ...all(runtime, "ENV").map((e) => pairs(e.rest))) as Record<string, string>;
+    expect(env.NODE_OPTIONS?.split(/\s+/)).toEqual(expect.arrayContaining(["--max-semi-space-size=8", "--expose-gc"]));
+  });
+
   it("carries the OCI labels, with the package's license", () => {
     const labels = Object.assign({}, ...all(runtime, "LABEL").map((l) => pairs(l.rest))) as Record<string, string>;
     for (const key of ["title", "description", "version", "revision", "source", "licenses", "created"]) {

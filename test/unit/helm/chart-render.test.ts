@@ -162,7 +162,7 @@ describe("helm template with default values", () => {
     const secret = only(rendered, "Secret");
     expect(secretBehindFile(rendered, file!)).toEqual({ secretName: secret.metadata.name, key: "api-key" });
     // The one literal env var: V8's young-generation cap (not a secret; see values.yaml nodeOptions).
-    expect(c.env ?? []).toEqual([{ name: "NODE_OPTIONS", value: "--max-semi-space-size=8" }]);
+    expect(c.env ?? []).toEqual([{ name: "NODE_OPTIONS", value: "--max-semi-space-size=8 --expose-gc" }]);
   });
 
   it("puts a checksum of the created Secret on the pod", () => {
@@ -269,7 +269,7 @@ describe("helm template with every option on", () => {
     for (const value of Object.values(SECRETS)) expect(rest.includes(value)).toBe(false);
     const c = containerOf(rendered);
     for (const e of c.env ?? []) {
-      if (e.name === "NODE_OPTIONS") expect(e.value).toBe("--max-semi-space-size=8");
+      if (e.name === "NODE_OPTIONS") expect(e.value).toBe("--max-semi-space-size=8 --expose-gc");
       else expect(e.value, `env ${e.name} has a literal value`).toBeUndefined();
     }
   });
