@@ -62,10 +62,13 @@ RUN groupadd --system --gid 10001 dokploy-gitops \
 # --max-semi-space-size=8 caps V8's young generation (on a large host Node lets
 # it grow to 128 MiB); --expose-gc lets the daemon run a memory-reducing
 # collection after each pass (V8 otherwise keeps the pages a pass grew its heap
-# by: ~300 MiB instead of ~150 MiB RSS at 1,000 applications).
+# by: ~300 MiB instead of ~150 MiB RSS at 1,000 applications). MALLOC_ARENA_MAX=2:
+# glibc gives each thread that allocates (V8's GC and compiler workers, libuv's
+# pool) its own 64 MiB arena and rarely gives their pages back (-10 MiB RSS).
 ENV NODE_ENV=production \
     HOME=/var/lib/dokploy-gitops \
-    NODE_OPTIONS="--max-semi-space-size=8 --expose-gc"
+    NODE_OPTIONS="--max-semi-space-size=8 --expose-gc" \
+    MALLOC_ARENA_MAX=2
 
 WORKDIR /opt/dokploy-gitops
 COPY --from=build /app/package.json /app/package-lock.json ./

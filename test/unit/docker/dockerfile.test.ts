@@ -126,9 +126,10 @@ describe("Dockerfile runtime stage", () => {
     expect(env.NODE_ENV).toBe("production");
   });
 
-  it("runs Node with the young generation capped and gc exposed (the daemon releases memory between passes)", () => {
+  it("runs Node with the young generation capped, gc exposed (the daemon releases memory between passes) and two malloc arenas", () => {
     const env = Object.assign({}, ...all(runtime, "ENV").map((e) => pairs(e.rest))) as Record<string, string>;
     expect(env.NODE_OPTIONS?.split(/\s+/)).toEqual(expect.arrayContaining(["--max-semi-space-size=8", "--expose-gc"]));
+    expect(env.MALLOC_ARENA_MAX).toBe("2");
   });
 
   it("carries the OCI labels, with the package's license", () => {
