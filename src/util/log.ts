@@ -4,9 +4,19 @@
  * serialization (messages, objects, errors, child bindings) and once on the
  * finished line, so a secret cannot leak through a path nobody thought of.
  */
+import { createRequire } from "node:module";
 import { pino, type Logger, type LevelWithSilent } from "pino";
-import pretty from "pino-pretty";
+import type { PrettyOptions, PrettyStream } from "pino-pretty";
 import type { Redactor } from "./redact.ts";
+
+/**
+ * pino-pretty (about 30 modules with its dependencies) is required only when
+ * a person watches a terminal: the daemon in a container logs JSON and never
+ * pays for it. `require` keeps `createLogger` synchronous.
+ */
+function loadPretty(): (options: PrettyOptions) => PrettyStream {
+  return createRequire(import.meta.url)("pino-pretty") as (options: PrettyOptions) => PrettyStream;
+}
 
 /** The levels `--log-level` accepts. */
 export const LOG_LEVELS: readonly LevelWithSilent[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
@@ -70,7 +80,7 @@ function redactingSink(redactor: Redactor, next: LogSink): LogSink {
 export function createLogger(options: LoggerOptions): Logger {
   const { redactor } = options;
   const target: LogSink = options.pretty
-    ? pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", sync: true })
+    ? loadPretty()({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", sync: true })
     : (options.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(
     {
