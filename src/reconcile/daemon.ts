@@ -13,7 +13,6 @@ import { createDokployClient } from "../dokploy/client.ts";
 import type { DokployApi } from "../dokploy/port.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { startServer } from "../server/server.ts";
-import { startSimulator } from "../simulator/index.ts";
 import { createSource, type SourceKind } from "../source/index.ts";
 import { createLogger } from "../util/log.ts";
 import { Redactor } from "../util/redact.ts";
@@ -146,6 +145,8 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
     let url = settings.connection.url;
     let apiKey = settings.connection.apiKey;
     if (settings.connection.simulator) {
+      // Loaded only when asked for: the simulator (routes, store, its API spec) is ~4 MiB of heap a real daemon never uses.
+      const { startSimulator } = await import("../simulator/index.ts");
       const sim = await startSimulator({ ...(settings.simulatorState ? { statePath: settings.simulatorState } : {}) });
       cleanups.push(() => sim.close());
       url = sim.url;
