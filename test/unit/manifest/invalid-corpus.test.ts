@@ -63,6 +63,7 @@ const CASES: Array<[string, string, string, string[]]> = [
   ["missing-name", "missing-name.yaml:3:1", "schema", ["missing required field \"name\""]],
   ["missing-source", "missing-source.yaml:7:1", "schema", ["missing required field \"source\""]],
   ["name-too-long", "name-too-long.yaml:4:9", "schema", ["lowercase DNS label", "at most 63 characters"]],
+  ["application-name-too-long", "application-name-too-long.yaml:4:9", "schema", ["at most 56 characters", "Docker service name"]],
   ["name-trailing-hyphen", "name-trailing-hyphen.yaml:4:9", "schema", ["lowercase DNS label", "got \"shop-\""]],
   ["name-uppercase", "name-uppercase.yaml:4:9", "schema", ["lowercase DNS label", "got \"Shop2\""]],
   ["non-mapping-list", "non-mapping-list.yaml:1:1", "non-mapping-document", ["expected a mapping", "got a list"]],
