@@ -165,10 +165,15 @@ export const applicationRoutes: Record<string, Handler> = {
     return before;
   },
 
-  /** Dokploy's `stop` handler has no `return`: an empty 200 body (NOTES §6 says "the row"; the code wins). */
+  /**
+   * Like `start`, returns the application (with relations) as read before the
+   * status change (v0.30.2 ends with `return service`); never fails for a
+   * missing Swarm service (`stopService` swallows it).
+   */
   "application.stop": (input, ctx) => {
     const app = findApplication(ctx, input.applicationId);
+    const before = applicationWithRelations(ctx.store, app);
     ctx.store.patch("application", app.applicationId, { applicationStatus: "idle" });
-    return undefined;
+    return before;
   },
 };

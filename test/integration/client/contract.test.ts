@@ -227,9 +227,8 @@ describe("Dokploy contract (client against simulator)", () => {
     await sim.control.idle(5_000);
   });
 
-  it("start returns the row read before the change, stop an empty body (§6)", async () => {
-    // Dokploy's stop handler has no return statement: an empty body (the simulator follows the code, not NOTES §6).
-    await expect(api.applicationStop({ applicationId: appId })).resolves.toBeUndefined();
+  it("start and stop return the row read before the change (§6)", async () => {
+    await expect(api.applicationStop({ applicationId: appId })).resolves.toMatchObject({ applicationId: appId, applicationStatus: "done" });
     expect((await api.applicationOne({ applicationId: appId })).applicationStatus).toBe("idle");
     await expect(api.applicationStart({ applicationId: appId })).resolves.toMatchObject({ applicationId: appId });
     expect((await api.applicationOne({ applicationId: appId })).applicationStatus).toBe("done");

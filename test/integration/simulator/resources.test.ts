@@ -241,7 +241,7 @@ describe("application", () => {
     });
   });
 
-  it("start returns the row read before and sets done; stop returns an empty body and sets idle", async () => {
+  it("start and stop return the row read before and set done / idle", async () => {
     const p = await createProject("apps");
     const a = await createApp(p.environment.environmentId, "web");
     await api(sim, "POST", "application.saveDockerProvider", { applicationId: a.applicationId, dockerImage: "nginx:1", username: null, password: null, registryUrl: null });
@@ -252,7 +252,7 @@ describe("application", () => {
     expect(started).toMatchObject({ status: 200, body: { applicationId: a.applicationId, applicationStatus: "idle" } });
     expect(await api(sim, "GET", "application.one", { applicationId: a.applicationId })).toMatchObject({ applicationStatus: "done" });
     const stopped = await callApi(sim, "POST", "application.stop", { applicationId: a.applicationId });
-    expect(stopped).toMatchObject({ status: 200, text: "" });
+    expect(stopped).toMatchObject({ status: 200, body: { applicationId: a.applicationId, applicationStatus: "done" } });
     expect(await api(sim, "GET", "application.one", { applicationId: a.applicationId })).toMatchObject({ applicationStatus: "idle" });
   });
 
