@@ -39,6 +39,16 @@ export interface PlanInput {
  */
 export const DEPLOY_QUEUE_GRACE_MS = 30 * 60_000;
 
+/** Deployment states that will not change any more. */
+const TERMINAL_DEPLOYMENT = new Set(["done", "error", "cancelled"]);
+
+/** The most recently created deployment (Dokploy's order in `application.one` is not relied on). */
+function newestDeployment<T extends { createdAt: string }>(deployments: readonly T[]): T | undefined {
+  let newest: T | undefined;
+  for (const d of deployments) if (!newest || Date.parse(d.createdAt) > Date.parse(newest.createdAt)) newest = d;
+  return newest;
+}
+
 /** Where a child's parent stands in this plan. */
 type ParentState =
   | { state: "new"; key: string; stepKey: string }
@@ -247,7 +257,13 @@ export function planReconcile(input: PlanInput): Plan {
       const domainStepsTo = steps.length;
       const queuedAt = match.kind === "owned" ? liveMarker?.queuedAt : undefined;
       const queueAge = queuedAt === undefined ? Number.POSITIVE_INFINITY : (input.now ?? Date.now()) - Date.parse(queuedAt);
-      const queuePending = queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS;
+      const newest = newestDeployment(detail.deployments);
+      // A deployment that began at or after our queueing and has ended is that deploy: nothing is queued any more.
+      const queueEnded = queuedAt !== undefined && newest !== undefined && TERMINAL_DEPLOYMENT.has(newest.status) && Date.parse(newest.createdAt) >= Date.parse(queuedAt);
+      const queuePending = !queueEnded && queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS;
+      // Idle after a build that did not finish (Dokploy cancels running builds and idles their
+      // applications when it restarts): starting would run the previous image, or fail with no service.
+      const interrupted = detail.applicationStatus === "idle" && (newest?.status === "cancelled" || newest?.status === "error");
       const step = ownedOrAdoptedStep(A, match.kind === "adopt", app.applicationId, detail.description, { ...baseMarker(app.applicationId, records), ...(queuedAt ? { queuedAt } : {}) });
       addDiff(step, desiredView, liveApplicationView(detail));
       step.parentKey = parent.key;
@@ -265,6 +281,9 @@ export function planReconcile(input: PlanInput): Plan {
         } else if (neverDeployed) {
           step.deploy = true;
           step.reasons.push(`${label}: has never been deployed`);
+        } else if (interrupted) {
+          step.deploy = true;
+          step.reasons.push(`${label}: idle after a deployment that ended ${newest!.status} (a build cut short, e.g. by a Dokploy restart); deploying again instead of starting the previous one`);
         } else if (detail.applicationStatus === "idle") {
           step.lifecycle = "start";
         }

@@ -163,6 +163,18 @@ describe("planReconcile: deploys and lifecycle", () => {
     const started = byKey(plan(PROJECT + APP() + DOMAIN("www.shop.test"), [ownedTree({ app: { applicationStatus: "idle" } })]).steps, "Application/shop/production/web");
     expect(started).toMatchObject({ action: "update", lifecycle: "start" });
   });
+
+  it.each(["cancelled", "error"] as const)("deploys (does not start) an idle application whose newest deployment ended %s", (status) => {
+    const dep = (id: string, st: string, createdAt: string) => ({ deploymentId: id, title: "x", description: null, status: st, logPath: "", applicationId: "a-web", composeId: null, createdAt, startedAt: null, finishedAt: null, errorMessage: null });
+    // Listed newest last: the order Dokploy returns is not relied on.
+    const deployments = [dep("d2", status, "2026-03-01T00:00:00.000Z"), dep("d1", "done", "2026-02-01T00:00:00.000Z")] as never;
+    const step = byKey(plan(PROJECT + APP() + DOMAIN("www.shop.test"), [ownedTree({ app: { applicationStatus: "idle", deployments } })]).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "update", deploy: true });
+    expect(step.lifecycle).toBeUndefined();
+    // The same application idle after a deployment that finished is only started.
+    const done = [dep("d2", "done", "2026-03-01T00:00:00.000Z"), dep("d1", status, "2026-02-01T00:00:00.000Z")] as never;
+    expect(byKey(plan(PROJECT + APP() + DOMAIN("www.shop.test"), [ownedTree({ app: { applicationStatus: "idle", deployments: done } })]).steps, "Application/shop/production/web")).toMatchObject({ lifecycle: "start", deploy: false });
+  });
 });
 
 describe("planReconcile: ownership", () => {
@@ -310,6 +322,15 @@ describe("planReconcile: deploys queued but not started", () => {
     const step = byKey(planAt(queuedTree(5, { applicationStatus: "idle" })).steps, "Application/shop/production/web");
     expect(step.lifecycle).toBeUndefined();
     expect(step.action).toBe("noop");
+  });
+
+  it("deploys at once when our queued deploy started and was cut short (Dokploy restarted mid-build: cancelled, idle)", () => {
+    const cancelled = { deploymentId: "dep-2", title: "x", description: null, status: "cancelled" as const, logPath: "", applicationId: "a-web", composeId: null, createdAt: new Date(NOW - 4 * 60_000).toISOString(), startedAt: null, finishedAt: null, errorMessage: null };
+    const older = { ...cancelled, deploymentId: "dep-1", status: "done" as const, createdAt: "2026-01-01T00:00:00.000Z" };
+    const step = byKey(planAt(queuedTree(5, { applicationStatus: "idle", deployments: [older, cancelled] })).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "update", deploy: true });
+    expect(step.lifecycle).toBeUndefined();
+    expect(step.reasons.join(" ")).toMatch(/idle after a deployment that ended cancelled/);
   });
 
   it("deploys again once the grace window has passed (a queue lost to a Dokploy restart heals)", () => {
