@@ -16,12 +16,13 @@ import { ENDPOINTS } from "./port.ts";
 import type { DokployApi, Endpoint } from "./port.ts";
 import { backoffDelay, HEALTH_ENDPOINT, mayRetry, parseRetryAfter, retrySafetyOf } from "./retry-policy.ts";
 import type { BackoffSettings } from "./retry-policy.ts";
+import { projectApplicationDetail } from "./projection.ts";
 import { CallStats } from "./stats.ts";
 import type { CallEvent, ClientStats } from "./stats.ts";
 import { sendAttempt } from "./transport.ts";
 import { encodeQuery, endpointPath, resolveDokployBase } from "./wire.ts";
 import type {
-  ApplicationDetail, ApplicationRow, DeploymentRow, DomainRow, EnvironmentRow, ProjectCreateResult, ProjectDetail,
+  ApplicationRow, DeploymentRow, DomainRow, EnvironmentRow, ProjectCreateResult, ProjectDetail,
   ProjectListItem, ProjectRow,
 } from "./types.ts";
 
@@ -224,7 +225,8 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
     environmentUpdate: async (input) => (await req("environment.update", input)) as EnvironmentRow,
     environmentRemove: async (input) => (await req("environment.remove", input)) as EnvironmentRow,
 
-    applicationOne: async (input) => (await req("application.one", input)) as ApplicationDetail,
+    // Only the typed fields: a pass holds one of these per managed application (see projection.ts).
+    applicationOne: async (input) => projectApplicationDetail(await req("application.one", input)),
     applicationCreate: async (input) => (await req("application.create", input)) as ApplicationRow,
     applicationUpdate: async (input) => (await req("application.update", input)) as boolean,
     applicationDelete: (input) => req("application.delete", input),
