@@ -284,6 +284,10 @@ export function planReconcile(input: PlanInput): Plan {
         } else if (interrupted) {
           step.deploy = true;
           step.reasons.push(`${label}: idle after a deployment that ended ${newest!.status} (a build cut short, e.g. by a Dokploy restart); deploying again instead of starting the previous one`);
+        } else if (detail.applicationStatus === "idle" && (A.spec.replicas ?? 1) !== 1) {
+          // Dokploy's start is `docker service scale <app>=1`, whatever `replicas` says; a deploy applies the whole spec.
+          step.deploy = true;
+          step.reasons.push(`${label}: stopped, and Dokploy's start runs 1 replica; deploying to run ${A.spec.replicas}`);
         } else if (detail.applicationStatus === "idle") {
           step.lifecycle = "start";
         }

@@ -164,6 +164,14 @@ describe("planReconcile: deploys and lifecycle", () => {
     expect(started).toMatchObject({ action: "update", lifecycle: "start" });
   });
 
+  it("deploys (does not start) a stopped application declared with several replicas: Dokploy's start runs one", () => {
+    const yaml = PROJECT + APP().replace("spec:", "spec:\n  replicas: 3") + DOMAIN("www.shop.test");
+    const step = byKey(plan(yaml, [ownedTree({ app: { applicationStatus: "idle", replicas: 3 } })]).steps, "Application/shop/production/web");
+    expect(step).toMatchObject({ action: "update", deploy: true });
+    expect(step.lifecycle).toBeUndefined();
+    expect(step.reasons.join(" ")).toMatch(/start runs 1 replica; deploying to run 3/);
+  });
+
   it.each(["cancelled", "error"] as const)("deploys (does not start) an idle application whose newest deployment ended %s", (status) => {
     const dep = (id: string, st: string, createdAt: string) => ({ deploymentId: id, title: "x", description: null, status: st, logPath: "", applicationId: "a-web", composeId: null, createdAt, startedAt: null, finishedAt: null, errorMessage: null });
     // Listed newest last: the order Dokploy returns is not relied on.
