@@ -141,6 +141,35 @@ describe("daemon with a git remote", () => {
     expect(seen[2]!.revision).toBe(newest);
   });
 
+  it("gives the heap back after a pass when gc is exposed, but not while another pass waits", async () => {
+    const r = repo();
+    r.commit({ "a.yaml": "a\n" });
+    const g = globalThis as { gc?: unknown };
+    const saved = g.gc;
+    cleanups.push(() => void (g.gc = saved));
+    let begun = 0;
+    const releasedAfter: number[] = [];
+    g.gc = (options: unknown) => {
+      expect(options).toEqual({ type: "major", execution: "sync", flavor: "last-resort" });
+      releasedAfter.push(begun);
+    };
+    let hold: (() => void) | undefined;
+    const { d, seen } = await daemon(settingsFor(r.url, work()), async (input) => {
+      begun += 1;
+      if (begun === 2) await new Promise<void>((resolve) => (hold = resolve));
+      return passResult({ reconcileId: input.reconcileId, revision: input.revision });
+    });
+    await eventually(() => seen.length === 1 && d.loop.idle && releasedAfter.length === 1);
+    r.commit({ "b.yaml": "b\n" });
+    expect((await githubPush(d.url)).status).toBe(202);
+    await eventually(() => hold !== undefined); // pass 2 runs and is held
+    expect((await githubPush(d.url)).status).toBe(202); // so pass 3 waits
+    hold!();
+    await eventually(() => d.loop.idle && seen.length === 3 && releasedAfter.length === 2);
+    // After pass 2 another pass was waiting: no collection there; one after pass 3.
+    expect(releasedAfter).toEqual([1, 3]);
+  });
+
   it("serves the last pass's failure in /status and keeps running", async () => {
     const r = repo();
     r.commit({ "a.yaml": "a\n" });
