@@ -4,6 +4,7 @@
  * simulator's call log into the figures the benchmarks print.
  */
 import { availableParallelism, freemem, loadavg, totalmem } from "node:os";
+import { poolSize } from "../../src/reconcile/plan-revision.ts";
 import { createDokployClient, type DokployClient } from "../../src/dokploy/client.ts";
 import { isWriteEndpoint } from "../../src/dokploy/port.ts";
 import { reconcilePass } from "../../src/reconcile/pass.ts";
@@ -22,9 +23,9 @@ export function benchSettings(concurrency = 8, extra: Partial<PassSettings> = {}
   };
 }
 
-/** A client like the CLI's (default pool of 16 connections). */
-export function benchClient(url: string, apiKey: string): DokployClient {
-  return createDokployClient({ url, apiKey, requestTimeoutMs: 60_000 });
+/** A client like the CLI's and the daemon's: a pool sized for the reads and writes a pass keeps in flight. */
+export function benchClient(url: string, apiKey: string, engine: Pick<PassSettings, "concurrency" | "readConcurrency"> = benchSettings()): DokployClient {
+  return createDokployClient({ url, apiKey, requestTimeoutMs: 60_000, connections: poolSize(engine) });
 }
 
 /** One timed pass. */
