@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "coverage/**", "helm/**/charts/**"] },
+  { ignores: ["dist/**", "node_modules/**", ".tools/**", ".tmp/**", "coverage/**", "helm/**/charts/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

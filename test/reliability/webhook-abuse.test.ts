@@ -40,14 +40,16 @@ async function send(x: Delivery): Promise<number> {
   return res.status;
 }
 
-/** Waits until the daemon is idle: no pass started for a while (bounded). */
+/** Waits until the daemon is idle: no pass running, and none started for a while (bounded). */
 async function settled(): Promise<number> {
   let last = -1;
   return eventually(async () => {
-    const now = passes();
     const s = await d.status();
     scan.add("status", s);
-    if (now !== last) {
+    // A pass counts when its project.all answer is logged: while one runs, its count may still be coming.
+    const reconciling = s.conditions.some((c) => c.type === "Reconciling" && c.status === "True");
+    const now = passes();
+    if (reconciling || now !== last) {
       last = now;
       throw new Error("passes still changing");
     }
