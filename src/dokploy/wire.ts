@@ -146,9 +146,13 @@ export function errorFromResponse(
   const dokployMessage = typeof body?.message === "string" ? redact(body.message) : undefined;
   const code = typeof body?.code === "string" ? body.code : undefined;
   let message: string;
-  if (status === 401) {
+  if (status === 401 && dokployMessage && dokployMessage !== "Unauthorized") {
+    // A bad, expired or rate-limited key gets the bare "Unauthorized" of Dokploy's auth layer; a
+    // handler that says more (v0.30.2: "You are not authorized to access this server", another
+    // organization's object, a member without the permission) accepted the key and refused the call.
+    message = `Dokploy refused the call (401 Unauthorized): ${dokployMessage}. The API key was accepted but may not do this: check the permissions of the key's user and that the object belongs to its organization`;
+  } else if (status === 401) {
     message = UNAUTHORIZED_MESSAGE;
-    if (dokployMessage && dokployMessage !== "Unauthorized") message += ` (Dokploy said: ${dokployMessage})`;
   } else if (dokployMessage !== undefined) {
     const issues = formatIssues(body?.issues);
     message = `${dokployMessage}${issues ? `: ${redact(issues)}` : ""} (HTTP ${status}${code ? ` ${code}` : ""})`;

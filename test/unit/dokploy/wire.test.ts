@@ -86,6 +86,15 @@ describe("errorFromResponse", () => {
     expect(e.dokployMessage).toBe("Unauthorized");
   });
 
+  it("words a 401 that carries a handler's own message as a refused call, not a bad key", () => {
+    const e = errorFromResponse("application.create", 401, '{"message":"You are not authorized to access this server","code":"UNAUTHORIZED"}', id, false);
+    expect(e.kind).toBe("unauthorized");
+    expect(e.message).toBe("application.create: Dokploy refused the call (401 Unauthorized): You are not authorized to access this server. The API key was accepted but may not do this: check the permissions of the key's user and that the object belongs to its organization");
+    expect(e.message).not.toContain("invalid");
+    // An empty 401 is the auth layer's: the key message.
+    expect(errorFromResponse("project.all", 401, "", id, false).message).toBe(`project.all: ${UNAUTHORIZED_MESSAGE}`);
+  });
+
   it("keeps Dokploy's message and code, and lists validation issues", () => {
     const body = JSON.stringify({
       message: "Input validation failed",
