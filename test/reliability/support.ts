@@ -12,6 +12,7 @@ import { isWriteEndpoint } from "../../src/dokploy/port.ts";
 import { reconcilePass, type PassDeps } from "../../src/reconcile/pass.ts";
 import type { PassResult, PassSettings } from "../../src/reconcile/types.ts";
 import type { CallRecord, SimulatorHandle, SimulatorState } from "../../src/simulator/index.ts";
+import { Random } from "../../src/simulator/random.ts";
 import { Redactor } from "../../src/util/redact.ts";
 
 /** Canary secrets: if any of these shows up in captured output, a secret leaked. */
@@ -125,14 +126,8 @@ export function writesToAny(calls: readonly CallRecord[], ids: ReadonlySet<strin
   });
 }
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed by its seed. */
+/** A seeded generator (the simulator's mulberry32), so a failing run can be replayed by its seed. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }

@@ -31,6 +31,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallRecord, SimulatorState } from "../../../src/simulator/index.ts";
+import { Random } from "../../../src/simulator/random.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 import { startCli } from "../../helpers/cli.ts";
 import { FAST_APPLY, Scratch, expectExit, markerOf, runEngine } from "./support.ts";
@@ -70,17 +71,6 @@ const CONFIG_ENDPOINTS = new Set([
   "application.saveBuildType", "application.saveEnvironment",
 ]);
 
-/** mulberry32: a tiny seeded generator, so a failing crash point can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface KillProxy {
   url: string;
@@ -275,7 +265,8 @@ function deployedAfterConfig(app: SimulatorState["projects"][number]["environmen
 }
 
 function crashPlans(sc: Scenario): CrashPlan[] {
-  const rnd = seededRandom(SEED + (sc === update ? 1 : sc === teardown ? 2 : 0));
+  const random = new Random(SEED + (sc === update ? 1 : sc === teardown ? 2 : 0));
+  const rnd = (): number => random.next();
   const plans: CrashPlan[] = [];
   for (let run = 1; run <= sc.runs; run++) {
     // Stratified: run i draws from the i-th slice of [1, cleanCalls], so the early calls
