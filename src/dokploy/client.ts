@@ -15,7 +15,8 @@ import { DokployError } from "./errors.ts";
 import { ENDPOINTS } from "./port.ts";
 import type { DokployApi, Endpoint } from "./port.ts";
 import { backoffDelay, HEALTH_ENDPOINT, mayRetry, parseRetryAfter, retrySafetyOf } from "./retry-policy.ts";
-import type { BackoffSettings } from "./retry-policy.ts";
+import type { BackoffSettings, RetrySafety } from "./retry-policy.ts";
+import type { EndpointDef } from "./endpoint.ts";
 import { projectApplicationDetail } from "./projection.ts";
 import { CallStats } from "./stats.ts";
 import type { CallEvent, ClientStats } from "./stats.ts";
@@ -126,8 +127,10 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
     options.onCall?.(event);
   };
 
-  async function call(endpoint: string, method: "GET" | "POST", input?: unknown, authenticated = true): Promise<unknown> {
-    const safety = retrySafetyOf(endpoint, method);
+  async function call(
+    endpoint: string, method: "GET" | "POST", input?: unknown, authenticated = true, declared?: RetrySafety,
+  ): Promise<unknown> {
+    const safety = declared ?? retrySafetyOf(endpoint, method);
     const isWrite = method === "POST";
     let path = endpointPath(base, endpoint);
     let body: string | undefined;
@@ -206,6 +209,9 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
       closing.abort();
       await pool.close();
     },
+
+    call: async <I, O>(endpoint: EndpointDef<I, O>, input: I): Promise<O> =>
+      (await call(endpoint.name, endpoint.method, input, true, endpoint.safety)) as O,
 
     health: async () => {
       const value = await call(HEALTH_ENDPOINT, "GET", undefined, false);

@@ -12,8 +12,14 @@ import type {
   SaveEnvironmentInput, SaveGitProviderInput, SaveGiteaProviderInput, SaveGithubProviderInput,
   SaveGitlabProviderInput,
 } from "./types.ts";
+import type { EndpointDef } from "./endpoint.ts";
 
 export interface DokployApi {
+  /**
+   * Any endpoint a kind module declares (`endpoint.ts`), sent with the same
+   * retries, breaker, deadlines and error types as the named methods below.
+   */
+  call<I, O>(endpoint: EndpointDef<I, O>, input: I): Promise<O>;
   /** `GET /api/health` (no auth). */
   health(): Promise<{ ok: boolean }>;
   /** `GET settings.getDokployVersion`: a cheap authenticated check. */
