@@ -8,10 +8,8 @@
 import { DokployError } from "../dokploy/errors.ts";
 import { resourceLabel } from "../model/resource.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
-import { applyApplication } from "./applications.ts";
-import { applyEnvironment, applyProject } from "./containers.ts";
+import { SERVICE_CALLS, kindModule } from "../kinds/registry.ts";
 import { ApplyContext, SafetyRefusal, type ApplyDeps } from "./context.ts";
-import { applyDomain } from "./domains.ts";
 import { UnresolvedSecretError } from "./payloads.ts";
 import type { ApplyResult, StepOutcome } from "./types.ts";
 
@@ -19,17 +17,9 @@ export type { ApplyDeps } from "./context.ts";
 
 const EXECUTABLE = new Set(["create", "update", "adopt", "delete", "orphan"]);
 
+/** The kind's executor (its calls); the protocols it must follow live in `src/kinds/protocol.ts`. */
 function executorFor(step: PlanStep): (ctx: ApplyContext, step: PlanStep) => Promise<Partial<StepOutcome>> {
-  switch (step.kind) {
-    case "Project":
-      return applyProject;
-    case "Environment":
-      return applyEnvironment;
-    case "Application":
-      return applyApplication;
-    case "Domain":
-      return applyDomain;
-  }
+  return kindModule(step.kind).apply;
 }
 
 function describeError(step: PlanStep, err: unknown): { error: string; transient: boolean; unauthorized?: boolean } {
@@ -88,7 +78,7 @@ class Slots {
 
 /** Applies `plan`; never throws for a step failure (each is reported in its outcome). */
 export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResult> {
-  const ctx = new ApplyContext(plan, deps);
+  const ctx = new ApplyContext(plan, deps, SERVICE_CALLS);
   const slots = new Slots(Math.max(1, deps.concurrency ?? 4));
   ctx.slot = { release: () => slots.release(), acquire: () => slots.acquire() };
   const outcomes = new Map<string, StepOutcome>();

@@ -1,9 +1,9 @@
 /**
  * What every step executor shares during one apply: the API, resolved
  * secrets, the ids learnt so far (a create's id feeds its children), the
- * in-memory copy of each application's marker (domains are recorded there,
- * so writes to it are serialised per application), and the safety checks
- * that run right before a delete.
+ * in-memory copy of each service's marker (domains are recorded there, so
+ * writes to it are serialised per service), and the safety checks that run
+ * right before a delete.
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import { DokployError } from "../dokploy/errors.ts";
@@ -12,6 +12,7 @@ import { resourceLabel } from "../model/resource.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
 import { KeyedMutex } from "../util/concurrency.ts";
+import type { ServiceDetail } from "../kinds/types.ts";
 
 /** Minimal structured logger (pino-compatible). */
 export interface ApplyLog {
@@ -45,10 +46,23 @@ export class SafetyRefusal extends Error {
   override readonly name = "SafetyRefusal";
 }
 
-interface AppMarkerState {
-  appId: string;
+/** A service's marker as this apply last wrote it, and how to write it again. */
+export interface ServiceMarkerState {
+  id: string;
   text: string;
   marker: Marker;
+  /** Writes the service's description (`application.update`, `compose.update`...). */
+  write: (description: string) => Promise<unknown>;
+}
+
+/** What the context needs to know of the kind registry (injected by the applier). */
+export interface ServiceKinds {
+  /** True for kinds whose marker records children (services). */
+  isService(kind: string): boolean;
+  /** Writes the description of a service of `kind` (`application.update`, `compose.update`...). */
+  writeDescription(api: DokployApi, kind: string, id: string, description: string): Promise<unknown>;
+  /** Re-reads a service of `kind` (`application.one`, `compose.one`...). */
+  read(api: DokployApi, kind: string, id: string): Promise<ServiceDetail>;
 }
 
 export class ApplyContext {
@@ -59,13 +73,15 @@ export class ApplyContext {
   readonly plan: Plan;
   /** Dokploy id by resource key, learnt from the plan and from creates. */
   readonly ids = new Map<string, string>();
-  readonly #appMarkers = new Map<string, AppMarkerState>();
-  readonly #appLocks = new KeyedMutex();
+  readonly #markers = new Map<string, ServiceMarkerState>();
+  readonly #locks = new KeyedMutex();
+  readonly #kinds: ServiceKinds;
   /** The applier's concurrency slot of the running step (see `withoutSlot`). */
   slot: { release(): void; acquire(): Promise<void> } | undefined;
 
-  constructor(plan: Plan, deps: ApplyDeps) {
+  constructor(plan: Plan, deps: ApplyDeps, kinds: ServiceKinds) {
     this.plan = plan;
+    this.#kinds = kinds;
     this.deps = deps;
     this.api = deps.api;
     this.secrets = deps.secrets;
@@ -73,9 +89,9 @@ export class ApplyContext {
     for (const step of plan.steps) {
       if (step.dokployId) this.ids.set(step.key, step.dokployId);
       if (step.parentKey && step.parentDokployId) this.ids.set(step.parentKey, step.parentDokployId);
-      if (step.kind === "Application" && step.dokployId && step.marker) {
-        const text = step.manifest?.kind === "Application" ? (step.manifest.spec.description ?? "") : "";
-        this.#appMarkers.set(step.key, { appId: step.dokployId, text, marker: structuredClone(step.marker) });
+      if (kinds.isService(step.kind) && step.dokployId && step.marker) {
+        const text = (step.manifest?.spec as { description?: string } | undefined)?.description ?? "";
+        this.setServiceMarker(step, step.dokployId, text, step.marker);
       }
     }
   }
@@ -103,27 +119,36 @@ export class ApplyContext {
     return id;
   }
 
-  /** Records the marker an application carries after its own step. */
-  setAppMarker(appKey: string, state: AppMarkerState): void {
-    this.#appMarkers.set(appKey, { ...state, marker: structuredClone(state.marker) });
+  /** Records the marker a service carries after its own step. */
+  setServiceMarker(step: Pick<PlanStep, "key" | "kind">, id: string, text: string, marker: Marker): void {
+    const kind = step.kind;
+    this.#markers.set(step.key, {
+      id, text, marker: structuredClone(marker),
+      write: (description) => this.#kinds.writeDescription(this.api, kind, id, description),
+    });
   }
 
-  appMarker(appKey: string): AppMarkerState | undefined {
-    return this.#appMarkers.get(appKey);
+  /** Re-reads a service (the parent of a record before its delete). */
+  readService(kind: string, id: string): Promise<ServiceDetail> {
+    return this.#kinds.read(this.api, kind, id);
+  }
+
+  serviceMarker(key: string): ServiceMarkerState | undefined {
+    return this.#markers.get(key);
   }
 
   /**
-   * Read-modify-write of an application's marker, serialised per application:
+   * Read-modify-write of a service's marker, serialised per service:
    * `change` edits a copy; it is written only when it differs.
    */
-  async updateAppMarker(appKey: string, change: (marker: Marker) => void): Promise<void> {
-    await this.#appLocks.run(appKey, async () => {
-      const state = this.#appMarkers.get(appKey);
-      if (!state) throw new Error(`${appKey}: internal error: its marker is not known`);
+  async updateServiceMarker(key: string, change: (marker: Marker) => void): Promise<void> {
+    await this.#locks.run(key, async () => {
+      const state = this.#markers.get(key);
+      if (!state) throw new Error(`${key}: internal error: its marker is not known`);
       const next = structuredClone(state.marker);
       change(next);
       if (JSON.stringify(next) === JSON.stringify(state.marker)) return;
-      await this.api.applicationUpdate({ applicationId: state.appId, description: renderDescription(state.text, next) });
+      await state.write(renderDescription(state.text, next));
       state.marker = next;
     });
   }

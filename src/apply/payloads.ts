@@ -3,9 +3,7 @@
  * what is compared is exactly what is sent. Secret slots are resolved here,
  * at the last moment; an unresolved secret is an error, never an empty value.
  */
-import type {
-  DomainCreateInput, SaveBuildTypeInput, SaveEnvironmentInput,
-} from "../dokploy/types.ts";
+import type { SaveBuildTypeInput, SaveEnvironmentInput } from "../dokploy/types.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import { describeSecretRef } from "../plan/secrets.ts";
 import { renderDotenv } from "../plan/dotenv.ts";
@@ -97,21 +95,5 @@ export function generalPayload(view: View): Record<string, unknown> {
     replicas: spec.replicas,
     autoDeploy: spec.autoDeploy,
     memoryLimit: r.memoryLimit, memoryReservation: r.memoryReservation, cpuLimit: r.cpuLimit, cpuReservation: r.cpuReservation,
-  };
-}
-
-/** `domain.create`/`domain.update` body (without ids). */
-export function domainPayload(view: View): Omit<DomainCreateInput, "applicationId"> {
-  const d = view.spec as Spec;
-  return {
-    host: String(d.host),
-    path: s(d.path),
-    port: d.port as number,
-    https: Boolean(d.https),
-    certificateType: d.certificateType as DomainCreateInput["certificateType"],
-    customCertResolver: s(d.customCertResolver),
-    internalPath: s(d.internalPath),
-    stripPath: Boolean(d.stripPath),
-    domainType: "application",
   };
 }

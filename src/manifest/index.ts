@@ -5,8 +5,10 @@
  * applies nothing (validate the whole revision before the first write).
  */
 import { stat } from "node:fs/promises";
+import { readInputFile } from "./inputs.ts";
 import type { Diagnostic, DesiredState, LoadResult } from "../model/manifest.ts";
-import { kindRank } from "../model/resource.ts";
+import { kindRank } from "../kinds/registry.ts";
+import { resolveInputs, type ReadInput } from "./inputs.ts";
 import { parseYamlText, readManifestFiles } from "./load.ts";
 import { crossDocumentRules, documentRules } from "./rules.ts";
 import { manifestSchemas } from "./schema.ts";
@@ -53,21 +55,25 @@ export function parseManifestText(file: string, text: string): ParsedManifestFil
  * every diagnostic sorted by file, line and column, and the desired state
  * (manifests in dependency order) only when there is no error.
  */
-export function checkManifests(files: readonly ParsedManifestFile[], extra: readonly Diagnostic[] = []): ManifestLoadReport {
+export function checkManifests(all: readonly ParsedManifestFile[], extra: readonly Diagnostic[] = [], readInput: ReadInput = () => undefined): ManifestLoadReport {
+  // Files a manifest references (a compose file, a mount's content) are its inputs, not manifests.
+  const inputs = resolveInputs(all.flatMap((f) => f.documents), readInput);
+  const files = all.filter((f) => !inputs.inputFiles.has(f.file));
   const documents = files.flatMap((f) => f.documents);
-  const diagnostics = sortDiagnostics([...extra, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents)]);
+  const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents)]);
   const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
   if (!diagnostics.some((d) => d.severity === "error")) {
-    const manifests = documents.map((d) => d.manifest!).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
+    const manifests = documents.map((d) => inputs.withInputs(d.manifest!)).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
     const desired: DesiredState = { manifests, fileCount: files.length };
     report.desired = desired;
   }
   return report;
 }
 
-/** Loads manifests from in-memory texts (root-relative file names): pure. */
+/** Loads manifests from in-memory texts (root-relative file names): pure. Texts a manifest references are its inputs. */
 export function loadManifestTexts(texts: ReadonlyArray<{ file: string; text: string }>): ManifestLoadReport {
-  return checkManifests(texts.map((t) => parseManifestText(t.file, t.text)));
+  const byFile = new Map(texts.map((t) => [t.file, t.text]));
+  return checkManifests(texts.map((t) => parseManifestText(t.file, t.text)), [], (file) => byFile.get(file));
 }
 
 /**
@@ -111,6 +117,7 @@ export async function loadManifests(root: string, options: { cache?: ManifestCac
   return checkManifests(
     texts.map((t) => (cache ? cache.parse(t.file, t.text) : parseManifestText(t.file, t.text))),
     diagnostics,
+    (file) => readInputFile(root, file),
   );
 }
 

@@ -6,6 +6,8 @@
  */
 import type { Diagnostic, SourcePosition } from "../model/manifest.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
+import { kindModule } from "../kinds/registry.ts";
+import { parentOf } from "../kinds/types.ts";
 import type { ApplicationSpec, DomainSpec } from "../model/spec.ts";
 import { closestMatch } from "./suggest.ts";
 import type { CheckedDocument } from "./validate.ts";
@@ -56,7 +58,8 @@ export function crossDocumentRules(docs: readonly CheckedDocument[]): Diagnostic
   // References to parents.
   const projects = new Set<string>();
   const environments = new Map<string, Set<string>>();
-  const applications = new Map<string, Set<string>>();
+  /** Services by `Kind|project/environment`. */
+  const services = new Map<string, Set<string>>();
   const add = (map: Map<string, Set<string>>, scope: string, name: string): void => {
     map.set(scope, (map.get(scope) ?? new Set()).add(name));
   };
@@ -64,7 +67,7 @@ export function crossDocumentRules(docs: readonly CheckedDocument[]): Diagnostic
     const id = d.identity!;
     if (id.kind === "Project") projects.add(id.name);
     if (id.kind === "Environment") add(environments, id.project, id.name);
-    if (id.kind === "Application") add(applications, `${id.project}/${id.environment}`, id.name);
+    if (kindModule(id.kind).family === "service") add(services, `${id.kind}|${id.project}/${id.environment}`, id.name);
   }
   const hint = (name: string, candidates: Iterable<string>): string => {
     const match = closestMatch(name, candidates);
@@ -86,11 +89,14 @@ export function crossDocumentRules(docs: readonly CheckedDocument[]): Diagnostic
       );
       continue;
     }
-    if (id.kind === "Application") continue;
+    const parent = parentOf(id);
+    if (!parent) continue;
     const scope = `${id.project}/${env}`;
-    if (!applications.get(scope)?.has(id.application!)) {
+    const ref = parent.kind === "Compose" ? "compose" : "application";
+    const known = services.get(`${parent.kind}|${scope}`);
+    if (!known?.has(parent.name)) {
       out.push(
-        diagnostic(d, "/metadata/application", "unknown-reference", `application "${id.application}" in ${scope} is not declared by any manifest${hint(id.application!, applications.get(scope) ?? [])}`),
+        diagnostic(d, `/metadata/${ref}`, "unknown-reference", `${ref} "${parent.name}" in ${scope} is not declared by any manifest${hint(parent.name, known ?? [])}`),
       );
     }
   }

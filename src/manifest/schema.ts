@@ -10,7 +10,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv2020, type AnySchemaObject, type ValidateFunction } from "ajv/dist/2020.js";
 import * as formatsModule from "ajv-formats";
-import { KINDS, type Kind } from "../model/resource.ts";
+import type { Kind } from "../model/resource.ts";
+import { REGISTRY } from "../kinds/registry.ts";
 
 /** Name in `package.json` that marks the package root. */
 const PACKAGE_NAME = "dokploy-gitops";
@@ -102,9 +103,9 @@ export function compileSchemas(dir: string): ManifestSchemas {
 
   const kindSchemas = {} as Record<Kind, AnySchemaObject>;
   const secretPaths = {} as Record<Kind, string[][]>;
-  for (const kind of KINDS) {
-    const schema = byFile.get(`${kind.toLowerCase()}.schema.json`);
-    if (!schema) throw new Error(`${join(dir, `${kind.toLowerCase()}.schema.json`)} is missing`);
+  for (const { kind, schemaFile } of REGISTRY) {
+    const schema = byFile.get(schemaFile);
+    if (!schema) throw new Error(`${join(dir, schemaFile)} is missing`);
     kindSchemas[kind] = schema;
     secretPaths[kind] = collectSecretPaths(schema);
   }

@@ -7,7 +7,8 @@
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { AnyManifest, Diagnostic, Manifest } from "../model/manifest.ts";
-import { API_VERSION, KINDS, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
+import { API_VERSION, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
+import { KINDS, kindModule } from "../kinds/registry.ts";
 import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
 import { toPointer, type ParsedDocument, type PositionOptions } from "./load.ts";
 import type { ManifestSchemas } from "./schema.ts";
@@ -27,13 +28,6 @@ export interface CheckedDocument {
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** Parent references each kind requires in `metadata`, in order. */
-export const REQUIRED_REFS: Readonly<Record<Kind, readonly ("project" | "environment" | "application")[]>> = {
-  Project: [],
-  Environment: ["project"],
-  Application: ["project", "environment"],
-  Domain: ["project", "environment", "application"],
-};
 
 /** Validates one parsed document against the schemas; never throws on bad input. */
 export function validateDocument(doc: ParsedDocument, schemas: ManifestSchemas): { checked: CheckedDocument; diagnostics: Diagnostic[] } {
@@ -131,13 +125,28 @@ function identityOf(kind: Kind, metadata: Record<string, unknown> | undefined): 
   };
   const name = label("name");
   if (name === undefined) return undefined;
+  const module = kindModule(kind);
   const refs: Record<string, string> = {};
-  for (const ref of REQUIRED_REFS[kind]) {
+  for (const ref of module.refs) {
     const v = label(ref);
     if (v === undefined) return undefined;
     refs[ref] = v;
   }
-  return { kind, project: kind === "Project" ? name : refs.project!, ...("environment" in refs ? { environment: refs.environment } : {}), ...("application" in refs ? { application: refs.application } : {}), name };
+  if (module.family === "record") {
+    // Exactly one parent reference, of one of the kinds the record can live in.
+    const named = module.parentRefs.filter((p) => metadata[p.ref] !== undefined);
+    if (named.length !== 1) return undefined;
+    const v = label(named[0]!.ref);
+    if (v === undefined) return undefined;
+    refs[named[0]!.ref] = v;
+  }
+  return {
+    kind, project: kind === "Project" ? name : refs.project!,
+    ...("environment" in refs ? { environment: refs.environment } : {}),
+    ...("application" in refs ? { application: refs.application } : {}),
+    ...("compose" in refs ? { compose: refs.compose } : {}),
+    name,
+  };
 }
 
 /** Every (path, value) in `value` matching a path pattern where `*` is any map key. */

@@ -23,6 +23,7 @@ export interface Manifest<K extends Kind = Kind> {
     project?: string;
     environment?: string;
     application?: string;
+    compose?: string;
     annotations?: Record<string, string>;
   };
   spec: SpecByKind[K];
@@ -38,6 +39,12 @@ export interface Manifest<K extends Kind = Kind> {
   adopt: boolean;
   /** `dokploy-gitops/deletion-policy`, default `delete`. */
   deletionPolicy: DeletionPolicy;
+  /**
+   * Files the manifest references (a compose file, a mount's content), read
+   * from the same revision: their text by the JSON pointer of the field that
+   * names them. A change to one is a change of the manifest.
+   */
+  inputs?: Readonly<Record<string, string>>;
 }
 
 export type AnyManifest = { [K in Kind]: Manifest<K> }[Kind];

@@ -47,6 +47,11 @@ export interface Marker {
    */
   policy?: "orphan";
   /**
+   * Compose: `true` when the manifest said `dokploy-gitops/delete-volumes`,
+   * so a prune (after the manifest is gone) still knows to delete volumes.
+   */
+  deleteVolumes?: true;
+  /**
    * Set by the applier before a deploy-relevant change and cleared once the
    * deploy is queued: a crash in between leaves it, and the next plan deploys.
    */
@@ -93,6 +98,7 @@ function validateMarker(raw: unknown): Marker | undefined {
   const marker: Marker = { v: 1, instance: m.instance, key: m.key };
   if (typeof m.id === "string") marker.id = m.id;
   if (m.policy === "orphan") marker.policy = "orphan";
+  if (m.deleteVolumes === true) marker.deleteVolumes = true;
   if (m.dirty === true) marker.dirty = true;
   if (typeof m.queuedAt === "string") marker.queuedAt = m.queuedAt;
   if (m.domains !== undefined) {
@@ -119,6 +125,7 @@ export function renderDescription(text: string | undefined, marker: Marker): str
   const ordered: Marker = { v: 1, instance: marker.instance, key: marker.key };
   if (marker.id !== undefined) ordered.id = marker.id;
   if (marker.policy !== undefined) ordered.policy = marker.policy;
+  if (marker.deleteVolumes === true) ordered.deleteVolumes = true;
   if (marker.dirty === true) ordered.dirty = true;
   if (marker.queuedAt !== undefined) ordered.queuedAt = marker.queuedAt;
   if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) {

@@ -4,6 +4,8 @@
  * one `application.one` per managed application), nothing more.
  */
 import type { ApplicationDetail, ApplicationStatus } from "../dokploy/types.ts";
+import type { ServiceDetail } from "../kinds/types.ts";
+import type { Kind } from "./resource.ts";
 
 export interface ObservedApplication {
   applicationId: string;
@@ -23,11 +25,26 @@ export interface ObservedEnvironment {
   isDefault: boolean;
   applications: ObservedApplication[];
   /**
-   * Compose services and databases in this environment. The tool manages none
-   * of them, but deleting the environment or project would cascade to them, so
-   * their presence blocks a prune.
+   * Every other service in this environment (compose stacks, databases), by
+   * kind. Those of a kind the tool manages are matched like applications;
+   * the others (a kind with no module, e.g. a database before its kind
+   * existed) only block a prune: deleting the environment or project would
+   * cascade to them.
    */
-  otherServices: Array<{ kind: string; id: string; name: string }>;
+  services: ObservedService[];
+}
+
+/** A service other than an application, as `project.one` lists it, with its `*.one` when read. */
+export interface ObservedService {
+  /** The manifest kind, or the `project.one` list name for a kind the tool does not manage. */
+  kind: Kind | string;
+  id: string;
+  name: string;
+  description: string | null;
+  appName: string;
+  status: string;
+  /** Read only for services that are ours or adoptable. */
+  detail?: ServiceDetail;
 }
 
 export interface ObservedProject {

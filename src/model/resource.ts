@@ -3,11 +3,17 @@
  * recognised as "the same thing". Identity is the chain of names from the
  * project down (Kubernetes-style namespacing), never a Dokploy id, so a plan
  * computed anywhere names objects the same way.
+ *
+ * The kinds themselves (their order, parents and key layout) are declared by
+ * their modules in `src/kinds/`; `KINDS` and `parseResourceKey` live in the
+ * registry there. This file keeps only what every layer shares.
  */
 
-/** The manifest kinds, in dependency order (parents before children). */
-export const KINDS = ["Project", "Environment", "Application", "Domain"] as const;
-export type Kind = (typeof KINDS)[number];
+/**
+ * The manifest kinds. Each has exactly one module in `src/kinds/registry.ts`
+ * (a compile-time check there keeps this union and the registry equal).
+ */
+export type Kind = "Project" | "Environment" | "Application" | "Compose" | "Domain";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";
@@ -18,53 +24,28 @@ export interface ResourceIdentity {
   /** For a Project, its own name; otherwise the owning project's name. */
   project: string;
   environment?: string;
+  /** The parent application of a domain. */
   application?: string;
+  /** The parent compose stack of a domain. */
+  compose?: string;
   name: string;
 }
 
 /**
  * The canonical string key of an identity, e.g. `Application/shop/production/web`.
- * Used in plans, ownership markers, status and logs; stable across releases.
+ * Used in plans, ownership markers, status and logs; stable across releases
+ * (keys written into live Dokploy are a contract). A compose parent is
+ * written `compose:<name>` so it can never be read as an application's
+ * domain key (`Domain/p/e/<app>/<name>`, the layout of the first release).
  */
 export function resourceKey(id: ResourceIdentity): string {
-  switch (id.kind) {
-    case "Project":
-      return `Project/${id.name}`;
-    case "Environment":
-      return `Environment/${id.project}/${id.name}`;
-    case "Application":
-      return `Application/${id.project}/${id.environment}/${id.name}`;
-    case "Domain":
-      return `Domain/${id.project}/${id.environment}/${id.application}/${id.name}`;
-  }
-}
-
-/** Parses a key made by {@link resourceKey}; undefined when malformed. */
-export function parseResourceKey(key: string): ResourceIdentity | undefined {
-  const parts = key.split("/");
-  const [kind, ...names] = parts;
-  if (names.some((n) => n.length === 0)) return undefined;
-  switch (kind) {
-    case "Project":
-      return names.length === 1 ? { kind, project: names[0]!, name: names[0]! } : undefined;
-    case "Environment":
-      return names.length === 2 ? { kind, project: names[0]!, name: names[1]! } : undefined;
-    case "Application":
-      return names.length === 3
-        ? { kind, project: names[0]!, environment: names[1]!, name: names[2]! }
-        : undefined;
-    case "Domain":
-      return names.length === 4
-        ? { kind, project: names[0]!, environment: names[1]!, application: names[2]!, name: names[3]! }
-        : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** Position of a kind in dependency order: 0 for Project .. 3 for Domain. */
-export function kindRank(kind: Kind): number {
-  return KINDS.indexOf(kind);
+  const names = [id.kind === "Project" ? id.name : id.project];
+  if (id.kind === "Project") return `Project/${id.name}`;
+  if (id.environment !== undefined) names.push(id.environment);
+  if (id.application !== undefined) names.push(id.application);
+  if (id.compose !== undefined) names.push(`compose:${id.compose}`);
+  names.push(id.name);
+  return `${id.kind}/${names.join("/")}`;
 }
 
 /** The lowercase label used in messages: `application/shop/production/web`. */

@@ -152,6 +152,8 @@ export interface ApplicationSpec {
 
 export interface DomainSpec {
   host: string;
+  /** Compose domains: the compose service that receives the traffic (required there, refused on an application's domain). */
+  serviceName?: string;
   path?: string;
   port?: number;
   https?: boolean;
@@ -161,17 +163,57 @@ export interface DomainSpec {
   stripPath?: boolean;
 }
 
+/** Inline compose YAML, or a file beside the manifest (read from the same revision). */
+export interface RawComposeSource {
+  type: "raw";
+  /** A path relative to the manifest's file; the file is an input of the manifest, not a manifest. */
+  composeFile?: string;
+  /** The compose YAML inline (exactly one of `composeFile` and `content`). */
+  content?: string;
+}
+
+/** Git-based compose sources take an Application source's fields (without build paths) plus `composePath`. */
+export type GitComposeSource = (
+  | Omit<GithubSource, "buildPath">
+  | Omit<GitSource, "buildPath">
+  | Omit<GitlabSource, "gitlabBuildPath">
+  | Omit<BitbucketSource, "bitbucketBuildPath">
+  | Omit<GiteaSource, "giteaBuildPath">
+) & {
+  /** Path of the compose file in the repository (Dokploy default `./docker-compose.yml`). */
+  composePath?: string;
+};
+
+export type ComposeSource = RawComposeSource | GitComposeSource;
+
+export interface ComposeSpec {
+  description?: string;
+  source: ComposeSource;
+  /** `docker-compose` (default) or `stack` (Swarm). */
+  composeType?: "docker-compose" | "stack";
+  env?: EnvMap;
+  /** Dokploy's override of the compose command ("" = Dokploy's own). */
+  command?: string;
+  autoDeploy?: boolean;
+  /** Dokploy's isolated deployment: its own network per stack. */
+  isolatedDeployment?: boolean;
+  state?: "running" | "stopped";
+}
+
 /** Spec type by kind. */
 export interface SpecByKind {
   Project: ProjectSpec;
   Environment: EnvironmentSpec;
   Application: ApplicationSpec;
+  Compose: ComposeSpec;
   Domain: DomainSpec;
 }
 
 /** Annotation keys with a meaning to the tool. */
 export const ANNOTATION_ADOPT = "dokploy-gitops/adopt";
 export const ANNOTATION_DELETION_POLICY = "dokploy-gitops/deletion-policy";
+/** Compose: `"true"` lets a delete of the stack remove its volumes (default: kept). */
+export const ANNOTATION_DELETE_VOLUMES = "dokploy-gitops/delete-volumes";
 
 export type DeletionPolicy = "delete" | "orphan";
 

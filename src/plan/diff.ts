@@ -8,7 +8,13 @@
 import fastJsonPatch from "fast-json-patch";
 import type { FieldChange, SecretComparison } from "./types.ts";
 import type { SecretValues } from "./secrets.ts";
-import { HIDDEN_LIVE_MAP_PATHS, SECRET_MAP_PATHS, isSecretSlot, type View } from "./views.ts";
+import { isSecretSlot, type View } from "./views.ts";
+
+/** The paths of a kind's view whose values are secret, or whose live values are hidden (a kind module's `fields`). */
+export interface DiffFields {
+  readonly secretMaps: readonly string[];
+  readonly hiddenLiveMaps: readonly string[];
+}
 
 const { compare } = fastJsonPatch;
 
@@ -91,7 +97,7 @@ const under = (path: string, prefixes: readonly string[]): boolean =>
  * Diffs desired against live. With no live object (a create), every desired
  * field that is set is reported as an `add`.
  */
-export function diffViews(desired: View, live: View | undefined, secrets: SecretValues): ViewDiff {
+export function diffViews(desired: View, live: View | undefined, secrets: SecretValues, fields: DiffFields): ViewDiff {
   const secretPaths = new Map<string, SecretComparison>();
   const liveDoc = live ?? {};
   const desiredDoc = substituteSecrets(desired, liveDoc, secrets, "", secretPaths) as object;
@@ -109,15 +115,15 @@ export function diffViews(desired: View, live: View | undefined, secrets: Secret
     if (live === undefined) {
       // A create: list the fields that carry a value, skip empty defaults (the label already names it).
       if (path === "/metadata") continue;
-      flattenAdds(path, after, secretPaths, changes);
+      flattenAdds(path, after, secretPaths, changes, fields);
       continue;
     }
     const change: FieldChange = { path, op: before === undefined ? "add" : after === undefined ? "remove" : "replace" };
     const secret = secretPaths.get(path);
-    if (secret !== undefined || under(path, SECRET_MAP_PATHS)) {
+    if (secret !== undefined || under(path, fields.secretMaps)) {
       change.secret = secret ?? "changed";
     } else {
-      if (before !== undefined) change.before = under(path, HIDDEN_LIVE_MAP_PATHS) ? HIDDEN : before;
+      if (before !== undefined) change.before = under(path, fields.hiddenLiveMaps) ? HIDDEN : before;
       if (after !== undefined) change.after = after;
     }
     changes.push(change);
@@ -128,15 +134,15 @@ export function diffViews(desired: View, live: View | undefined, secrets: Secret
   return { changes: changes.filter((c) => c.secret !== "unchanged"), unresolved };
 }
 
-function flattenAdds(path: string, value: unknown, secretPaths: Map<string, SecretComparison>, out: FieldChange[]): void {
+function flattenAdds(path: string, value: unknown, secretPaths: Map<string, SecretComparison>, out: FieldChange[], fields: DiffFields): void {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) return;
   const secret = secretPaths.get(path);
-  if (secret !== undefined || (under(path, SECRET_MAP_PATHS) && typeof value !== "object")) {
+  if (secret !== undefined || (under(path, fields.secretMaps) && typeof value !== "object")) {
     out.push({ path, op: "add", secret: secret ?? "changed" });
     return;
   }
   if (typeof value === "object" && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flattenAdds(`${path}/${escapeToken(k)}`, v, secretPaths, out);
+    for (const [k, v] of Object.entries(value)) flattenAdds(`${path}/${escapeToken(k)}`, v, secretPaths, out, fields);
     return;
   }
   out.push({ path, op: "add", after: value });

@@ -6,10 +6,13 @@
  * parent) is refused; and two guards (empty revision, max deletions) demote
  * every delete to "would prune" when a revision looks like a mistake.
  */
-import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
+import type { ObservedEnvironment, ObservedProject, ObservedService, ObservedState } from "../model/observed.ts";
 import type { DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
-import { parseResourceKey, resourceLabel, type ResourceIdentity } from "../model/resource.ts";
+import { resourceKey, resourceLabel } from "../model/resource.ts";
+import { SERVICE_KINDS, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
+import type { RecordKind, ServiceKind } from "../kinds/types.ts";
+import { liveServicesOf } from "./services.ts";
 import { claimedKey, type LiveRef } from "./match.ts";
 import { newStep } from "./steps.ts";
 import type { GuardRefusal, PlanSettings, PlanStep } from "./types.ts";
@@ -24,7 +27,7 @@ export interface PruneContext {
 
 const projectRef = (p: ObservedProject): LiveRef => ({ id: p.projectId, name: p.name, description: p.description });
 const envRef = (e: ObservedEnvironment): LiveRef => ({ id: e.environmentId, name: e.name, description: e.description });
-const appRef = (a: ObservedApplication): LiveRef => ({ id: a.applicationId, name: a.name, description: a.description });
+const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
 
 /** The outcome of planning one subtree's removal: its step, and whether the object will be gone. */
 interface Removal {
@@ -33,15 +36,23 @@ interface Removal {
   gone: boolean;
 }
 
+/** Every live service of an environment, with its module (undefined for a kind the tool does not manage). */
+function servicesIn(env: ObservedEnvironment): Array<{ kind: ServiceKind | undefined; live: ObservedService }> {
+  const out: Array<{ kind: ServiceKind | undefined; live: ObservedService }> = [];
+  for (const kind of SERVICE_KINDS) for (const live of liveServicesOf(kind, env)) out.push({ kind, live });
+  for (const live of env.services) if (!serviceModule(live.kind)) out.push({ kind: undefined, live });
+  return out;
+}
+
 export function planPrunes(observed: ObservedState, ctx: PruneContext): void {
   const handled = new Set(ctx.steps.filter((s) => s.dokployId && s.action !== "conflict").map((s) => s.dokployId!));
-  const writingApps = new Set(ctx.steps.filter((s) => s.kind === "Application" && s.action !== "noop" && s.action !== "conflict").map((s) => s.key));
+  const writingServices = new Set(ctx.steps.filter((s) => serviceModule(s.kind) && s.action !== "noop" && s.action !== "conflict").map((s) => s.key));
   const duplicates = duplicateClaims(observed.projects, projectRef, ctx);
   for (const p of observed.projects) {
     const key = claimedKey(projectRef(p), ctx.instance);
     if (!key || duplicates.has(key)) continue;
     if (!ctx.desiredKeys.has(key)) removeProject(p, key, ctx);
-    else if (handled.has(p.projectId)) pruneInsideProject(p, handled, writingApps, ctx);
+    else if (handled.has(p.projectId)) pruneInsideProject(p, handled, writingServices, ctx);
   }
 }
 
@@ -62,7 +73,7 @@ function duplicateClaims<T>(siblings: readonly T[], ref: (t: T) => LiveRef, ctx:
   for (const [key, list] of ids) {
     if (list.length < 2) continue;
     out.add(key);
-    const identity = identityOf(key);
+    const identity = parseResourceKey(key);
     if (identity && !ctx.desiredKeys.has(key) && !ctx.steps.some((s) => s.key === key)) {
       ctx.steps.push(newStep(identity, key, "conflict", {
         reasons: [`${resourceLabel(identity)}: ${list.length} objects in Dokploy claim this identity (ids ${list.join(", ")}); neither is pruned: resolve it by hand`],
@@ -72,12 +83,8 @@ function duplicateClaims<T>(siblings: readonly T[], ref: (t: T) => LiveRef, ctx:
   return out;
 }
 
-function identityOf(key: string): ResourceIdentity | undefined {
-  return parseResourceKey(key);
-}
-
 function removalStep(key: string, id: string, marker: Marker | undefined, ctx: PruneContext, extra: Partial<PlanStep> = {}): PlanStep | undefined {
-  const identity = identityOf(key);
+  const identity = parseResourceKey(key);
   if (!identity) return undefined;
   const label = resourceLabel(identity);
   const orphan = marker?.policy === "orphan";
@@ -102,57 +109,66 @@ function refuse(step: PlanStep | undefined, reason: string): void {
   step.reasons.push(reason);
 }
 
-function removeApplication(app: ObservedApplication, key: string, ctx: PruneContext, parentKey: string): Removal {
-  const marker = parseDescription(app.description).marker;
-  const step = removalStep(key, app.applicationId, marker, ctx, { parentKey });
+/** The key of a record (a domain) named `name` under the service `serviceKey`. */
+function recordKeyOf(kind: RecordKind, serviceKey: string, name: string): string | undefined {
+  const parent = parseResourceKey(serviceKey);
+  if (!parent) return undefined;
+  const ref = kind.parentRefs.find((r) => r.kind === parent.kind)?.ref;
+  if (ref !== "application" && ref !== "compose") return undefined;
+  return resourceKey({ kind: kind.kind, project: parent.project, environment: parent.environment!, [ref]: parent.name, name });
+}
+
+function removeService(kind: ServiceKind, svc: ObservedService, key: string, ctx: PruneContext, parentKey: string): Removal {
+  const marker = parseDescription(svc.description).marker;
+  const step = removalStep(key, svc.id, marker, ctx, { parentKey });
   if (!step) return { gone: false };
   const label = resourceLabel(step.identity);
-  if (!app.detail) {
+  if (!svc.detail) {
     refuse(step, `${label}: not deleted: its details could not be read`);
     return { step, gone: false };
   }
   if (step.action === "orphan") return { step, gone: false };
-  const records = marker?.domains ?? {};
-  const recordedIds = new Set(Object.values(records).map((r) => r.id).filter(Boolean));
-  for (const [name, r] of Object.entries(records)) {
-    if (!r.id || !app.detail.domains.some((d) => d.domainId === r.id)) continue;
-    const child = removalStep(`${key.replace(/^Application\//, "Domain/")}/${name}`, r.id, undefined, ctx, { parentKey: key, parentDokployId: app.applicationId });
-    if (child) {
-      if (r.policy === "orphan" && child.action === "delete") child.action = "orphan";
-      step.dependsOn.push(child.key);
+  const note = kind.deleteNote(undefined, marker);
+  if (note && step.action === "delete") step.reasons.push(`${label}: ${note}`);
+  for (const r of recordKindsOf(kind.kind)) {
+    for (const [name, rec] of Object.entries(marker?.[r.recordField] ?? {})) {
+      if (!rec.id || !svc.detail.domains.some((d) => d.domainId === rec.id)) continue;
+      const childKey = recordKeyOf(r, key, name);
+      const child = childKey ? removalStep(childKey, rec.id, undefined, ctx, { parentKey: key, parentDokployId: svc.id }) : undefined;
+      if (child) {
+        if (rec.policy === "orphan" && child.action === "delete") child.action = "orphan";
+        step.dependsOn.push(child.key);
+      }
     }
   }
-  const foreign = app.detail.domains.filter((d) => !recordedIds.has(d.domainId));
-  if (foreign.length > 0) {
-    refuse(step, `${label}: not deleted: it holds ${foreign.length} domain(s) not managed by dokploy-gitops (${foreign.map((d) => d.host).join(", ")}), which Dokploy would delete with it`);
-  }
+  const foreign = marker ? kind.cascades(svc.detail, marker) : [];
+  if (foreign.length > 0) refuse(step, `${label}: not deleted: it holds ${foreign.join(", ")}, which Dokploy would delete with it`);
   return { step, gone: step.action === "delete" };
 }
 
 function removeEnvironmentContents(env: ObservedEnvironment, ctx: PruneContext, parentKey: string, parent: PlanStep | undefined): boolean {
   let allGone = true;
-  const duplicates = duplicateClaims(env.applications, appRef, ctx);
-  for (const app of env.applications) {
-    const key = claimedKey(appRef(app), ctx.instance);
-    if (!key || ctx.desiredKeys.has(key) || duplicates.has(key)) {
+  const all = servicesIn(env);
+  const duplicates = duplicateClaims(all.map((s) => s.live), serviceRef, ctx);
+  for (const { kind, live } of all) {
+    const key = kind ? claimedKey(serviceRef(live), ctx.instance) : undefined;
+    if (!kind || !key || ctx.desiredKeys.has(key) || duplicates.has(key)) {
       allGone = false;
       continue;
     }
-    const r = removeApplication(app, key, ctx, parentKey);
+    const r = removeService(kind, live, key, ctx, parentKey);
     if (r.step && parent) parent.dependsOn.push(r.step.key);
     if (!r.gone) allGone = false;
   }
-  if (env.otherServices.length > 0) allGone = false;
   return allGone;
 }
 
 function describeForeign(env: ObservedEnvironment, ctx: PruneContext): string[] {
   const out: string[] = [];
-  for (const app of env.applications) {
-    const key = claimedKey(appRef(app), ctx.instance);
-    if (!key || ctx.desiredKeys.has(key)) out.push(`application ${app.name}`);
+  for (const { kind, live } of servicesIn(env)) {
+    const key = kind ? claimedKey(serviceRef(live), ctx.instance) : undefined;
+    if (!key || ctx.desiredKeys.has(key)) out.push(`${kind?.noun ?? live.kind} ${live.name}`);
   }
-  for (const s of env.otherServices) out.push(`${s.kind} ${s.name}`);
   return out;
 }
 
@@ -201,7 +217,7 @@ function removeProject(p: ObservedProject, key: string, ctx: PruneContext): void
   }
 }
 
-function pruneInsideProject(p: ObservedProject, handled: Set<string>, writingApps: Set<string>, ctx: PruneContext): void {
+function pruneInsideProject(p: ObservedProject, handled: Set<string>, writingServices: Set<string>, ctx: PruneContext): void {
   const duplicateEnvs = duplicateClaims(p.environments.filter((e) => !e.isDefault), envRef, ctx);
   for (const env of p.environments) {
     const envKey = claimedKey(envRef(env), ctx.instance);
@@ -212,34 +228,37 @@ function pruneInsideProject(p: ObservedProject, handled: Set<string>, writingApp
       continue;
     }
     if (!env.isDefault && !(envKey && handled.has(env.environmentId))) continue;
-    const duplicateApps = duplicateClaims(env.applications, appRef, ctx);
-    for (const app of env.applications) {
-      const appKey = claimedKey(appRef(app), ctx.instance);
-      if (!appKey || duplicateApps.has(appKey)) continue;
-      const id = parseResourceKey(appKey);
+    const all = servicesIn(env).filter((s) => s.kind !== undefined);
+    const duplicateServices = duplicateClaims(all.map((s) => s.live), serviceRef, ctx);
+    for (const { kind, live } of all) {
+      const key = claimedKey(serviceRef(live), ctx.instance);
+      if (!key || duplicateServices.has(key)) continue;
+      const id = parseResourceKey(key);
       const parentKey = id ? `Environment/${id.project}/${id.environment}` : "";
-      if (!ctx.desiredKeys.has(appKey)) removeApplication(app, appKey, ctx, parentKey);
-      else if (handled.has(app.applicationId)) pruneDomains(app, appKey, writingApps.has(appKey), ctx);
+      if (!ctx.desiredKeys.has(key)) removeService(kind!, live, key, ctx, parentKey);
+      else if (handled.has(live.id)) pruneRecords(kind!, live, key, writingServices.has(key), ctx);
     }
   }
 }
 
 /**
- * Removal steps for owned domains of a desired application. When the
- * application's own step writes (`appWrites`), they run after it: it rewrites
+ * Removal steps for owned records (domains) of a desired service. When the
+ * service's own step writes (`serviceWrites`), they run after it: it rewrites
  * the marker from the plan's snapshot, which still records these domains, and
  * would otherwise put back the record a concurrent delete just dropped.
  */
-function pruneDomains(app: ObservedApplication, appKey: string, appWrites: boolean, ctx: PruneContext): void {
-  const marker = parseDescription(app.description).marker;
-  if (!marker?.domains || !app.detail) return;
-  for (const [name, r] of Object.entries(marker.domains)) {
-    const key = `${appKey.replace(/^Application\//, "Domain/")}/${name}`;
-    if (ctx.desiredKeys.has(key) || !r.id || !app.detail.domains.some((d) => d.domainId === r.id)) continue;
-    const step = removalStep(key, r.id, undefined, ctx, { parentKey: appKey, parentDokployId: app.applicationId, ...(appWrites ? { dependsOn: [appKey] } : {}) });
-    if (step && r.policy === "orphan" && step.action === "delete") {
-      step.action = "orphan";
-      step.reasons = [`${resourceLabel(step.identity)}: its manifest was removed; released, not deleted (deletion-policy orphan)`];
+function pruneRecords(kind: ServiceKind, svc: ObservedService, serviceKey: string, serviceWrites: boolean, ctx: PruneContext): void {
+  const marker = parseDescription(svc.description).marker;
+  if (!marker || !svc.detail) return;
+  for (const r of recordKindsOf(kind.kind)) {
+    for (const [name, rec] of Object.entries(marker[r.recordField] ?? {})) {
+      const key = recordKeyOf(r, serviceKey, name);
+      if (!key || ctx.desiredKeys.has(key) || !rec.id || !svc.detail.domains.some((d) => d.domainId === rec.id)) continue;
+      const step = removalStep(key, rec.id, undefined, ctx, { parentKey: serviceKey, parentDokployId: svc.id, ...(serviceWrites ? { dependsOn: [serviceKey] } : {}) });
+      if (step && rec.policy === "orphan" && step.action === "delete") {
+        step.action = "orphan";
+        step.reasons = [`${resourceLabel(step.identity)}: its manifest was removed; released, not deleted (deletion-policy orphan)`];
+      }
     }
   }
 }

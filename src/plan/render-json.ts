@@ -11,7 +11,8 @@ import type { Action, FieldChange, GuardRefusal, Plan, PlanStep } from "./types.
 import { ACTIONS } from "./types.ts";
 import type { Redactor } from "../util/redact.ts";
 import type { Marker } from "../model/marker.ts";
-import { KINDS, type Kind, type ResourceIdentity } from "../model/resource.ts";
+import type { Kind, ResourceIdentity } from "../model/resource.ts";
+import { KINDS } from "../kinds/registry.ts";
 import { actionCounts, redactorOrEmpty, stepSource, type PlanStepWithSource } from "./render-shared.ts";
 
 /** The version of the JSON plan format this build writes and reads. Bump on any incompatible change. */
@@ -48,6 +49,7 @@ function identityJson(id: ResourceIdentity): Record<string, unknown> {
   const out: Record<string, unknown> = { kind: id.kind, project: id.project };
   if (id.environment !== undefined) out.environment = id.environment;
   if (id.application !== undefined) out.application = id.application;
+  if (id.compose !== undefined) out.compose = id.compose;
   out.name = id.name;
   return out;
 }
@@ -119,6 +121,8 @@ function readIdentity(v: unknown, p: string): ResourceIdentity {
   if (env !== undefined) id.environment = env;
   const app = optStr(o.application, `${p}/application`);
   if (app !== undefined) id.application = app;
+  const compose = optStr(o.compose, `${p}/compose`);
+  if (compose !== undefined) id.compose = compose;
   return id;
 }
 

@@ -6,14 +6,9 @@
  * The applier builds its Dokploy payloads from the same desired view, so what
  * is compared is exactly what is sent.
  */
-import type { ApplicationDetail, DomainRow } from "../dokploy/types.ts";
 import { parseDescription } from "../model/marker.ts";
-import {
-  isSecretRef,
-  type ApplicationSpec, type DomainSpec, type EnvMap, type EnvValue, type SecretRef,
-} from "../model/spec.ts";
+import { isSecretRef, type EnvMap, type EnvValue, type SecretRef } from "../model/spec.ts";
 import { parseDotenv } from "./dotenv.ts";
-import { cpuToNano, memoryToBytes } from "./quantity.ts";
 
 /** A secret in a desired view: resolved only when diffing or sending. */
 export interface SecretSlot {
@@ -46,7 +41,8 @@ export const DEFAULTS = {
   internalPath: "/",
 } as const;
 
-function envValueText(v: EnvValue): string | SecretSlot {
+/** A desired value as text, or a secret slot for a reference. */
+export function envValueText(v: EnvValue): string | SecretSlot {
   if (isSecretRef(v)) return { $secret: v };
   return String(v);
 }
@@ -63,8 +59,10 @@ export function liveEnv(text: string | null | undefined): Record<string, string>
   return Object.fromEntries(parseDotenv(text));
 }
 
-const emptyToNull = (v: string | null | undefined): string | null => (v === undefined || v === "" ? null : v);
-const arr = (v: string[] | null | undefined): string[] => v ?? [];
+/** `""` and absent read as null, as Dokploy stores them. */
+export const emptyToNull = (v: string | null | undefined): string | null => (v === undefined || v === "" ? null : v);
+/** A nullable list as a list. */
+export const arr = (v: string[] | null | undefined): string[] => v ?? [];
 
 // ---- Project / Environment -------------------------------------------------
 
@@ -79,208 +77,3 @@ export function liveContainerView(row: { name: string; description: string | nul
   };
 }
 
-// ---- Application -------------------------------------------------------------
-
-function desiredSource(spec: ApplicationSpec): Record<string, unknown> {
-  const s = spec.source;
-  const common = { watchPaths: arr("watchPaths" in s ? s.watchPaths : undefined), submodules: ("submodules" in s && s.submodules) || false };
-  switch (s.type) {
-    case "github":
-      return {
-        type: "github", owner: s.owner, repository: s.repository, branch: s.branch,
-        buildPath: s.buildPath ?? DEFAULTS.buildPath, githubId: s.githubId ?? null,
-        triggerType: s.triggerType ?? DEFAULTS.triggerType, ...common,
-      };
-    case "git":
-      return {
-        type: "git", url: s.url, branch: s.branch, buildPath: s.buildPath ?? DEFAULTS.buildPath,
-        sshKeyId: s.sshKeyId ?? null, ...common,
-      };
-    case "docker":
-      return {
-        type: "docker", image: s.image, registryUrl: emptyToNull(s.registryUrl), username: emptyToNull(s.username),
-        password: s.password === undefined || s.password === null || s.password === "" ? null : envValueText(s.password),
-      };
-    case "gitlab":
-      return {
-        type: "gitlab", gitlabId: s.gitlabId ?? null, gitlabProjectId: s.gitlabProjectId ?? null,
-        gitlabOwner: s.gitlabOwner, gitlabRepository: s.gitlabRepository,
-        gitlabPathNamespace: s.gitlabPathNamespace ?? null, gitlabBranch: s.gitlabBranch,
-        gitlabBuildPath: s.gitlabBuildPath ?? DEFAULTS.buildPath, ...common,
-      };
-    case "bitbucket":
-      return {
-        type: "bitbucket", bitbucketId: s.bitbucketId ?? null, bitbucketOwner: s.bitbucketOwner,
-        bitbucketRepository: s.bitbucketRepository, bitbucketRepositorySlug: s.bitbucketRepositorySlug ?? null,
-        bitbucketBranch: s.bitbucketBranch, bitbucketBuildPath: s.bitbucketBuildPath ?? DEFAULTS.buildPath, ...common,
-      };
-    case "gitea":
-      return {
-        type: "gitea", giteaId: s.giteaId ?? null, giteaOwner: s.giteaOwner, giteaRepository: s.giteaRepository,
-        giteaBranch: s.giteaBranch, giteaBuildPath: s.giteaBuildPath ?? DEFAULTS.buildPath, ...common,
-      };
-  }
-}
-
-function liveSource(a: ApplicationDetail): Record<string, unknown> {
-  const common = { watchPaths: arr(a.watchPaths), submodules: a.enableSubmodules ?? false };
-  switch (a.sourceType) {
-    case "github":
-      return {
-        type: "github", owner: a.owner, repository: a.repository, branch: a.branch, buildPath: a.buildPath,
-        githubId: emptyToNull(a.githubId), triggerType: a.triggerType ?? DEFAULTS.triggerType, ...common,
-      };
-    case "git":
-      return {
-        type: "git", url: a.customGitUrl, branch: a.customGitBranch, buildPath: a.customGitBuildPath,
-        sshKeyId: emptyToNull(a.customGitSSHKeyId), ...common,
-      };
-    case "docker":
-      return {
-        type: "docker", image: a.dockerImage, registryUrl: emptyToNull(a.registryUrl),
-        username: emptyToNull(a.username), password: emptyToNull(a.password),
-      };
-    case "gitlab":
-      return {
-        type: "gitlab", gitlabId: emptyToNull(a.gitlabId), gitlabProjectId: a.gitlabProjectId ?? null,
-        gitlabOwner: a.gitlabOwner, gitlabRepository: a.gitlabRepository,
-        gitlabPathNamespace: emptyToNull(a.gitlabPathNamespace), gitlabBranch: a.gitlabBranch,
-        gitlabBuildPath: a.gitlabBuildPath, ...common,
-      };
-    case "bitbucket":
-      return {
-        type: "bitbucket", bitbucketId: emptyToNull(a.bitbucketId), bitbucketOwner: a.bitbucketOwner,
-        bitbucketRepository: a.bitbucketRepository, bitbucketRepositorySlug: emptyToNull(a.bitbucketRepositorySlug),
-        bitbucketBranch: a.bitbucketBranch, bitbucketBuildPath: a.bitbucketBuildPath, ...common,
-      };
-    case "gitea":
-      return {
-        type: "gitea", giteaId: emptyToNull(a.giteaId), giteaOwner: a.giteaOwner, giteaRepository: a.giteaRepository,
-        giteaBranch: a.giteaBranch, giteaBuildPath: a.giteaBuildPath, ...common,
-      };
-    default:
-      return { type: a.sourceType };
-  }
-}
-
-/** Companion fields of a build type, as the manifest names them. */
-function buildView(
-  type: string,
-  f: { dockerfile: string | null; contextPath: string | null; target: string | null; publishDirectory: string | null; spa: boolean | null; herokuVersion: string | null; railpackVersion: string | null },
-): Record<string, unknown> {
-  switch (type) {
-    case "dockerfile":
-      return { type, dockerfile: f.dockerfile ?? DEFAULTS.dockerfile, contextPath: emptyToNull(f.contextPath), target: emptyToNull(f.target) };
-    case "static":
-      return { type, publishDirectory: emptyToNull(f.publishDirectory), spa: f.spa ?? false };
-    case "nixpacks":
-      return { type, publishDirectory: emptyToNull(f.publishDirectory) };
-    case "heroku_buildpacks":
-      return { type, herokuVersion: f.herokuVersion ?? DEFAULTS.herokuVersion };
-    case "railpack":
-      return { type, railpackVersion: f.railpackVersion ?? DEFAULTS.railpackVersion };
-    default:
-      return { type };
-  }
-}
-
-export function desiredApplicationView(name: string, spec: ApplicationSpec): View {
-  const b = spec.build;
-  const r = spec.resources ?? {};
-  const out: Record<string, unknown> = {
-    description: spec.description ?? "",
-    source: desiredSource(spec),
-  };
-  if (spec.source.type !== "docker") {
-    out.build = buildView(b?.type ?? DEFAULTS.buildType, {
-      dockerfile: b?.dockerfile ?? null, contextPath: b?.contextPath ?? null, target: b?.target ?? null,
-      publishDirectory: b?.publishDirectory ?? null, spa: b?.spa ?? null, herokuVersion: b?.herokuVersion ?? null,
-      railpackVersion: b?.railpackVersion ?? null,
-    });
-  }
-  out.env = desiredEnv(spec.env);
-  out.buildArgs = desiredEnv(spec.buildArgs);
-  out.buildSecrets = desiredEnv(spec.buildSecrets);
-  out.command = emptyToNull(spec.command ?? null);
-  out.args = arr(spec.args);
-  out.replicas = spec.replicas ?? DEFAULTS.replicas;
-  out.resources = {
-    memoryLimit: memoryToBytes(r.memoryLimit), memoryReservation: memoryToBytes(r.memoryReservation),
-    cpuLimit: cpuToNano(r.cpuLimit), cpuReservation: cpuToNano(r.cpuReservation),
-  };
-  out.autoDeploy = spec.autoDeploy ?? DEFAULTS.autoDeploy;
-  return { metadata: { name }, spec: out };
-}
-
-export function liveApplicationView(a: ApplicationDetail): View {
-  const out: Record<string, unknown> = {
-    description: parseDescription(a.description).text,
-    source: liveSource(a),
-  };
-  if (a.sourceType !== "docker") {
-    out.build = buildView(a.buildType, {
-      dockerfile: a.dockerfile, contextPath: a.dockerContextPath, target: a.dockerBuildStage,
-      publishDirectory: a.publishDirectory, spa: a.isStaticSpa, herokuVersion: a.herokuVersion,
-      railpackVersion: a.railpackVersion,
-    });
-  }
-  out.env = liveEnv(a.env);
-  out.buildArgs = liveEnv(a.buildArgs);
-  out.buildSecrets = liveEnv(a.buildSecrets);
-  out.command = emptyToNull(a.command);
-  out.args = arr(a.args);
-  out.replicas = a.replicas;
-  out.resources = {
-    memoryLimit: emptyToNull(a.memoryLimit), memoryReservation: emptyToNull(a.memoryReservation),
-    cpuLimit: emptyToNull(a.cpuLimit), cpuReservation: emptyToNull(a.cpuReservation),
-  };
-  out.autoDeploy = a.autoDeploy ?? DEFAULTS.autoDeploy;
-  return { metadata: { name: a.name }, spec: out };
-}
-
-/** Paths under /spec whose change only takes effect on the next deploy. */
-export const DEPLOY_PATHS = [
-  "/spec/source", "/spec/build", "/spec/env", "/spec/buildArgs", "/spec/buildSecrets",
-  "/spec/command", "/spec/args", "/spec/replicas", "/spec/resources",
-];
-
-/** Paths whose values are always secret (never shown, compared by hash). */
-export const SECRET_MAP_PATHS = ["/spec/buildSecrets"];
-/** Env-like maps whose live values are never shown (they commonly hold secrets set by hand). */
-export const HIDDEN_LIVE_MAP_PATHS = ["/spec/env", "/spec/buildArgs", "/spec/buildSecrets"];
-
-// ---- Domain -------------------------------------------------------------------
-
-/** Omitted fields take Dokploy's defaults, as `manifests-schema/domain.schema.json` documents them. */
-export function desiredDomainView(name: string, spec: DomainSpec): View {
-  const https = spec.https ?? false;
-  return {
-    metadata: { name },
-    spec: {
-      host: spec.host,
-      path: spec.path ?? DEFAULTS.domainPath,
-      port: spec.port ?? DEFAULTS.domainPort,
-      https,
-      certificateType: spec.certificateType ?? "none",
-      customCertResolver: emptyToNull(spec.customCertResolver ?? null),
-      internalPath: spec.internalPath ?? DEFAULTS.internalPath,
-      stripPath: spec.stripPath ?? false,
-    },
-  };
-}
-
-export function liveDomainView(name: string, d: DomainRow): View {
-  return {
-    metadata: { name },
-    spec: {
-      host: d.host,
-      path: d.path ?? DEFAULTS.domainPath,
-      port: d.port,
-      https: d.https,
-      certificateType: d.certificateType,
-      customCertResolver: emptyToNull(d.customCertResolver),
-      internalPath: d.internalPath ?? DEFAULTS.internalPath,
-      stripPath: d.stripPath,
-    },
-  };
-}

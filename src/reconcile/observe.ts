@@ -1,9 +1,9 @@
 /**
  * Observing Dokploy: the live state the planner needs, at the cost Dokploy's
  * API forces and no more: `project.all`, one `project.one` per project in
- * scope (ours, or named by a manifest), and one `application.one` per
- * application that is ours or that a manifest adopts. Nothing outside the
- * manifests' projects is read in detail.
+ * scope (ours, or named by a manifest), and one `*.one` per service (of
+ * every service kind in the registry) that is ours or that a manifest adopts.
+ * Nothing outside the manifests' projects is read in detail.
  *
  * Reads go through a `LiveReads`, which remembers each read of the pass. The
  * daemon uses that to read ahead: when a pass starts it begins reading with
@@ -17,16 +17,17 @@
 import type { DokployApi } from "../dokploy/port.ts";
 import type { ApplicationDetail, ProjectDetail, ProjectRow } from "../dokploy/types.ts";
 import type { DesiredState } from "../model/manifest.ts";
-import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
-import { DEFAULT_ENVIRONMENT } from "../model/resource.ts";
+import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedService, ObservedState } from "../model/observed.ts";
+import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
+import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
+import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { mapConcurrent } from "../util/concurrency.ts";
 
-/** Service arrays of a `project.one` environment that are not applications. */
-const OTHER_SERVICES: Array<[string, string]> = [
-  ["compose", "composeId"], ["postgres", "postgresId"], ["mysql", "mysqlId"], ["mariadb", "mariadbId"],
-  ["mongo", "mongoId"], ["redis", "redisId"], ["libsql", "libsqlId"],
-];
+/** Id columns of the `project.one` service lists of kinds the tool does not manage (they only block a prune). */
+const UNMANAGED_ID: Readonly<Record<string, string>> = {
+  postgres: "postgresId", mysql: "mysqlId", mariadb: "mariadbId", mongo: "mongoId", redis: "redisId", libsql: "libsqlId", compose: "composeId",
+};
 
 export interface ObserveOptions {
   instance: string;
@@ -37,7 +38,7 @@ export interface ObserveOptions {
 export interface ObserveScope {
   /** Projects named by a manifest (read in detail even when not ours). */
   projects: ReadonlySet<string>;
-  /** Applications a manifest adopts, as `project/environment/name`. */
+  /** Services a manifest adopts, by manifest key (`Application/shop/production/web`). */
   adopting: ReadonlySet<string>;
 }
 
@@ -48,11 +49,7 @@ export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>
 export function scopeOf(desired: DesiredState): ObserveScope {
   return {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
-    adopting: new Set(
-      desired.manifests
-        .filter((m) => m.kind === "Application" && m.adopt)
-        .map((m) => `${m.metadata.project}/${m.metadata.environment}/${m.metadata.name}`),
-    ),
+    adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
   };
 }
 
@@ -74,6 +71,7 @@ export class LiveReads {
   #all: Promise<ProjectRow[]> | undefined;
   readonly #projects = new Map<string, Promise<ProjectDetail>>();
   readonly #applications = new Map<string, Promise<ApplicationDetail>>();
+  readonly #services = new Map<string, Promise<ServiceDetail>>();
   readonly #remember: ((scope: ObserveScope) => void) | undefined;
   #ahead: AbortController | undefined;
   #reused = 0;
@@ -101,6 +99,11 @@ export class LiveReads {
 
   applicationOne(applicationId: string): Promise<ApplicationDetail> {
     return this.#once(this.#applications, applicationId, () => this.api.applicationOne({ applicationId }));
+  }
+
+  /** A service of another kind than Application (`compose.one`, ...). */
+  serviceOne(kind: ServiceKind, id: string): Promise<ServiceDetail> {
+    return this.#once(this.#services, `${kind.kind}/${id}`, () => kind.read(this.api, id));
   }
 
   #once<T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
@@ -189,30 +192,56 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
     };
   });
 
-  const toRead: ObservedApplication[] = [];
+  const appsToRead: ObservedApplication[] = [];
+  const servicesToRead: ObservedService[] = [];
   for (const p of projects) {
     if (!p.detailed) continue;
     for (const e of p.environments) {
       const envName = e.isDefault ? DEFAULT_ENVIRONMENT : e.name;
+      const adopting = (kind: string, name: string): boolean =>
+        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: envName, name })) ||
+        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: e.name, name }));
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
-        if (ours || scope.adopting.has(`${p.name}/${envName}/${a.name}`) || scope.adopting.has(`${p.name}/${e.name}/${a.name}`)) toRead.push(a);
+        if (ours || adopting("Application", a.name)) appsToRead.push(a);
+      }
+      for (const s of e.services) {
+        if (!serviceModule(s.kind)) continue;
+        if (isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
       }
     }
   }
-  await mapConcurrent(toRead, concurrency, async (a) => {
-    check();
-    a.detail = await reads.applicationOne(a.applicationId);
-  });
+  await Promise.all([
+    mapConcurrent(appsToRead, concurrency, async (a) => {
+      check();
+      a.detail = await reads.applicationOne(a.applicationId);
+    }),
+    mapConcurrent(servicesToRead, concurrency, async (s) => {
+      check();
+      s.detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
+    }),
+  ]);
   return { projects };
 }
+
 function toEnvironment(e: ProjectDetail["environments"][number]): ObservedEnvironment {
-  const otherServices: ObservedEnvironment["otherServices"] = [];
-  for (const [kind, idField] of OTHER_SERVICES) {
-    const list = (e as Record<string, unknown>)[kind];
-    if (!Array.isArray(list)) continue;
-    for (const s of list as Array<Record<string, unknown>>) {
-      otherServices.push({ kind, id: String(s[idField] ?? ""), name: String(s.name ?? "") });
+  const services: ObservedService[] = [];
+  const row = e as Record<string, unknown>;
+  const managedLists = new Set<string>(["applications"]);
+  for (const kind of SERVICE_KINDS) {
+    if (kind.liveIn) continue; // applications: typed list below
+    managedLists.add(kind.listField);
+    for (const s of (Array.isArray(row[kind.listField]) ? row[kind.listField] : []) as Array<Record<string, unknown>>) {
+      services.push({
+        kind: kind.kind, id: String(s[kind.idField] ?? ""), name: String(s.name ?? ""), description: (s.description as string | null | undefined) ?? null,
+        appName: String(s.appName ?? ""), status: String(s[kind.statusField] ?? ""),
+      });
+    }
+  }
+  for (const [list, idField] of Object.entries(UNMANAGED_ID)) {
+    if (managedLists.has(list) || !Array.isArray(row[list])) continue;
+    for (const s of row[list] as Array<Record<string, unknown>>) {
+      services.push({ kind: list, id: String(s[idField] ?? ""), name: String(s.name ?? ""), description: (s.description as string | null | undefined) ?? null, appName: String(s.appName ?? ""), status: "" });
     }
   }
   return {
@@ -228,6 +257,6 @@ function toEnvironment(e: ProjectDetail["environments"][number]): ObservedEnviro
       appName: a.appName,
       applicationStatus: a.applicationStatus,
     })),
-    otherServices,
+    services,
   };
 }

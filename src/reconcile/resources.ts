@@ -5,7 +5,9 @@
  * deployment. Secrets are already masked in the plan's changes.
  */
 import type { ApplyResult, StepOutcome } from "../apply/types.ts";
-import type { ObservedApplication, ObservedState } from "../model/observed.ts";
+import type { ObservedService, ObservedState } from "../model/observed.ts";
+import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
+import { liveServicesOf } from "../plan/services.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
 import type { DriftField, HealthStatus, ResourceStatus, SyncStatus } from "./types.ts";
 
@@ -31,21 +33,13 @@ function drift(step: PlanStep): DriftField[] {
   }));
 }
 
-/** Observed applications by id, built once per status computation. */
-function applicationsById(observed: ObservedState | undefined): Map<string, ObservedApplication> {
-  const byId = new Map<string, ObservedApplication>();
-  for (const p of observed?.projects ?? []) for (const e of p.environments) for (const a of e.applications) byId.set(a.applicationId, a);
+/** Observed services of every managed kind by kind and id, built once per status computation. */
+function servicesById(observed: ObservedState | undefined): Map<string, ObservedService> {
+  const byId = new Map<string, ObservedService>();
+  for (const p of observed?.projects ?? []) {
+    for (const e of p.environments) for (const kind of SERVICE_KINDS) for (const s of liveServicesOf(kind, e)) byId.set(`${kind.kind}/${s.id}`, s);
+  }
   return byId;
-}
-
-function liveHealth(a: ObservedApplication | undefined, wantStopped: boolean): HealthStatus | undefined {
-  if (!a) return undefined;
-  const status = a.detail?.applicationStatus ?? a.applicationStatus;
-  const last = [...(a.detail?.deployments ?? [])].sort((x, y) => (x.createdAt < y.createdAt ? 1 : -1))[0];
-  if (status === "running" || last?.status === "running") return "Progressing";
-  if (status === "error" || last?.status === "error") return "Degraded";
-  if (status === "idle") return wantStopped ? "Suspended" : last ? "Degraded" : "Unknown";
-  return "Healthy";
 }
 
 function healthAfter(outcome: StepOutcome | undefined): HealthStatus | undefined {
@@ -63,7 +57,7 @@ function healthAfter(outcome: StepOutcome | undefined): HealthStatus | undefined
  */
 export function resourceStatuses(plan: Plan, observed: ObservedState | undefined, apply?: ApplyResult): ResourceStatus[] {
   const outcomes = new Map(apply?.outcomes.map((o) => [o.key, o]) ?? []);
-  const live = applicationsById(observed);
+  const live = servicesById(observed);
   const out: ResourceStatus[] = [];
   for (const step of plan.steps) {
     const outcome = outcomes.get(step.key);
@@ -75,6 +69,7 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
       project: id.project,
       ...(id.environment ? { environment: id.environment } : {}),
       ...(id.application ? { application: id.application } : {}),
+      ...(id.compose ? { compose: id.compose } : {}),
       name: id.name,
       ...(outcome?.dokployId ?? step.dokployId ? { dokployId: outcome?.dokployId ?? step.dokployId } : {}),
       sync: syncOf(step),
@@ -91,9 +86,11 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
     if (entry.sync === "OutOfSync" || entry.sync === "Missing" || (entry.sync === "Error" && step.changes.length > 0)) {
       entry.drift = drift(step);
     }
-    if (step.kind === "Application" && step.action !== "conflict") {
-      const wantStopped = step.manifest?.kind === "Application" && step.manifest.spec.state === "stopped";
-      const health = healthAfter(outcome) ?? liveHealth(step.dokployId ? live.get(step.dokployId) : undefined, wantStopped) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
+    const service = serviceModule(step.kind);
+    if (service && step.action !== "conflict") {
+      const wantStopped = (step.manifest?.spec as { state?: string } | undefined)?.state === "stopped";
+      const observedService = step.dokployId ? live.get(`${step.kind}/${step.dokployId}`) : undefined;
+      const health = healthAfter(outcome) ?? (observedService ? service.health(observedService.detail, observedService, wantStopped) : undefined) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
       if (health) entry.health = health;
     }
     out.push(entry);

@@ -16,20 +16,24 @@ export interface SecretProblem {
   message: string;
 }
 
-/** Every secret reference of a manifest, with its JSON pointer. */
+/**
+ * Every secret reference of a manifest, with its JSON pointer: a walk of the
+ * whole spec, so a kind's new secret-capable field (a database password, a
+ * basic-auth password) is covered without a list to keep in step.
+ */
 export function secretRefsOf(m: AnyManifest): Array<{ pointer: string; ref: SecretRef }> {
   const out: Array<{ pointer: string; ref: SecretRef }> = [];
-  const spec = m.spec as unknown as Record<string, unknown>;
-  for (const field of ["env", "buildArgs", "buildSecrets"]) {
-    const map = spec[field];
-    if (map && typeof map === "object") {
-      for (const [k, v] of Object.entries(map as Record<string, unknown>)) {
-        if (isSecretRef(v)) out.push({ pointer: `/spec/${field}/${k}`, ref: v });
-      }
+  const walk = (v: unknown, pointer: string): void => {
+    if (isSecretRef(v)) {
+      out.push({ pointer, ref: v });
+      return;
     }
-  }
-  const source = spec.source as Record<string, unknown> | undefined;
-  if (source && isSecretRef(source.password)) out.push({ pointer: "/spec/source/password", ref: source.password });
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${pointer}/${i}`));
+    else if (typeof v === "object" && v !== null) {
+      for (const [k, x] of Object.entries(v)) walk(x, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+    }
+  };
+  walk(m.spec, "/spec");
   return out;
 }
 

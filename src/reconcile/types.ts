@@ -61,6 +61,8 @@ export interface ResourceStatus {
   project: string;
   environment?: string;
   application?: string;
+  /** A compose domain's stack. */
+  compose?: string;
   name: string;
   dokployId?: string;
   sync: SyncStatus;

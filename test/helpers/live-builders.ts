@@ -35,7 +35,7 @@ export function liveProject(name: string, opts: { id?: string; description?: str
   };
 }
 
-export function liveEnvironment(name: string, opts: { id?: string; description?: string | null; env?: string; isDefault?: boolean; applications?: ObservedApplication[]; otherServices?: ObservedEnvironment["otherServices"] } = {}): ObservedEnvironment {
+export function liveEnvironment(name: string, opts: { id?: string; description?: string | null; env?: string; isDefault?: boolean; applications?: ObservedApplication[]; services?: ObservedEnvironment["services"]; otherServices?: Array<{ kind: string; id: string; name: string }> } = {}): ObservedEnvironment {
   return {
     environmentId: opts.id ?? `e-${name}`,
     name,
@@ -43,7 +43,7 @@ export function liveEnvironment(name: string, opts: { id?: string; description?:
     env: opts.env ?? "",
     isDefault: opts.isDefault ?? false,
     applications: opts.applications ?? [],
-    otherServices: opts.otherServices ?? [],
+    services: [...(opts.services ?? []), ...(opts.otherServices ?? []).map((o) => ({ ...o, description: null, appName: `${o.name}-x`, status: "" }))],
   };
 }
 

@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileSchemas, findPackageRoot, manifestSchemas } from "../../../src/manifest/schema.ts";
 import { closestMatch, editDistance } from "../../../src/manifest/suggest.ts";
+import { REGISTRY } from "../../../src/kinds/registry.ts";
 
 const DIR = join(import.meta.dirname, "../../../manifests-schema");
-const KIND_FILES = ["project", "environment", "application", "domain"].map((k) => `${k}.schema.json`);
+const KIND_FILES = REGISTRY.map((m) => m.schemaFile);
 const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(DIR, file), "utf8")) as Record<string, unknown>;
 
 /** Every schema object reachable under a `properties` map, with its path. */

@@ -84,7 +84,7 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         id: eid, isDefault: e.isDefault,
         description: e.isDefault ? (e.v === "ours" ? describeAs("ours", eKey, eid, eKey) : "Production environment") : describeAs(e.v, eKey, eid, `Environment/${p.name}/zzz`),
         applications: apps,
-        otherServices: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db" }] : [],
+        services: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : [],
       }));
     }
     // Observer contract: projects named by a manifest or claimed by us are read in detail; we read all of them.

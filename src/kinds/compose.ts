@@ -1,0 +1,271 @@
+/**
+ * Compose (`compose.*`): a Docker Compose or Swarm stack, from YAML kept
+ * beside the manifest (`source.type: raw`) or from a git repository.
+ * `compose.update` writes any column, so configuration and the ownership
+ * marker go out in one call; deploys follow the Application's protocol
+ * (dirty before, `queuedAt` after). Deleting a stack never deletes its
+ * volumes unless its manifest said `dokploy-gitops/delete-volumes: "true"`
+ * when it was applied (recorded in the marker: the manifest is gone when the
+ * prune happens).
+ */
+import type { DokployApi } from "../dokploy/port.ts";
+import { parseDescription, renderDescription, type Marker } from "../model/marker.ts";
+import type { Manifest } from "../model/manifest.ts";
+import { ANNOTATION_DELETE_VOLUMES, type ComposeSpec } from "../model/spec.ts";
+import { envText } from "../apply/payloads.ts";
+import type { ApplyContext } from "../apply/context.ts";
+import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
+import type { PlanStep } from "../plan/types.ts";
+import { desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
+import type { ApplicationDetail } from "../dokploy/types.ts";
+import type { ApplicationSpec } from "../model/spec.ts";
+import { desiredSource, liveSource } from "./application-views.ts";
+import { COMPOSE, DEPLOYMENTS_BY_COMPOSE, type ComposeDetail, type ComposeUpdateInput } from "./compose-api.ts";
+import { foreignDomains, withRecordIntents } from "./domain.ts";
+import { createOnce, removeOwned, withoutId } from "./protocol.ts";
+import { changedUnder, decideServiceDeploy, deployAndFollow, recordQueued, serviceHealth, type DeployCalls } from "./service.ts";
+import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
+
+/** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
+export const COMPOSE_DEFAULTS = {
+  composePath: "./docker-compose.yml",
+  composeType: "docker-compose",
+  command: "",
+  autoDeploy: true,
+  isolatedDeployment: false,
+} as const;
+
+/** The pointer of the field that names a raw compose file beside the manifest. */
+export const COMPOSE_FILE_POINTER = "/spec/source/composeFile";
+
+const BUILD_PATHS = ["buildPath", "gitlabBuildPath", "bitbucketBuildPath", "giteaBuildPath"];
+
+function withoutBuildPath(source: Record<string, unknown>, composePath: unknown): Record<string, unknown> {
+  const out = { ...source };
+  for (const k of BUILD_PATHS) delete out[k];
+  out.composePath = composePath;
+  return out;
+}
+
+/** The compose YAML a raw source stands for: the referenced file's text (an input of the manifest) or the inline content. */
+export function composeContent(m: Manifest<"Compose">): string {
+  const s = m.spec.source;
+  if (s.type !== "raw") return "";
+  return m.inputs?.[COMPOSE_FILE_POINTER] ?? s.content ?? "";
+}
+
+function desiredComposeView(m: Manifest<"Compose">): View {
+  const spec: ComposeSpec = m.spec;
+  const s = spec.source;
+  const source = s.type === "raw"
+    ? { type: "raw", composeFile: composeContent(m) }
+    : withoutBuildPath(desiredSource({ source: s } as unknown as ApplicationSpec), s.composePath ?? COMPOSE_DEFAULTS.composePath);
+  return {
+    metadata: { name: m.metadata.name },
+    spec: {
+      description: spec.description ?? "",
+      source,
+      composeType: spec.composeType ?? COMPOSE_DEFAULTS.composeType,
+      env: desiredEnv(spec.env),
+      command: spec.command ?? COMPOSE_DEFAULTS.command,
+      autoDeploy: spec.autoDeploy ?? COMPOSE_DEFAULTS.autoDeploy,
+      isolatedDeployment: spec.isolatedDeployment ?? COMPOSE_DEFAULTS.isolatedDeployment,
+    },
+  };
+}
+
+function liveComposeView(c: ComposeDetail): View {
+  const source = c.sourceType === "raw"
+    ? { type: "raw", composeFile: c.composeFile ?? "" }
+    : withoutBuildPath(liveSource(c as unknown as ApplicationDetail), c.composePath);
+  return {
+    metadata: { name: c.name },
+    spec: {
+      description: parseText(c.description),
+      source,
+      composeType: c.composeType,
+      env: liveEnv(c.env),
+      command: c.command ?? "",
+      autoDeploy: c.autoDeploy ?? COMPOSE_DEFAULTS.autoDeploy,
+      isolatedDeployment: c.isolatedDeployment ?? false,
+    },
+  };
+}
+
+const parseText = (d: string | null): string => parseDescription(d).text;
+
+/** The `compose.update` columns of the desired view (secrets resolved). */
+function configPayload(ctx: ApplyContext, view: View): Omit<ComposeUpdateInput, "composeId"> {
+  const spec = view.spec;
+  const src = spec.source as Record<string, unknown>;
+  const out: Record<string, unknown> = {
+    name: view.metadata.name,
+    composeType: spec.composeType,
+    env: envText(spec.env as EnvView, ctx.secrets, "/spec/env"),
+    command: spec.command,
+    autoDeploy: spec.autoDeploy,
+    isolatedDeployment: spec.isolatedDeployment,
+  };
+  switch (src.type) {
+    case "raw":
+      // Dokploy still writes the stack's .env beside composePath for a raw source: keep it at its default.
+      Object.assign(out, { sourceType: "raw", composeFile: src.composeFile, composePath: COMPOSE_DEFAULTS.composePath });
+      break;
+    case "github":
+      Object.assign(out, { sourceType: "github", owner: src.owner, repository: src.repository, branch: src.branch, githubId: src.githubId, triggerType: src.triggerType });
+      break;
+    case "git":
+      Object.assign(out, { sourceType: "git", customGitUrl: src.url, customGitBranch: src.branch, customGitSSHKeyId: src.sshKeyId });
+      break;
+    case "gitlab":
+      Object.assign(out, { sourceType: "gitlab", gitlabId: src.gitlabId, gitlabProjectId: src.gitlabProjectId, gitlabOwner: src.gitlabOwner, gitlabRepository: src.gitlabRepository, gitlabPathNamespace: src.gitlabPathNamespace, gitlabBranch: src.gitlabBranch });
+      break;
+    case "bitbucket":
+      Object.assign(out, { sourceType: "bitbucket", bitbucketId: src.bitbucketId, bitbucketOwner: src.bitbucketOwner, bitbucketRepository: src.bitbucketRepository, bitbucketRepositorySlug: src.bitbucketRepositorySlug, bitbucketBranch: src.bitbucketBranch });
+      break;
+    case "gitea":
+      Object.assign(out, { sourceType: "gitea", giteaId: src.giteaId, giteaOwner: src.giteaOwner, giteaRepository: src.giteaRepository, giteaBranch: src.giteaBranch });
+      break;
+  }
+  if (src.type !== "raw") {
+    const watchPaths = (src.watchPaths as string[] | undefined) ?? [];
+    Object.assign(out, { composePath: src.composePath, watchPaths: watchPaths.length > 0 ? watchPaths : null, enableSubmodules: Boolean(src.submodules) });
+  }
+  return out as Omit<ComposeUpdateInput, "composeId">;
+}
+
+function deployCalls(ctx: ApplyContext, composeId: string): DeployCalls {
+  return {
+    deploy: (title, description) => ctx.api.call(COMPOSE.deploy, { composeId, title, description }),
+    deployments: () => ctx.api.call(DEPLOYMENTS_BY_COMPOSE, { composeId }),
+  };
+}
+
+/** The marker a compose carries: the volume policy is recorded while the manifest exists. */
+function composeMarker(m: Manifest<"Compose">, base: Marker): Marker {
+  const { deleteVolumes: _old, ...rest } = base;
+  return m.metadata.annotations?.[ANNOTATION_DELETE_VOLUMES] === "true" ? { ...rest, deleteVolumes: true } : rest;
+}
+
+async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResult> {
+  const m = step.manifest;
+  switch (step.action) {
+    case "create": {
+      if (m?.kind !== "Compose") throw new Error(`${step.key}: internal error: no manifest`);
+      const view = desiredComposeView(m);
+      const text = m.spec.description ?? "";
+      const environmentId = ctx.idOf(step.parentKey!);
+      const pending = withRecordIntents(ctx, step.key, withoutId(step.marker));
+      const config = configPayload(ctx, view);
+      const composeId = await createOnce(
+        ctx, step,
+        async () => (await ctx.api.call(COMPOSE.create, {
+          name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
+          composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
+          ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
+        })).composeId,
+        () => listed(ctx, step, environmentId),
+      );
+      ctx.ids.set(step.key, composeId);
+      const marker: Marker = { ...pending, id: composeId };
+      await ctx.api.call(COMPOSE.update, { composeId, ...config, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker) });
+      ctx.setServiceMarker(step, composeId, text, marker);
+      const deploy = step.deploy ? await deployAndFollow(ctx, step, deployCalls(ctx, composeId), new Set(), () => recordQueued(ctx, step, composeId, text, marker)) : undefined;
+      return { dokployId: composeId, ...(deploy ? { deploy } : {}) };
+    }
+    case "update":
+    case "adopt": {
+      if (m?.kind !== "Compose") throw new Error(`${step.key}: internal error: no manifest`);
+      const view = desiredComposeView(m);
+      const text = m.spec.description ?? "";
+      const composeId = ctx.idOf(step.key);
+      const marker = withRecordIntents(ctx, step.key, { ...step.marker!, id: composeId });
+      const configChanged = changedUnder(step, "/metadata/name", "/spec");
+      const markerChanged = step.markerWrite || JSON.stringify(marker) !== JSON.stringify(step.marker);
+      // One call: ownership (and the dirty flag) land together with the configuration.
+      if (step.deploy || configChanged || markerChanged) {
+        await ctx.api.call(COMPOSE.update, {
+          composeId,
+          ...(configChanged ? configPayload(ctx, view) : {}),
+          description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker),
+        });
+      }
+      ctx.setServiceMarker(step, composeId, text, marker);
+      let deploy: DeployOutcome | undefined;
+      if (step.deploy) {
+        const known = new Set((await ctx.api.call(DEPLOYMENTS_BY_COMPOSE, { composeId })).map((d) => d.deploymentId));
+        deploy = await deployAndFollow(ctx, step, deployCalls(ctx, composeId), known, () => recordQueued(ctx, step, composeId, text, marker));
+      }
+      let lifecycle: StepOutcome["lifecycle"];
+      if (step.lifecycle === "stop") {
+        await ctx.api.call(COMPOSE.stop, { composeId });
+        lifecycle = "stopped";
+      } else if (step.lifecycle === "start") {
+        await ctx.api.call(COMPOSE.start, { composeId });
+        lifecycle = "started";
+      }
+      return { dokployId: composeId, ...(deploy ? { deploy } : {}), ...(lifecycle ? { lifecycle } : {}) };
+    }
+    case "delete":
+    case "orphan": {
+      const composeId = ctx.idOf(step.key);
+      return removeOwned(ctx, step, {
+        read: async () => ({ ...(await ctx.api.call(COMPOSE.one, { composeId })), id: composeId }),
+        release: (description) => ctx.api.call(COMPOSE.update, { composeId, description }),
+        remove: (_live, marker) => ctx.api.call(COMPOSE.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
+        cascades: (live, marker) => foreignDomains(live.domains, marker),
+      });
+    }
+    default:
+      return {};
+  }
+}
+
+/** After a create whose answer was lost: the stacks of its environment (found by their pending marker). */
+async function listed(ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> {
+  const projectId = ctx.ids.get(`Project/${step.identity.project}`);
+  if (!projectId) return [];
+  const detail = await ctx.api.projectOne({ projectId });
+  const env = detail.environments.find((e) => e.environmentId === environmentId) as Record<string, unknown> | undefined;
+  const list = (env?.compose ?? []) as Array<{ composeId: string; description: string | null }>;
+  return list.map((c) => ({ id: c.composeId, description: c.description }));
+}
+
+function composeDetail(c: ComposeDetail): ServiceDetail {
+  return {
+    id: c.composeId, name: c.name, description: c.description, appName: c.appName, status: c.composeStatus,
+    deployments: c.deployments ?? [], domains: c.domains ?? [], raw: c,
+  };
+}
+
+export const compose: ServiceKind<"Compose"> = {
+  kind: "Compose",
+  family: "service",
+  refs: ["project", "environment"],
+  schemaFile: "compose.schema.json",
+  summary: "A Docker Compose (or Swarm stack) service: its compose file, inline, beside the manifest or from git.",
+  noun: "compose",
+  listField: "compose",
+  idField: "composeId",
+  statusField: "composeStatus",
+  fields: {
+    deploy: ["/spec/source", "/spec/composeType", "/spec/env", "/spec/command", "/spec/isolatedDeployment"],
+    secretMaps: [],
+    hiddenLiveMaps: ["/spec/env"],
+  },
+  inputs: (m) => (m.spec.source.type === "raw" && m.spec.source.composeFile !== undefined ? [{ pointer: COMPOSE_FILE_POINTER, path: m.spec.source.composeFile }] : []),
+  desiredView: desiredComposeView,
+  kindMarker: composeMarker,
+  liveView: (d) => liveComposeView(d.raw as ComposeDetail),
+  writeDescription: (api: DokployApi, id: string, description: string) => api.call(COMPOSE.update, { composeId: id, description }),
+  read: async (api: DokployApi, id: string) => composeDetail(await api.call(COMPOSE.one, { composeId: id })),
+  decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),
+  health: serviceHealth,
+  cascades: (detail, marker) => foreignDomains(detail.domains, marker),
+  deleteNote: (annotations, marker) =>
+    (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
+      ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
+      : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",
+  apply: applyCompose,
+};
+

@@ -1,0 +1,110 @@
+/**
+ * The kind registry: every kind the tool manages, in dependency order
+ * (parents before children). The manifest loader, planner, applier, observer,
+ * prune, status, renderers and the reference generator iterate over it;
+ * adding a kind is its module here, its schema file and its simulator routes
+ * (docs/DESIGN.md, "Adding a kind").
+ */
+import type { DokployApi } from "../dokploy/port.ts";
+import type { Kind, ResourceIdentity } from "../model/resource.ts";
+import type { ServiceKinds } from "../apply/context.ts";
+import { application } from "./application.ts";
+import { compose } from "./compose.ts";
+import { domain } from "./domain.ts";
+import { environment } from "./environment.ts";
+import { project } from "./project.ts";
+import type { AnyKindModule, ContainerKind, RecordKind, ServiceKind } from "./types.ts";
+
+/** One module per kind, in dependency order. The `satisfies` keeps it complete. */
+const MODULES = {
+  Project: project,
+  Environment: environment,
+  Application: application,
+  Compose: compose,
+  Domain: domain,
+} as const satisfies { [K in Kind]: AnyKindModule & { kind: K } };
+
+/** Every module, in dependency order. */
+export const REGISTRY: readonly AnyKindModule[] = Object.values(MODULES);
+
+/** The manifest kinds, in dependency order (derived from the registry). */
+export const KINDS: readonly Kind[] = REGISTRY.map((m) => m.kind);
+
+const RANK = new Map(KINDS.map((k, i) => [k, i]));
+
+/** The module of `kind`. */
+export function kindModule(kind: Kind): AnyKindModule {
+  return MODULES[kind];
+}
+
+/** Position of a kind in dependency order. */
+export function kindRank(kind: Kind): number {
+  return RANK.get(kind) ?? KINDS.length;
+}
+
+/** The service kinds (Application, Compose...), in order. */
+export const SERVICE_KINDS: readonly ServiceKind[] = REGISTRY.filter((m): m is ServiceKind => m.family === "service");
+/** The record kinds (Domain), in order. */
+export const RECORD_KINDS: readonly RecordKind[] = REGISTRY.filter((m): m is RecordKind => m.family === "record");
+/** The container kinds (Project, Environment). */
+export const CONTAINER_KINDS: readonly ContainerKind[] = REGISTRY.filter((m): m is ContainerKind => m.family === "container");
+
+/** The service module of `kind`, or undefined when `kind` is not a service. */
+export function serviceModule(kind: string): ServiceKind | undefined {
+  const m = (MODULES as Record<string, AnyKindModule>)[kind];
+  return m?.family === "service" ? m : undefined;
+}
+
+/** The record kinds whose parent can be a service of `kind`. */
+export function recordKindsOf(kind: Kind): readonly RecordKind[] {
+  return RECORD_KINDS.filter((r) => r.parentRefs.some((p) => p.kind === kind));
+}
+
+/**
+ * Parses a key made by `resourceKey`; undefined when malformed. A record's
+ * parent segment is the bare name for an application (the layout keys had
+ * before compose existed, written into live markers: a contract) and
+ * `<kind>:<name>` for any other parent kind.
+ */
+export function parseResourceKey(key: string): ResourceIdentity | undefined {
+  const [kindName, ...names] = key.split("/");
+  if (names.length === 0 || names.some((n) => n.length === 0)) return undefined;
+  const m = (MODULES as Record<string, AnyKindModule>)[kindName ?? ""];
+  if (!m) return undefined;
+  const kind = m.kind;
+  if (kind === "Project") return names.length === 1 ? { kind, project: names[0]!, name: names[0]! } : undefined;
+  const refs = m.refs;
+  const expected = refs.length + (m.family === "record" ? 1 : 0) + 1;
+  if (names.length !== expected) return undefined;
+  const id: ResourceIdentity = { kind, project: names[0]!, name: names[names.length - 1]! };
+  if (refs.includes("environment")) id.environment = names[1]!;
+  if (m.family === "record") {
+    const parent = names[refs.length]!;
+    const colon = parent.indexOf(":");
+    if (colon < 0) {
+      if (!m.parentRefs.some((p) => p.ref === "application")) return undefined;
+      id.application = parent;
+    } else {
+      const ref = parent.slice(0, colon);
+      if (ref !== "compose" || !m.parentRefs.some((p) => p.ref === "compose")) return undefined;
+      id.compose = parent.slice(colon + 1);
+      if (id.compose === "") return undefined;
+    }
+  }
+  return id;
+}
+
+/** What the applier's context needs from the registry. */
+export const SERVICE_CALLS: ServiceKinds = {
+  isService: (kind) => serviceModule(kind) !== undefined,
+  writeDescription: (api: DokployApi, kind, id, description) => {
+    const m = serviceModule(kind);
+    if (!m) throw new Error(`${kind}: internal error: not a service kind`);
+    return m.writeDescription(api, id, description);
+  },
+  read: (api, kind, id) => {
+    const m = serviceModule(kind);
+    if (!m) throw new Error(`${kind}: internal error: not a service kind`);
+    return m.read(api, id);
+  },
+};

@@ -1,0 +1,160 @@
+/**
+ * What Dokploy's deployable services (Application, Compose) share: the deploy
+ * decision, the dirty/queuedAt marker protocol around a deploy, following a
+ * deploy to its end, and the domain intents written into the service's marker
+ * before `domain.create`.
+ *
+ * The deploy protocol: before a deploy-relevant change (and before the first
+ * deploy of a new service) the marker gets `dirty: true`; once the deploy is
+ * queued, one write clears it and records `queuedAt`. A crash in between
+ * leaves `dirty`, and the next plan deploys. Dokploy shows nothing of a
+ * queued deploy until its job starts, so for a while after `queuedAt` the
+ * planner does not treat "never deployed" or "idle" as a reason to deploy
+ * again.
+ */
+import type { DeploymentRow } from "../dokploy/types.ts";
+import type { Marker } from "../model/marker.ts";
+import { resourceLabel } from "../model/resource.ts";
+import type { PlanStep } from "../plan/types.ts";
+import type { DeployOutcome } from "../apply/types.ts";
+import type { ApplyContext } from "../apply/context.ts";
+import type { HealthStatus } from "../reconcile/types.ts";
+import type { DeployContext, DeployDecision, ServiceDetail, ServiceSummary } from "./types.ts";
+
+/**
+ * How long a deploy this tool queued may stay invisible (queued, not started)
+ * before the planner stops waiting for it. Dokploy keeps its build queue in
+ * memory, so a queue lost to a Dokploy restart heals after this window.
+ */
+export const DEPLOY_QUEUE_GRACE_MS = 30 * 60_000;
+
+/** Deployment states that will not change any more. */
+export const TERMINAL_DEPLOYMENT = new Set(["done", "error", "cancelled"]);
+
+/** The most recently created deployment (Dokploy's order in `*.one` is not relied on). */
+export function newestDeployment<T extends { createdAt: string }>(deployments: readonly T[]): T | undefined {
+  let newest: T | undefined;
+  for (const d of deployments) if (!newest || Date.parse(d.createdAt) > Date.parse(newest.createdAt)) newest = d;
+  return newest;
+}
+
+/** Options of the shared deploy decision. */
+export interface DeployRules {
+  /** Desired replicas: Dokploy's `start` scales to exactly 1, so a stopped service with more is deployed instead. */
+  replicas?: number;
+  /** Whether the kind has a start/stop lifecycle. */
+  lifecycle: boolean;
+}
+
+/**
+ * The deploy decision of a deployable service: deploy on a deploy-relevant
+ * change, after an interrupted deploy (dirty marker), when never deployed, or
+ * when idle after a build cut short; start or stop to match `state`.
+ */
+export function decideServiceDeploy(c: DeployContext, wantRunning: boolean, rules: DeployRules): DeployDecision {
+  const { detail, liveMarker, owned, label } = c;
+  const reasons: string[] = [];
+  const status = detail.status;
+  if (!wantRunning) {
+    return rules.lifecycle && status !== "idle" ? { deploy: false, lifecycle: "stop", reasons } : { deploy: false, reasons };
+  }
+  const queuedAt = owned ? liveMarker?.queuedAt : undefined;
+  const queueAge = queuedAt === undefined ? Number.POSITIVE_INFINITY : c.now - Date.parse(queuedAt);
+  const newest = newestDeployment(detail.deployments);
+  // A deployment that began at or after our queueing and has ended is that deploy: nothing is queued any more.
+  const queueEnded = queuedAt !== undefined && newest !== undefined && TERMINAL_DEPLOYMENT.has(newest.status) && Date.parse(newest.createdAt) >= Date.parse(queuedAt);
+  const queuePending = !queueEnded && queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS;
+  // Idle after a build that did not finish (Dokploy cancels running builds and idles their
+  // services when it restarts): starting would run the previous image, or fail with no service.
+  const interrupted = status === "idle" && (newest?.status === "cancelled" || newest?.status === "error");
+  const neverDeployed = detail.deployments.length === 0;
+  if (c.deployRelevant) return { deploy: true, reasons };
+  if (liveMarker?.dirty && owned) {
+    return { deploy: true, reasons: [`${label}: a previous apply changed its configuration but did not finish deploying it`] };
+  }
+  if (queuePending && (neverDeployed || status === "idle")) {
+    // Queued by us and not started yet: Dokploy shows nothing of it. Don't queue another.
+    return { deploy: false, reasons: [`${label}: a deploy queued at ${queuedAt} has not started yet; waiting for it`] };
+  }
+  if (neverDeployed) return { deploy: true, reasons: [`${label}: has never been deployed`] };
+  if (interrupted) {
+    return { deploy: true, reasons: [`${label}: idle after a deployment that ended ${newest!.status} (a build cut short, e.g. by a Dokploy restart); deploying again instead of starting the previous one`] };
+  }
+  if (status === "idle" && rules.replicas !== undefined && rules.replicas !== 1) {
+    // Dokploy's start is `docker service scale <app>=1`, whatever `replicas` says; a deploy applies the whole spec.
+    return { deploy: true, reasons: [`${label}: stopped, and Dokploy's start runs 1 replica; deploying to run ${rules.replicas}`] };
+  }
+  if (status === "idle" && rules.lifecycle) return { deploy: false, lifecycle: "start", reasons };
+  return { deploy: false, reasons };
+}
+
+/** The calls that start a deploy and list a service's deployments. */
+export interface DeployCalls {
+  deploy(title: string, description: string): Promise<unknown>;
+  deployments(): Promise<DeploymentRow[]>;
+}
+
+/**
+ * Once a deploy is queued: clear the dirty flag and record when it was queued,
+ * in one write (Dokploy shows nothing of a queued deploy until its job starts).
+ */
+export async function recordQueued(ctx: ApplyContext, step: PlanStep, id: string, text: string, marker: Marker): Promise<void> {
+  const queued: Marker = { ...marker, queuedAt: new Date().toISOString() };
+  ctx.setServiceMarker(step, id, text, marker);
+  await ctx.updateServiceMarker(step.key, (m) => {
+    delete m.dirty;
+    m.queuedAt = queued.queuedAt!;
+  });
+}
+
+/**
+ * Queues a deploy and follows it by its new deploymentId (never by title:
+ * Dokploy rewrites titles for git sources) to done or error, with a timeout.
+ */
+export async function deployAndFollow(
+  ctx: ApplyContext, step: PlanStep, calls: DeployCalls, known: Set<string>, afterQueued?: () => Promise<void>,
+): Promise<DeployOutcome> {
+  const deps = ctx.deps;
+  await calls.deploy(deps.deployTitle ?? "dokploy-gitops", ctx.plan.revision ? `revision ${ctx.plan.revision}` : "applied by dokploy-gitops");
+  if (afterQueued) await afterQueued();
+  if (deps.waitForDeploys === false) return { status: "queued" };
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const base = deps.pollIntervalMs ?? 500;
+  const deadline = Date.now() + (deps.deployTimeoutMs ?? 600_000);
+  let interval = base;
+  let current: DeploymentRow | undefined;
+  while (Date.now() < deadline) {
+    if (deps.signal?.aborted) return { status: "cancelled", ...(current ? { deploymentId: current.deploymentId } : {}), message: "stopped following: shutting down" };
+    await ctx.withoutSlot(() => sleep(interval));
+    interval = Math.min(interval * 2, base * 8);
+    const rows = await calls.deployments();
+    current = rows.filter((d) => !known.has(d.deploymentId)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+    if (current && TERMINAL_DEPLOYMENT.has(current.status)) {
+      return {
+        deploymentId: current.deploymentId,
+        status: current.status as DeployOutcome["status"],
+        ...(current.errorMessage ? { message: current.errorMessage } : {}),
+      };
+    }
+  }
+  return { status: "timeout", ...(current ? { deploymentId: current.deploymentId } : {}), message: `${resourceLabel(step.identity)}: deploy did not finish within ${Math.round((deps.deployTimeoutMs ?? 600_000) / 1000)}s` };
+}
+
+/** True when a change of `step` is at or under one of `prefixes`. */
+export function changedUnder(step: PlanStep, ...prefixes: string[]): boolean {
+  return step.changes.some((c) => prefixes.some((p) => c.path === p || c.path.startsWith(`${p}/`)));
+}
+
+/**
+ * Health of a deployable service from its status and newest deployment
+ * (Argo CD style): Progressing while a build runs, Degraded after a failed
+ * one, Suspended when stopped on purpose.
+ */
+export function serviceHealth(detail: ServiceDetail | undefined, summary: ServiceSummary, wantStopped: boolean): HealthStatus {
+  const status = detail?.status ?? summary.status;
+  const last = newestDeployment(detail?.deployments ?? []);
+  if (status === "running" || last?.status === "running") return "Progressing";
+  if (status === "error" || last?.status === "error") return "Degraded";
+  if (status === "idle") return wantStopped ? "Suspended" : last ? "Degraded" : "Unknown";
+  return "Healthy";
+}

@@ -1,0 +1,192 @@
+/**
+ * What a kind is: everything specific to one kind of Dokploy object, declared
+ * in one module (`src/kinds/<kind>.ts`), the way a Terraform provider declares
+ * a resource (schema + CRUD) and Crossplane an external client. The planner,
+ * applier, observer, prune, status and renderers iterate over the registry
+ * (`registry.ts`) and hold the protocols that no kind may skip: the pending
+ * marker and lost-create recovery on create, two proofs and a re-read before
+ * a delete, "not found" counts as deleted, and refusal of a delete that
+ * would cascade to something that is not ours.
+ *
+ * Three families, because Dokploy has three:
+ * - containers (Project, Environment): the hierarchy itself, with the
+ *   `production` environment's quirks kept on purpose in `plan/containers.ts`;
+ * - services (Application, Compose, the databases): live in an environment,
+ *   carry the ownership marker in their own description, are read with one
+ *   `*.one` call, deploy, and have health;
+ * - records (Domain): objects without a description, owned through a record
+ *   in their service's marker, identified live by a natural key.
+ */
+import type { DokployApi } from "../dokploy/port.ts";
+import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
+import type { AnyManifest, Manifest } from "../model/manifest.ts";
+import type { Marker } from "../model/marker.ts";
+import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
+import type { Kind, ResourceIdentity } from "../model/resource.ts";
+import type { PlanStep } from "../plan/types.ts";
+import type { View } from "../plan/views.ts";
+import type { HealthStatus } from "../reconcile/types.ts";
+import type { ApplyContext } from "../apply/context.ts";
+import type { StepOutcome } from "../apply/types.ts";
+
+/** Metadata references that place an object in the hierarchy. */
+export type RefName = "project" | "environment" | "application" | "compose";
+
+/** The fields of a kind's view that need special treatment by the diff and the planner. */
+export interface KindFields {
+  /** Paths under which a change only takes effect on the next deploy. */
+  readonly deploy: readonly string[];
+  /** Maps whose every value is a secret (never shown, compared by hash). */
+  readonly secretMaps: readonly string[];
+  /** Env-like maps whose live values are hidden (they often hold secrets typed into the UI). */
+  readonly hiddenLiveMaps: readonly string[];
+}
+
+/** What a step executor returns. */
+export type StepResult = Partial<StepOutcome>;
+
+/** A step executor: one kind's calls for create, update, adopt, delete and orphan. */
+export type Executor = (ctx: ApplyContext, step: PlanStep) => Promise<StepResult>;
+
+/** What every kind declares. */
+export interface KindBase<K extends Kind = Kind> {
+  readonly kind: K;
+  readonly family: "container" | "service" | "record";
+  /**
+   * Metadata references, in key order. A record kind whose parent can be of
+   * several kinds lists the alternatives in `parentRefs` instead of here.
+   */
+  readonly refs: readonly RefName[];
+  /** The file of its JSON Schema in `manifests-schema/`. */
+  readonly schemaFile: string;
+  readonly fields: KindFields;
+  /** The manifest projected into the diff's shape, every default filled in. */
+  desiredView(m: Manifest<K>): View;
+  /**
+   * Files the manifest names (a compose file, a mount's content): read by the
+   * loader from the same revision, relative to the manifest's file, and
+   * handed to the views as `manifest.inputs[pointer]`.
+   */
+  inputs?(m: Manifest<K>): Array<{ pointer: string; path: string }>;
+  readonly apply: Executor;
+  /** One line for the docs and `--help`: what the kind is in Dokploy. */
+  readonly summary: string;
+}
+
+/** Projects and environments. */
+export interface ContainerKind<K extends Kind = Kind> extends KindBase<K> {
+  readonly family: "container";
+}
+
+/** The minimal live summary every service has in `project.one`. */
+export interface ServiceSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  appName: string;
+  status: string;
+}
+
+/** A service's detail as its `*.one` read returns it, reduced to what the engine uses. */
+export interface ServiceDetail extends ServiceSummary {
+  /** Deployments, newest last or unordered (the engine sorts). Databases have none. */
+  deployments: DeploymentRow[];
+  /** Domains attached to it (application and compose). */
+  domains: DomainRow[];
+  /** The kind's own typed answer (ApplicationDetail, ComposeDetail...). */
+  raw: unknown;
+}
+
+/** What the planner decided about a service's deploy and lifecycle. */
+export interface DeployDecision {
+  deploy: boolean;
+  lifecycle?: "start" | "stop";
+  reasons: string[];
+}
+
+/** Inputs of a service's deploy decision. */
+export interface DeployContext<K extends Kind = Kind> {
+  manifest: Manifest<K>;
+  detail: ServiceDetail;
+  /** This instance's marker as read live (undefined when adopting). */
+  liveMarker: Marker | undefined;
+  owned: boolean;
+  /** True when a field under `fields.deploy` changed. */
+  deployRelevant: boolean;
+  now: number;
+  label: string;
+}
+
+/** Services: Application, Compose and the databases. */
+export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
+  readonly family: "service";
+  /** The array of a `project.one` environment that lists this kind, and its id column. */
+  readonly listField: string;
+  readonly idField: string;
+  readonly statusField: string;
+  /** Kinds of objects Dokploy names in messages ("application", "compose"...). */
+  readonly noun: string;
+  /** The live services of this kind in an environment (default: `env.services` of this kind). */
+  liveIn?(env: ObservedEnvironment): ObservedService[];
+  /** Kind-specific fields of the marker, from the manifest (recorded while the manifest exists). */
+  kindMarker?(m: Manifest<K>, marker: Marker): Marker;
+  /** Reads one object (`*.one`), reduced for the engine. */
+  read(api: DokployApi, id: string): Promise<ServiceDetail>;
+  /** The live object projected into the diff's shape. */
+  liveView(detail: ServiceDetail): View;
+  /** Writes only the description (the ownership marker's home). */
+  writeDescription(api: DokployApi, id: string, description: string): Promise<unknown>;
+  /** Whether a desired service deploys and starts/stops (Dokploy's quirks per kind live here). */
+  decideDeploy(c: DeployContext<K>): DeployDecision;
+  /** Health from the live object, Argo CD style. */
+  health(detail: ServiceDetail | undefined, summary: ServiceSummary, wantStopped: boolean): HealthStatus | undefined;
+  /**
+   * What Dokploy deletes with this object that is not ours (Dokploy cascades
+   * its children). A delete that would take any of these is refused. Every
+   * service must say: there is no default of "nothing cascades".
+   */
+  cascades(detail: ServiceDetail, marker: Marker): string[];
+  /** What a delete removes, in words, for the plan (e.g. "its volumes are kept"). */
+  deleteNote(manifestAnnotations: Record<string, string> | undefined, marker: Marker | undefined): string | undefined;
+}
+
+/** A record kind's natural key of a live or desired object (how it is found again after a lost create). */
+export interface RecordKey {
+  host: string;
+  path: string;
+}
+
+/** Objects without a description, owned through their service's marker (Domain). */
+export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
+  readonly family: "record";
+  /** The parent kinds, with the metadata field that names each. */
+  readonly parentRefs: ReadonlyArray<{ kind: Kind; ref: RefName }>;
+  /** The field of the parent's marker that records these objects. */
+  readonly recordField: "domains";
+  liveView(name: string, row: DomainRow): View;
+  /** The natural key of a desired object (recorded as the intent before the create). */
+  naturalKey(m: Manifest<K>): RecordKey;
+  /** The natural key of a live row. */
+  liveKey(row: DomainRow): RecordKey;
+}
+
+export type AnyKindModule = ContainerKind | ServiceKind | RecordKind;
+
+/** A manifest of a service kind. */
+export type ServiceManifest = Extract<AnyManifest, { kind: ServiceKindName }>;
+
+/** The kinds that are services. */
+export type ServiceKindName = "Application" | "Compose";
+
+/** Where a record's parent is, by kind and name. */
+export interface ParentIdentity {
+  kind: Kind;
+  name: string;
+}
+
+/** The identity of `m`'s parent service (records only). */
+export function parentOf(id: ResourceIdentity): ParentIdentity | undefined {
+  if (id.application) return { kind: "Application", name: id.application };
+  if (id.compose) return { kind: "Compose", name: id.compose };
+  return undefined;
+}

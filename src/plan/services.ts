@@ -1,0 +1,100 @@
+/**
+ * Planning the services of one environment (Application, Compose, and every
+ * service kind in the registry) and the records under each (domains). The
+ * protocol is the same for every kind: match by marker then by name, create
+ * or conflict or own or adopt, diff the kind's views, then let the kind decide
+ * its deploy and lifecycle.
+ */
+import type { AnyManifest } from "../model/manifest.ts";
+import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
+import { parseDescription, type DomainRecord, type Marker } from "../model/marker.ts";
+import { SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
+import type { ServiceKind } from "../kinds/types.ts";
+import type { PlanBuilder, ParentState } from "./builder.ts";
+import { matchLive, type LiveRef } from "./match.ts";
+import { planRecords } from "./records.ts";
+import { labelOf, newStep } from "./steps.ts";
+
+const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
+
+/** The live services of `kind` in an environment (applications are kept in their own typed list). */
+export function liveServicesOf(kind: ServiceKind, env: ObservedEnvironment): ObservedService[] {
+  return kind.liveIn ? kind.liveIn(env) : env.services.filter((s) => s.kind === kind.kind);
+}
+
+/** Plans the desired services of one environment, kind by kind in registry order. */
+export function planServices(b: PlanBuilder, project: string, environment: string, parent: ParentState, env: ObservedEnvironment | undefined): void {
+  const desired = b.servicesByEnvironment.get(`Environment/${project}/${environment}`) ?? [];
+  if (desired.length === 0) return;
+  for (const kind of SERVICE_KINDS) {
+    const ofKind = desired.filter((m) => m.kind === kind.kind);
+    if (ofKind.length === 0) continue;
+    const lives = env ? liveServicesOf(kind, env) : [];
+    for (const S of ofKind) planService(b, kind, S, parent, lives);
+  }
+}
+
+function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: ParentState, lives: ObservedService[]): void {
+  const label = labelOf(S);
+  const desiredView = kind.desiredView(S as never);
+  const wantRunning = ((S.spec as { state?: string }).state ?? "running") === "running";
+  const baseMarker = (id?: string, domains?: Record<string, DomainRecord>): Marker => {
+    const marker: Marker = { ...b.marker(S, S.key, id), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}) };
+    return kind.kindMarker ? kind.kindMarker(S as never, marker) : marker;
+  };
+  const dependsOn = b.dependsOnParent(parent);
+  const records = recordKindsOf(S.kind);
+  if (parent.state === "blocked") return;
+  const create = (extra: { parentDokployId?: string }): void => {
+    const step = b.push(newStep(S.identity, S.key, "create", { manifest: S, marker: baseMarker(), markerWrite: true, deploy: wantRunning, dependsOn, parentKey: parent.key, ...extra }));
+    b.addDiff(step, desiredView, undefined);
+    for (const r of records) planRecords(b, r, S, { state: "new", key: S.key, stepKey: S.key }, undefined, undefined);
+  };
+  if (parent.state === "new") {
+    create({});
+    return;
+  }
+  const match = matchLive(lives, serviceRef, { key: S.key, name: S.metadata.name, label, adopt: S.adopt, instance: b.instance, ownership: b.ownership });
+  if (match.kind === "absent") {
+    create({ parentDokployId: parent.id });
+    return;
+  }
+  if (match.kind === "conflict") {
+    b.push(newStep(S.identity, S.key, "conflict", { manifest: S, reasons: match.reasons }));
+    for (const d of b.childrenOf(S.key)) b.blocked(d, { key: S.key, reason: `${labelOf(d)}: not planned: its ${kind.noun} ${label} is in conflict` });
+    return;
+  }
+  const live = match.live;
+  const detail = live.detail;
+  if (!detail) throw new Error(`${label}: internal error: ${kind.noun} ${live.id} was not read in detail`);
+  const liveMarker = parseDescription(detail.description).marker;
+  const owned = match.kind === "owned";
+  const recordStepsFrom = b.steps.length;
+  let recorded: Record<string, DomainRecord> = {};
+  for (const r of records) {
+    recorded = { ...recorded, ...planRecords(b, r, S, { state: "existing", key: S.key, id: live.id, stepKey: S.key }, detail.domains, owned ? liveMarker?.[r.recordField] ?? {} : {}) };
+  }
+  const recordStepsTo = b.steps.length;
+  const queuedAt = owned ? liveMarker?.queuedAt : undefined;
+  const marker: Marker = { ...baseMarker(live.id, recorded), ...(queuedAt ? { queuedAt } : {}) };
+  const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
+  b.addDiff(step, desiredView, kind.liveView(detail));
+  step.parentKey = parent.key;
+  step.parentDokployId = parent.id;
+  const deployRelevant = step.changes.some((c) => kind.fields.deploy.some((p) => c.path === p || c.path.startsWith(`${p}/`)));
+  const decision = kind.decideDeploy({ manifest: S as never, detail, liveMarker, owned, deployRelevant, now: b.now, label });
+  if (decision.deploy) step.deploy = true;
+  if (decision.lifecycle) step.lifecycle = decision.lifecycle;
+  step.reasons.push(...decision.reasons);
+  b.finish(step);
+  b.push(step);
+  // A record step that writes itself into this service's marker must run after the service's
+  // own step, which rewrites the marker from this plan's snapshot and would otherwise
+  // overwrite a record written concurrently (the new domain's id was lost).
+  if (step.action !== "noop") {
+    for (const d of b.steps.slice(recordStepsFrom, recordStepsTo)) {
+      const recordsItself = d.action === "create" || d.action === "adopt" || (d.action === "update" && d.markerWrite);
+      if (recordsItself && !d.dependsOn.includes(S.key)) d.dependsOn.push(S.key);
+    }
+  }
+}
