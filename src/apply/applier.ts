@@ -8,9 +8,10 @@
 import { DokployError } from "../dokploy/errors.ts";
 import { resourceLabel } from "../model/resource.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
-import { SERVICE_CALLS, kindModule } from "../kinds/registry.ts";
+import { SERVICE_CALLS, kindModule, serviceModule } from "../kinds/registry.ts";
 import { ApplyContext, SafetyRefusal, type ApplyDeps } from "./context.ts";
 import { UnresolvedSecretError } from "./payloads.ts";
+import { deployError, runDeploy } from "./deploys.ts";
 import type { ApplyResult, StepOutcome } from "./types.ts";
 
 export type { ApplyDeps } from "./context.ts";
@@ -103,12 +104,53 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
     for (const k of own) (dependents.get(k) ?? dependents.set(k, []).get(k)!).push(step);
     if (own.length === 0) ready.push(step);
   }
+  // Deploys wait for their service's configuration and for every step under it (its domains...).
+  const deployWaits = new Map<string, { step: PlanStep; children: number; configured: boolean }>();
+  for (const step of executable) if (step.deploy && serviceModule(step.kind)) deployWaits.set(step.key, { step, children: 0, configured: false });
+  for (const step of executable) {
+    const wait = step.parentKey ? deployWaits.get(step.parentKey) : undefined;
+    if (wait) wait.children++;
+  }
+  let deploysRunning = 0;
   let settled = 0;
   let readyAt = 0;
   // Started and not settled; a step following a deploy holds no slot but is still in flight.
   let inFlight = 0;
 
   await new Promise<void>((resolveAll) => {
+    const maybeDeploy = (key: string): void => {
+      const wait = deployWaits.get(key);
+      if (!wait || !wait.configured || wait.children > 0) return;
+      deployWaits.delete(key);
+      const step = wait.step;
+      if (deps.signal?.aborted) {
+        // The marker stays dirty: the next pass deploys.
+        outcomes.get(step.key)!.deploy = { status: "cancelled", message: "not queued: the apply was cancelled" };
+        return;
+      }
+      deploysRunning++;
+      void slots.acquire()
+        .then(() => runDeploy(ctx, step).finally(() => slots.release()))
+        .then((deploy) => {
+          const outcome = outcomes.get(step.key)!;
+          outcome.deploy = deploy;
+          const error = deployError(step, deploy);
+          if (error) {
+            outcome.status = "failed";
+            outcome.error = error;
+            outcome.transient = deploy.status === "timeout";
+            deps.log?.warn({ resource: step.key, deploy: deploy.status, deploymentId: deploy.deploymentId, err: error }, "deploy failed");
+          } else deps.log?.info({ resource: step.key, deploy: deploy.status, ...(deploy.deploymentId ? { deploymentId: deploy.deploymentId } : {}) }, deploy.status === "queued" ? "deploy queued" : "deploy finished");
+        }, (err: unknown) => {
+          const outcome = outcomes.get(step.key)!;
+          Object.assign(outcome, { status: "failed" }, describeError({ ...step, action: "deploy" } as unknown as PlanStep, err));
+          deps.log?.warn({ resource: step.key, err: outcome.error }, "deploy failed");
+        })
+        .finally(() => {
+          deploysRunning--;
+          pump();
+        });
+    };
     const settle = (step: PlanStep, outcome: StepOutcome): void => {
       outcomes.set(step.key, outcome);
       settled++;
@@ -117,21 +159,25 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         remaining.set(d, left);
         if (left === 0) ready.push(d);
       }
+      const own = deployWaits.get(step.key);
+      if (own) {
+        if (outcome.status === "succeeded") {
+          own.configured = true;
+          maybeDeploy(step.key);
+        } else deployWaits.delete(step.key);
+      }
+      const parent = step.parentKey ? deployWaits.get(step.parentKey) : undefined;
+      if (parent) {
+        parent.children--;
+        maybeDeploy(step.parentKey!);
+      }
     };
     const start = (step: PlanStep): void => {
       inFlight++;
       const started = Date.now();
       deps.log?.debug({ resource: step.key, action: step.action }, "step started");
       void executorFor(step)(ctx, step)
-        .then((r): StepOutcome => {
-          const failedDeploy = r.deploy && (r.deploy.status === "error" || r.deploy.status === "timeout");
-          const outcome: StepOutcome = { key: step.key, action: step.action, status: failedDeploy ? "failed" : "succeeded", durationMs: Date.now() - started, ...r };
-          if (failedDeploy) {
-            outcome.error = `${resourceLabel(step.identity)}: deploy ${r.deploy!.deploymentId ?? ""} ${r.deploy!.status === "timeout" ? "timed out" : "failed"}${r.deploy!.message ? `: ${r.deploy!.message}` : ""}`.replace(/ {2}/g, " ");
-            outcome.transient = r.deploy!.status === "timeout";
-          }
-          return outcome;
-        }, (err: unknown): StepOutcome => ({ key: step.key, action: step.action, status: "failed", durationMs: Date.now() - started, ...describeError(step, err) }))
+        .then((r): StepOutcome => ({ key: step.key, action: step.action, status: "succeeded", durationMs: Date.now() - started, ...r }), (err: unknown): StepOutcome => ({ key: step.key, action: step.action, status: "failed", durationMs: Date.now() - started, ...describeError(step, err) }))
         .then((outcome) => {
           if (outcome.status === "failed") deps.log?.warn({ resource: step.key, action: step.action, durationMs: outcome.durationMs, err: outcome.error }, "step failed");
           else deps.log?.info({ resource: step.key, action: step.action, durationMs: outcome.durationMs, ...(outcome.deploy ? { deploy: outcome.deploy.status } : {}) }, "step applied");
@@ -157,8 +203,9 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
         readyAt++;
         start(step);
       }
-      if (settled === executable.length) resolveAll();
-      else if (inFlight === 0 && readyAt === ready.length) {
+      if (settled === executable.length) {
+        if (deploysRunning === 0) resolveAll();
+      } else if (inFlight === 0 && deploysRunning === 0 && readyAt === ready.length) {
         // Dependencies that can never be met (a cycle would be a planner bug): fail them loudly.
         for (const step of executable) {
           if (outcomes.has(step.key)) continue;

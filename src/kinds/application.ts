@@ -7,7 +7,10 @@
  * - an update that needs a deploy first marks the application `dirty`, and
  *   clears it once the deploy is queued, so a crash in between deploys on
  *   the next pass instead of leaving the change undeployed;
- * - nothing is deployed before every configuration call has succeeded.
+ * - nothing is deployed before every configuration call has succeeded; the
+ *   deploy itself is queued by the applier once the application and its
+ *   domains are configured (`apply/deploys.ts`), so a failing build never
+ *   holds back configuration.
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import type { ApplicationDetail, ApplicationUpdateInput } from "../dokploy/types.ts";
@@ -17,11 +20,11 @@ import type { PlanStep } from "../plan/types.ts";
 import type { View } from "../plan/views.ts";
 import { buildPayload, environmentPayload, generalPayload, sourcePayload } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
-import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
+import type { StepOutcome } from "../apply/types.ts";
 import { desiredApplicationView, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, deployAndFollow, recordQueued, serviceHealth, type DeployCalls } from "./service.ts";
+import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 async function configure(ctx: ApplyContext, applicationId: string, view: View, parts: { source: boolean; build: boolean; env: boolean }): Promise<void> {
@@ -37,10 +40,10 @@ async function configure(ctx: ApplyContext, applicationId: string, view: View, p
   if (parts.env) await api.applicationSaveEnvironment(environmentPayload(applicationId, view, ctx.secrets, true));
 }
 
-function deployCalls(ctx: ApplyContext, applicationId: string): DeployCalls {
+function deployCalls(api: DokployApi, applicationId: string): DeployCalls {
   return {
-    deploy: (title, description) => ctx.api.applicationDeploy({ applicationId, title, description }),
-    deployments: () => ctx.api.deploymentAll({ applicationId }),
+    deploy: (title, description) => api.applicationDeploy({ applicationId, title, description }),
+    deployments: () => api.deploymentAll({ applicationId }),
   };
 }
 
@@ -63,9 +66,8 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
       // Like an update: dirty until the deploy is queued, then one write clears it and records the queued deploy.
       const marker: Marker = { ...pending, id: applicationId };
       await ctx.api.applicationUpdate({ applicationId, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker), ...generalPayload(view) } as ApplicationUpdateInput);
-      ctx.setServiceMarker(step, applicationId, text, marker);
-      const deploy = step.deploy ? await deployAndFollow(ctx, step, deployCalls(ctx, applicationId), new Set(), () => recordQueued(ctx, step, applicationId, text, marker)) : undefined;
-      return { dokployId: applicationId, ...(deploy ? { deploy } : {}) };
+      ctx.setServiceMarker(step, applicationId, text, step.deploy ? { ...marker, dirty: true } : marker);
+      return { dokployId: applicationId };
     }
     case "update":
     case "adopt": {
@@ -83,12 +85,7 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
         await ctx.api.applicationUpdate(general ? ({ ...first, ...generalPayload(view) } as ApplicationUpdateInput) : first);
       }
       await configure(ctx, applicationId, view, parts);
-      ctx.setServiceMarker(step, applicationId, text, marker);
-      let deploy: DeployOutcome | undefined;
-      if (step.deploy) {
-        const known = new Set((await ctx.api.deploymentAll({ applicationId })).map((d) => d.deploymentId));
-        deploy = await deployAndFollow(ctx, step, deployCalls(ctx, applicationId), known, () => recordQueued(ctx, step, applicationId, text, marker));
-      }
+      ctx.setServiceMarker(step, applicationId, text, step.deploy ? { ...marker, dirty: true } : marker);
       let lifecycle: StepOutcome["lifecycle"];
       if (step.lifecycle === "stop") {
         await ctx.api.applicationStop({ applicationId });
@@ -97,7 +94,7 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
         await ctx.api.applicationStart({ applicationId });
         lifecycle = "started";
       }
-      return { dokployId: applicationId, ...(deploy ? { deploy } : {}), ...(lifecycle ? { lifecycle } : {}) };
+      return { dokployId: applicationId, ...(lifecycle ? { lifecycle } : {}) };
     }
     case "delete":
     case "orphan": {
@@ -155,6 +152,7 @@ export const application: ServiceKind<"Application"> = {
   })),
   desiredView: (m: Manifest<"Application">) => desiredApplicationView(m.metadata.name, m.spec),
   liveView: (d) => liveApplicationView(d.raw as ApplicationDetail),
+  deployCalls,
   writeDescription: (api: DokployApi, id: string, description: string) => api.applicationUpdate({ applicationId: id, description }),
   read: async (api: DokployApi, id: string) => applicationDetail(await api.applicationOne({ applicationId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { replicas: c.manifest.spec.replicas ?? 1, lifecycle: true }),

@@ -14,7 +14,7 @@ import type { Manifest } from "../model/manifest.ts";
 import { ANNOTATION_DELETE_VOLUMES, type ComposeSpec } from "../model/spec.ts";
 import { envText } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
-import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
+import type { StepOutcome } from "../apply/types.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import type { ApplicationDetail } from "../dokploy/types.ts";
@@ -23,7 +23,7 @@ import { desiredSource, liveSource } from "./application-views.ts";
 import { COMPOSE, DEPLOYMENTS_BY_COMPOSE, type ComposeDetail, type ComposeUpdateInput } from "./compose-api.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, deployAndFollow, recordQueued, serviceHealth, type DeployCalls } from "./service.ts";
+import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
@@ -134,10 +134,10 @@ function configPayload(ctx: ApplyContext, view: View): Omit<ComposeUpdateInput, 
   return out as Omit<ComposeUpdateInput, "composeId">;
 }
 
-function deployCalls(ctx: ApplyContext, composeId: string): DeployCalls {
+function deployCalls(api: DokployApi, composeId: string): DeployCalls {
   return {
-    deploy: (title, description) => ctx.api.call(COMPOSE.deploy, { composeId, title, description }),
-    deployments: () => ctx.api.call(DEPLOYMENTS_BY_COMPOSE, { composeId }),
+    deploy: (title, description) => api.call(COMPOSE.deploy, { composeId, title, description }),
+    deployments: () => api.call(DEPLOYMENTS_BY_COMPOSE, { composeId }),
   };
 }
 
@@ -169,9 +169,8 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       ctx.ids.set(step.key, composeId);
       const marker: Marker = { ...pending, id: composeId };
       await ctx.api.call(COMPOSE.update, { composeId, ...config, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker) });
-      ctx.setServiceMarker(step, composeId, text, marker);
-      const deploy = step.deploy ? await deployAndFollow(ctx, step, deployCalls(ctx, composeId), new Set(), () => recordQueued(ctx, step, composeId, text, marker)) : undefined;
-      return { dokployId: composeId, ...(deploy ? { deploy } : {}) };
+      ctx.setServiceMarker(step, composeId, text, step.deploy ? { ...marker, dirty: true } : marker);
+      return { dokployId: composeId };
     }
     case "update":
     case "adopt": {
@@ -190,12 +189,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
           description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker),
         });
       }
-      ctx.setServiceMarker(step, composeId, text, marker);
-      let deploy: DeployOutcome | undefined;
-      if (step.deploy) {
-        const known = new Set((await ctx.api.call(DEPLOYMENTS_BY_COMPOSE, { composeId })).map((d) => d.deploymentId));
-        deploy = await deployAndFollow(ctx, step, deployCalls(ctx, composeId), known, () => recordQueued(ctx, step, composeId, text, marker));
-      }
+      ctx.setServiceMarker(step, composeId, text, step.deploy ? { ...marker, dirty: true } : marker);
       let lifecycle: StepOutcome["lifecycle"];
       if (step.lifecycle === "stop") {
         await ctx.api.call(COMPOSE.stop, { composeId });
@@ -204,7 +198,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
         await ctx.api.call(COMPOSE.start, { composeId });
         lifecycle = "started";
       }
-      return { dokployId: composeId, ...(deploy ? { deploy } : {}), ...(lifecycle ? { lifecycle } : {}) };
+      return { dokployId: composeId, ...(lifecycle ? { lifecycle } : {}) };
     }
     case "delete":
     case "orphan": {
@@ -257,6 +251,7 @@ export const compose: ServiceKind<"Compose"> = {
   desiredView: desiredComposeView,
   kindMarker: composeMarker,
   liveView: (d) => liveComposeView(d.raw as ComposeDetail),
+  deployCalls,
   writeDescription: (api: DokployApi, id: string, description: string) => api.call(COMPOSE.update, { composeId: id, description }),
   read: async (api: DokployApi, id: string) => composeDetail(await api.call(COMPOSE.one, { composeId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),

@@ -97,27 +97,24 @@ export interface DeployCalls {
 /**
  * Once a deploy is queued: clear the dirty flag and record when it was queued,
  * in one write (Dokploy shows nothing of a queued deploy until its job starts).
+ * The write goes through the service's marker state, serialised with the
+ * domain records written by its children.
  */
-export async function recordQueued(ctx: ApplyContext, step: PlanStep, id: string, text: string, marker: Marker): Promise<void> {
-  const queued: Marker = { ...marker, queuedAt: new Date().toISOString() };
-  ctx.setServiceMarker(step, id, text, marker);
+export async function recordQueued(ctx: ApplyContext, step: PlanStep): Promise<void> {
+  const queuedAt = new Date().toISOString();
   await ctx.updateServiceMarker(step.key, (m) => {
     delete m.dirty;
-    m.queuedAt = queued.queuedAt!;
+    m.queuedAt = queuedAt;
   });
 }
 
 /**
- * Queues a deploy and follows it by its new deploymentId (never by title:
- * Dokploy rewrites titles for git sources) to done or error, with a timeout.
+ * Follows a queued deploy by its new deploymentId (never by title: Dokploy
+ * rewrites titles for git sources) to done or error, with a timeout. Holds no
+ * concurrency slot while it waits.
  */
-export async function deployAndFollow(
-  ctx: ApplyContext, step: PlanStep, calls: DeployCalls, known: Set<string>, afterQueued?: () => Promise<void>,
-): Promise<DeployOutcome> {
+export async function followDeploy(ctx: ApplyContext, step: PlanStep, calls: DeployCalls, known: ReadonlySet<string>): Promise<DeployOutcome> {
   const deps = ctx.deps;
-  await calls.deploy(deps.deployTitle ?? "dokploy-gitops", ctx.plan.revision ? `revision ${ctx.plan.revision}` : "applied by dokploy-gitops");
-  if (afterQueued) await afterQueued();
-  if (deps.waitForDeploys === false) return { status: "queued" };
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const base = deps.pollIntervalMs ?? 500;
   const deadline = Date.now() + (deps.deployTimeoutMs ?? 600_000);

@@ -27,6 +27,7 @@ import type { PlanStep } from "../plan/types.ts";
 import type { View } from "../plan/views.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
 import type { ApplyContext } from "../apply/context.ts";
+import type { DeployCalls } from "./service.ts";
 import type { StepOutcome } from "../apply/types.ts";
 
 /** Metadata references that place an object in the hierarchy. */
@@ -134,6 +135,8 @@ export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   read(api: DokployApi, id: string): Promise<ServiceDetail>;
   /** The live object projected into the diff's shape. */
   liveView(detail: ServiceDetail): View;
+  /** How to queue a deploy of one object and list its deployments (the applier's deploy phase). */
+  deployCalls(api: DokployApi, id: string): DeployCalls;
   /** Writes only the description (the ownership marker's home). */
   writeDescription(api: DokployApi, id: string, description: string): Promise<unknown>;
   /** Whether a desired service deploys and starts/stops (Dokploy's quirks per kind live here). */
