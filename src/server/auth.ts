@@ -205,8 +205,9 @@ export class HttpAuth {
   /** Identifies the request's credential without answering. */
   credential(req: IncomingMessage): Credential {
     const token = this.#options.token;
+    // Only the Bearer scheme is ours: a proxy's Basic auth in front of the daemon must not hide the session cookie.
     const authorization = header(req, "authorization");
-    if (authorization !== undefined) {
+    if (authorization !== undefined && /^Bearer\b/i.test(authorization)) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       return token !== undefined && m !== null && safeEqual(m[1]!, token) ? { kind: "bearer" } : { kind: "bad" };
     }

@@ -204,6 +204,9 @@ describe("browser login", () => {
     expect((await suspend({ "x-csrf-token": csrf, origin: h.url, "sec-fetch-site": "same-origin" })).status).toBe(200);
     expect(h.state.suspended).toBe(true);
 
+    // A proxy's Basic auth in front of the daemon does not hide the session.
+    expect((await fetch(`${h.url}/status`, { headers: { cookie: cookies.header, authorization: "Basic dXNlcjpwYXNz" } })).status).toBe(200);
+
     // Logout needs the same guard, then the session is gone.
     expect((await fetch(`${h.url}/logout`, { method: "POST", headers: { cookie: cookies.header } })).status).toBe(403);
     const out = await fetch(`${h.url}/logout`, { method: "POST", headers: { cookie: cookies.header, "x-csrf-token": csrf } });
