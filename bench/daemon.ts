@@ -26,6 +26,8 @@ import { secs } from "./lib/harness.ts";
 import { startSimProcess } from "./lib/sim-process.ts";
 
 const SECRET = "bench-webhook-secret";
+const TOKEN = "bench-status-token-8d2f6b1a";
+const BEARER = { authorization: `Bearer ${TOKEN}` };
 
 /** The daemon benchmark's figures. */
 export interface DaemonFigures {
@@ -92,11 +94,11 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
     const runtimeEnv = daemonRuntimeEnv();
     const d = await startDaemonProcess(
       ["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", join(repo.dir, "daemon"), "--source", repo.url, "--url", sim.url, "--concurrency", "8"],
-      { DOKPLOY_API_KEY: sim.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...runtimeEnv },
+      { DOKPLOY_API_KEY: sim.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, DOKPLOY_GITOPS_STATUS_TOKEN: TOKEN, ...runtimeEnv },
     );
     stop = d.stop;
     // Polled every 10 ms while waiting: without the 2,060-resource list, as a script waiting for a revision would ask.
-    const status = async (): Promise<DaemonStatus> => (await fetch(`${d.url}/status?resources=false`, { signal: AbortSignal.timeout(30_000) })).json() as Promise<DaemonStatus>;
+    const status = async (): Promise<DaemonStatus> => (await fetch(`${d.url}/status?resources=false`, { headers: BEARER, signal: AbortSignal.timeout(30_000) })).json() as Promise<DaemonStatus>;
     const wait = { timeoutMs: 600_000, intervalMs: 100 };
     await eventually(async () => (await status()).revision.applied === first, wait);
     const initialApplyMs = performance.now() - started;
@@ -141,7 +143,7 @@ export async function runDaemonBench(latencyMs: number, shape: FleetShape = ISSU
     await sim.setLatency(0);
     const runPass = async (): Promise<void> => {
       const before = await reconcileCount(d.url);
-      const r = await fetch(`${d.url}/reconcile`, { method: "POST" });
+      const r = await fetch(`${d.url}/reconcile`, { method: "POST", headers: BEARER });
       if (r.status >= 300) throw new Error(`POST /reconcile: ${r.status}`);
       await eventually(async () => (await reconcileCount(d.url)) > before, { timeoutMs: 120_000, intervalMs: 50 });
     };

@@ -27,7 +27,7 @@ export const RUN_HELP = `Usage: dokploy-gitops run --source URL|DIR [options]
 
 Runs the reconciler: follows a git repository (or a local directory), applies
 its manifests to Dokploy on every change and on a timer, and serves /status,
-/healthz, /readyz, /metrics, POST /reconcile|/suspend|/resume and
+/healthz, /readyz, /metrics, POST /reconcile|/suspend|/resume, /login and
 POST /webhooks/github|gitea|gitlab.
 
 Source:
@@ -38,7 +38,11 @@ Source:
   --path DIR              subdirectory holding the manifests
   --work-dir DIR          where the repository is fetched (default: under the temp dir)
   --git-ssh-key FILE      private key for ssh URLs
-  --git-known-hosts FILE  known_hosts for ssh (default: accept on first use)
+  --git-known-hosts FILE  known_hosts for ssh (default: the published host keys of
+                          github.com, gitlab.com, bitbucket.org and codeberg.org;
+                          any other host is refused until it is in this file)
+  --git-insecure-accept-new-host-keys
+                          trust an unknown ssh host key on first use (not recommended)
                           https token: env GIT_TOKEN or DOKPLOY_GITOPS_GIT_TOKEN
 
 Triggers:
@@ -60,9 +64,14 @@ Reconciliation:
 
 Server and logs:
   --listen HOST:PORT      address of the HTTP server (default 0.0.0.0:8080; port 0 picks one)
-  --status-token T        bearer token for /status, /reconcile, /suspend, /resume
-                          (env DOKPLOY_GITOPS_STATUS_TOKEN)
   --status-token-file FILE
+                          the status token (env DOKPLOY_GITOPS_STATUS_TOKEN): needed by
+                          POST /reconcile, /suspend, /resume (refused without one),
+                          and by GET /status unless listening on loopback only.
+                          Send it as "Authorization: Bearer TOKEN" or log in at /login
+  --status-token T        the same on the command line (visible in process lists)
+  --public-status         GET /status readable without the token on any address
+  --protect-metrics       GET /metrics needs the token too
   --log-level LEVEL       ${LOG_LEVELS.join(", ")} (default info)
 
 ${CONNECTION_HELP}  --simulator-state FILE keep the embedded simulator's data in FILE
@@ -92,9 +101,12 @@ const OPTIONS = {
   listen: { type: "string" },
   "status-token": { type: "string" },
   "status-token-file": { type: "string" },
+  "public-status": { type: "boolean" },
+  "protect-metrics": { type: "boolean" },
   "log-level": { type: "string" },
   "git-ssh-key": { type: "string" },
   "git-known-hosts": { type: "string" },
+  "git-insecure-accept-new-host-keys": { type: "boolean" },
   "simulator-state": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -215,6 +227,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
       ...(gitToken ? { token: gitToken } : {}),
       ...(sshKeyFile ? { sshKeyFile } : {}),
       ...(knownHostsFile ? { knownHostsFile } : {}),
+      ...(values["git-insecure-accept-new-host-keys"] ? { insecureAcceptNewHostKeys: true } : {}),
     },
     connection,
     ...(values["simulator-state"] !== undefined ? { simulatorState: path.resolve(values["simulator-state"]) } : {}),
@@ -234,6 +247,11 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
   const statusToken = secretFrom(values["status-token"], values["status-token-file"], env.DOKPLOY_GITOPS_STATUS_TOKEN, "--status-token");
   if (webhookSecret !== undefined) settings.webhookSecret = webhookSecret;
   if (statusToken !== undefined) settings.statusToken = statusToken;
+  if (values["protect-metrics"] && statusToken === undefined) {
+    throw new UsageError("run: --protect-metrics needs a status token (--status-token-file or DOKPLOY_GITOPS_STATUS_TOKEN)");
+  }
+  if (values["public-status"]) settings.publicStatus = true;
+  if (values["protect-metrics"]) settings.protectMetrics = true;
   Object.freeze(settings.git);
   Object.freeze(settings.pass);
   Object.freeze(settings.listen);

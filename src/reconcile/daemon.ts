@@ -6,12 +6,13 @@
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { LevelWithSilent } from "pino";
+import type { LevelWithSilent, Logger } from "pino";
 import type { CliIo } from "../cli/io.ts";
 import type { ConnectionSettings } from "../cli/connection.ts";
 import { createDokployClient } from "../dokploy/client.ts";
 import type { DokployApi } from "../dokploy/port.ts";
 import { createMetrics } from "../metrics/metrics.ts";
+import { CONFIGURE_TOKEN_HINT, isLoopbackHost } from "../server/auth.ts";
 import { startServer } from "../server/server.ts";
 import { createSource, type SourceKind } from "../source/index.ts";
 import { createLogger } from "../util/log.ts";
@@ -33,10 +34,14 @@ export interface DaemonSettings {
   schedule?: string;
   webhookSecret?: string;
   statusToken?: string;
+  /** `--public-status`: `/status` readable without the token wherever the daemon listens. */
+  publicStatus?: boolean;
+  /** `--protect-metrics`: `/metrics` needs the token. */
+  protectMetrics?: boolean;
   suspend: boolean;
   listen: { host: string; port: number };
   logLevel: LevelWithSilent;
-  git: { token?: string; sshKeyFile?: string; knownHostsFile?: string };
+  git: { token?: string; sshKeyFile?: string; knownHostsFile?: string; insecureAcceptNewHostKeys?: boolean };
   connection: ConnectionSettings;
   simulatorState?: string;
   pass: PassSettings;
@@ -94,6 +99,25 @@ export function releaseHeap(gc: ExposedGc | undefined): number | undefined {
   const started = performance.now();
   gc({ type: "major", execution: "sync", flavor: "last-resort" });
   return performance.now() - started;
+}
+
+/**
+ * Says at start-up who may do what on the port, so an operator who gets a 401
+ * finds the reason (and the fix) in the first lines of the log.
+ */
+function logAccess(log: Logger, settings: DaemonSettings, host: string): void {
+  if (settings.statusToken === undefined) {
+    log.warn(`no status token configured: POST /reconcile, /suspend and /resume are refused (401) from every address; ${CONFIGURE_TOKEN_HINT}`);
+    if (!isLoopbackHost(host) && !settings.publicStatus) log.warn("listening beyond loopback without a status token: GET /status is refused (401) too");
+  } else if (settings.statusToken.length < 16) {
+    log.warn("the status token is shorter than 16 characters: use a long random one (openssl rand -hex 32)");
+  }
+  if (settings.publicStatus) {
+    log.warn("--public-status: GET /status is readable by anyone who reaches the port, without a credential; it lists every managed project, application and host name");
+  }
+  if (settings.git.insecureAcceptNewHostKeys) {
+    log.warn("--git-insecure-accept-new-host-keys: the git server's ssh host key is trusted on first use, so a connection intercepted before the key is learned goes unnoticed");
+  }
 }
 
 /** What a pass gets beyond the loop's input. */
@@ -218,6 +242,8 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
         status, loop, metrics, log,
         ...(settings.webhookSecret !== undefined ? { webhookSecret: settings.webhookSecret } : {}),
         ...(settings.statusToken !== undefined ? { statusToken: settings.statusToken } : {}),
+        publicStatus: settings.publicStatus === true,
+        protectMetrics: settings.protectMetrics === true,
         branch: () => source.describe().branch,
       },
       settings.listen,
@@ -225,6 +251,7 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
     cleanups.push(() => server.close());
     log.info({ listen: server.url, source: source.describe(), mode: settings.pass.mode }, `listening on ${server.url}`);
     if (settings.webhookSecret === undefined) log.info("no webhook secret configured: webhooks are refused");
+    logAccess(log, settings, server.host);
     cleanups.push(() => loop.stop());
     await loop.start();
 

@@ -1,9 +1,11 @@
 /**
  * The daemon's HTTP surface (node:http, no framework): `/status` (JSON or
- * text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`
- * (bearer token when configured) and `POST /webhooks/<provider>` (signature
- * instead of token). Every response body that could carry a secret is built
- * from redacted data; errors never echo request content.
+ * text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`,
+ * `GET|POST /login`, `POST /logout` and `POST /webhooks/<provider>`
+ * (signature instead of token). Who may call what is decided by `HttpAuth`
+ * (`auth.ts`); every answer carries the browser safety headers. Every
+ * response body that could carry a secret is built from redacted data;
+ * errors never echo request content.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,8 +14,11 @@ import type { DaemonMetrics } from "../metrics/metrics.ts";
 import type { TriggerAnswer } from "../reconcile/loop.ts";
 import type { StatusStore } from "../reconcile/status-store.ts";
 import type { TriggerReason } from "../reconcile/triggers.ts";
-import { bearerAuthorized } from "./auth.ts";
+import { HttpAuth, isLoopbackHost } from "./auth.ts";
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT, declaresTooLarge, readBody } from "./body.ts";
+import { login, loginPage, logout } from "./login.ts";
+import { DeliveryLog, deliveryKeys } from "./replay.ts";
+import { refuse, send, setSecurityHeaders } from "./respond.ts";
 import { renderStatusText } from "./status-text.ts";
 import { decideWebhook, isWebhookProvider, signatureHeader, verifiesBeforeBody, verifyWebhook, type WebhookProvider } from "./webhooks.ts";
 
@@ -31,8 +36,18 @@ export interface ServerDeps {
   log: Logger;
   /** Required for webhooks: without it every webhook is refused. */
   webhookSecret?: string;
-  /** Bearer token for `/status`, `/reconcile`, `/suspend`, `/resume`; open when absent. */
+  /** The status token: without it, control endpoints are always refused (see `auth.ts`). */
   statusToken?: string;
+  /** `--public-status`: `/status` readable without a credential wherever the daemon listens. */
+  publicStatus?: boolean;
+  /** `--protect-metrics`: `/metrics` needs the token. */
+  protectMetrics?: boolean;
+  /** The server listens on loopback only (`startServer` derives it from the address; absent counts as not). */
+  loopback?: boolean;
+  /** The access rules, when the caller built them (default: from the fields above). */
+  auth?: HttpAuth;
+  /** How long a webhook delivery is remembered against replays. */
+  replayWindowMs?: number;
   /** The branch pushes must target (undefined: any push). Read per request: it is known after the first fetch. */
   branch: () => string | undefined;
   /** Largest accepted request body. */
@@ -55,26 +70,22 @@ export interface DaemonServer {
   close(): Promise<void>;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body, null, 2) + "\n";
-  const type = typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
-  res.end(text);
-}
-
-/** Answers without reading the request body, and closes the connection so no more of it is buffered. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, body, { connection: "close", ...headers });
-  res.once("finish", () => {
-    if (!req.complete) req.socket.destroySoon();
-  });
-}
-
-const AUTH_ROUTES = new Set(["/status", "/reconcile", "/suspend", "/resume"]);
+/** The `/status` warning of a daemon that publishes its status on purpose (`--public-status`). */
+export const PUBLIC_STATUS_WARNING =
+  "this status is public (--public-status): anyone who reaches the daemon's port can read what it manages; drop the flag to require the status token";
 
 /** Builds the request handler (exported for tests that want no socket). */
 export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const limit = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  const auth =
+    deps.auth ??
+    new HttpAuth({
+      loopback: deps.loopback === true,
+      ...(deps.statusToken !== undefined ? { token: deps.statusToken } : {}),
+      publicStatus: deps.publicStatus === true,
+      protectMetrics: deps.protectMetrics === true,
+    });
+  const deliveries = new DeliveryLog(deps.replayWindowMs !== undefined ? { windowMs: deps.replayWindowMs } : {});
 
   async function webhook(provider: WebhookProvider, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const log = deps.log.child({ webhook: provider });
@@ -83,6 +94,9 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       log.warn("webhook refused: no webhook secret configured");
       return refuse(req, res, 401, { error: "webhooks need a secret: start the daemon with --webhook-secret-file or DOKPLOY_GITOPS_WEBHOOK_SECRET" });
     }
+    if (declaresTooLarge(req, limit)) {
+      return refuse(req, res, 413, { error: `request body larger than ${limit} bytes` });
+    }
     if (req.headers[signatureHeader(provider)] === undefined) {
       log.warn("webhook refused: missing signature");
       return refuse(req, res, 401, { error: `missing ${signatureHeader(provider)} header` });
@@ -90,9 +104,6 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     if (verifiesBeforeBody(provider) && !verifyWebhook(provider, req.headers, undefined, secret)) {
       log.warn("webhook refused: bad token");
       return refuse(req, res, 401, { error: `bad ${signatureHeader(provider)}` });
-    }
-    if (declaresTooLarge(req, limit)) {
-      return refuse(req, res, 413, { error: `request body larger than ${limit} bytes` });
     }
     let body: Buffer;
     try {
@@ -105,6 +116,10 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       log.warn("webhook refused: bad signature");
       return send(res, 401, { error: `bad ${signatureHeader(provider)}` });
     }
+    if (deliveries.replayed(deliveryKeys(provider, req.headers, body))) {
+      log.warn("webhook replay ignored: this delivery was already received");
+      return send(res, 200, { status: "duplicate", reason: "this delivery was already received; no new pass" });
+    }
     const decision = decideWebhook(provider, req.headers, body, deps.branch());
     if (decision.action === "ignore") {
       log.info({ reason: decision.reason }, "webhook ignored");
@@ -116,7 +131,25 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
     return send(res, 202, { status: "accepted" });
   }
 
+  function status(url: URL, res: ServerResponse): void {
+    const format = url.searchParams.get("format") ?? "json";
+    if (format !== "json" && format !== "text") return send(res, 400, { error: `format: expected json or text, got "${format}"` });
+    // `?resources=false`: everything but the per-resource list (scripts waiting for a revision poll this).
+    const resources = url.searchParams.get("resources") ?? "true";
+    if (resources !== "true" && resources !== "false") return send(res, 400, { error: `resources: expected true or false, got "${resources}"` });
+    const warning = auth.publicByOptOut ? PUBLIC_STATUS_WARNING : undefined;
+    if (format === "text") {
+      const snapshot = resources === "false" ? { ...deps.status.snapshot(), resources: [] } : deps.status.snapshot();
+      return send(res, 200, (warning ? `WARNING: ${warning}\n\n` : "") + renderStatusText(snapshot));
+    }
+    const json = resources === "false" ? JSON.stringify({ ...deps.status.snapshot(), resources: [] }, null, 2) : deps.status.snapshotJson();
+    // The document is an object printed with two-space indent: the warning goes in as its first member.
+    const text = warning ? `{\n  "warning": ${JSON.stringify(warning)},${json.slice(1)}` : json;
+    send(res, 200, text + "\n", { "content-type": "application/json; charset=utf-8" });
+  }
+
   return async function handle(req, res) {
+    setSecurityHeaders(res);
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = url.pathname.replace(/\/+$/, "") || "/";
     const method = req.method ?? "GET";
@@ -125,10 +158,6 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       refuse(req, res, 405, { error: `${route} accepts ${allowed} only` }, { allow: allowed });
       return false;
     };
-
-    if (AUTH_ROUTES.has(route) && !bearerAuthorized(req, deps.statusToken)) {
-      return refuse(req, res, 401, { error: "missing or bad bearer token" }, { "www-authenticate": 'Bearer realm="dokploy-gitops"' });
-    }
 
     if (route.startsWith("/webhooks/")) {
       const provider = route.slice("/webhooks/".length);
@@ -148,36 +177,32 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
         return;
       }
       case "/metrics":
-        if (only("GET")) send(res, 200, await deps.metrics.render(), { "content-type": deps.metrics.contentType });
+        if (only("GET") && auth.requireMetrics(req, res)) send(res, 200, await deps.metrics.render(), { "content-type": deps.metrics.contentType });
         return;
-      case "/status": {
-        if (!only("GET")) return;
-        const format = url.searchParams.get("format") ?? "json";
-        if (format !== "json" && format !== "text") return send(res, 400, { error: `format: expected json or text, got "${format}"` });
-        // `?resources=false`: everything but the per-resource list (scripts waiting for a revision poll this).
-        const resources = url.searchParams.get("resources") ?? "true";
-        if (resources !== "true" && resources !== "false") return send(res, 400, { error: `resources: expected true or false, got "${resources}"` });
-        if (resources === "false") {
-          const snapshot = { ...deps.status.snapshot(), resources: [] };
-          send(res, 200, format === "text" ? renderStatusText(snapshot) : snapshot);
-        } else if (format === "text") send(res, 200, renderStatusText(deps.status.snapshot()));
-        else send(res, 200, deps.status.snapshotJson() + "\n", { "content-type": "application/json; charset=utf-8" });
+      case "/status":
+        if (only("GET") && auth.requireRead(req, res)) status(url, res);
         return;
-      }
+      case "/login":
+        if (method === "POST") return login(auth, deps.statusToken, deps.log, req, res);
+        if (only("GET")) loginPage(auth, req, res);
+        return;
+      case "/logout":
+        if (only("POST")) logout(auth, req, res);
+        return;
       case "/reconcile": {
-        if (!only("POST")) return;
+        if (!only("POST") || !auth.requireControl(req, res)) return;
         const answer = deps.loop.trigger("manual");
         if (answer === "accepted") send(res, 202, { status: "accepted" });
         else send(res, 409, { status: answer, error: answer === "suspended" ? "reconciliation is suspended: POST /resume first" : "the daemon is shutting down" });
         return;
       }
       case "/suspend":
-        if (!only("POST")) return;
+        if (!only("POST") || !auth.requireControl(req, res)) return;
         deps.loop.suspend();
         send(res, 200, { suspended: true });
         return;
       case "/resume":
-        if (!only("POST")) return;
+        if (!only("POST") || !auth.requireControl(req, res)) return;
         deps.loop.resume();
         send(res, 200, { suspended: false });
         return;
@@ -189,7 +214,7 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
 
 /** Starts listening; resolves once bound. */
 export async function startServer(deps: ServerDeps, listen: ListenOptions): Promise<DaemonServer> {
-  const handle = createHandler(deps);
+  const handle = createHandler({ ...deps, loopback: deps.loopback ?? isLoopbackHost(listen.host) });
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       deps.log.error({ err }, "request failed");

@@ -8,11 +8,12 @@
  * through the `Redactor` before it becomes an error message.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readFile, realpath, stat } from "node:fs/promises";
+import { mkdir, readFile, realpath, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { simpleGit, type SimpleGit } from "simple-git";
 import { redactUrl, type Redactor } from "../util/redact.ts";
 import type { SourceInfo } from "../reconcile/status-store.ts";
+import { hostKeyFailure, hostKeyHint, PUBLISHED_KNOWN_HOSTS, sshTarget } from "./known-hosts.ts";
 import { SourceError, type Snapshot, type Source } from "./types.ts";
 import { watchPaths } from "./watch.ts";
 
@@ -22,8 +23,10 @@ export interface GitAuth {
   token?: string;
   /** Private key file for ssh URLs. */
   sshKeyFile?: string;
-  /** known_hosts for ssh; without it, unknown hosts are accepted on first use and remembered in the work dir. */
+  /** known_hosts for ssh; without it, only the published keys of the big hosts (`known-hosts.ts`) are trusted. */
   knownHostsFile?: string;
+  /** Trust an unknown ssh host key on first use (remembered in the work dir); a changed key is still refused. */
+  insecureAcceptNewHostKeys?: boolean;
 }
 
 export interface GitSourceOptions {
@@ -55,6 +58,9 @@ const GIT_ENV_KEYS = [
 
 /** Where the fetched commit is kept (and checked out from). */
 const CURRENT_REF = "refs/dokploy-gitops/current";
+
+/** The published host keys, written into the work dir for ssh to read. */
+const PUBLISHED_KNOWN_HOSTS_FILE = "published_known_hosts";
 
 /** Quotes a path for the `GIT_SSH_COMMAND` shell line. */
 function shellQuote(value: string): string {
@@ -119,12 +125,16 @@ export class GitSource implements Source {
     out.GIT_CONFIG_NOSYSTEM = "1";
     out.GIT_AUTHOR_NAME = out.GIT_COMMITTER_NAME = "dokploy-gitops";
     out.GIT_AUTHOR_EMAIL = out.GIT_COMMITTER_EMAIL = "dokploy-gitops@localhost";
-    const ssh = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=30"];
+    const ssh = ["ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=30", "-o", "UpdateHostKeys=no"];
     if (auth?.sshKeyFile) ssh.push("-i", shellQuote(auth.sshKeyFile), "-o", "IdentitiesOnly=yes");
-    if (auth?.knownHostsFile) {
-      ssh.push("-o", `UserKnownHostsFile=${shellQuote(auth.knownHostsFile)}`, "-o", "StrictHostKeyChecking=yes");
+    // The trusted keys: the operator's file, or the published ones; never ~/.ssh or /etc/ssh.
+    const trusted = auth?.knownHostsFile ?? path.join(workDir, PUBLISHED_KNOWN_HOSTS_FILE);
+    if (auth?.insecureAcceptNewHostKeys) {
+      // Learned keys go to the first user file; the trusted ones still apply, and a changed key is still refused.
+      ssh.push("-o", `UserKnownHostsFile=${shellQuote(path.join(workDir, "known_hosts"))}`, "-o", `GlobalKnownHostsFile=${shellQuote(trusted)}`);
+      ssh.push("-o", "StrictHostKeyChecking=accept-new");
     } else {
-      ssh.push("-o", `UserKnownHostsFile=${shellQuote(path.join(workDir, "known_hosts"))}`, "-o", "StrictHostKeyChecking=accept-new");
+      ssh.push("-o", `UserKnownHostsFile=${shellQuote(trusted)}`, "-o", "GlobalKnownHostsFile=/dev/null", "-o", "StrictHostKeyChecking=yes");
     }
     out.GIT_SSH_COMMAND = ssh.join(" ");
     if (auth?.token && /^https?:/i.test(this.#options.url)) {
@@ -149,6 +159,11 @@ export class GitSource implements Source {
   /** Wraps a git failure into a redacted `SourceError`, deciding whether retrying can help. */
   #fail(what: string, err: unknown): SourceError {
     const raw = err instanceof Error ? err.message : String(err);
+    const target = sshTarget(this.#options.url);
+    const refused = target ? hostKeyFailure(raw) : undefined;
+    if (target && refused) {
+      return new SourceError(`${redactUrl(this.#options.url)}: ${what}: ${hostKeyHint(target, refused, this.#options.auth?.knownHostsFile)}`, false);
+    }
     const message = this.#options.redactor.redact(raw.trim().split("\n").filter(Boolean).slice(-3).join(" / "));
     const terminal = /couldn't find remote ref|not found|does not appear to be a git repository|Authentication failed|Permission denied|could not read Username|invalid credentials|403/i.test(raw);
     const label = this.#options.local ? this.#options.url : redactUrl(this.#options.url);
@@ -172,6 +187,9 @@ export class GitSource implements Source {
 
   async prepare(signal?: AbortSignal): Promise<Snapshot> {
     await mkdir(this.#repoDir, { recursive: true });
+    if (!this.#options.auth?.knownHostsFile && !this.#options.local && sshTarget(this.#options.url)) {
+      await writeFile(path.join(this.#options.workDir, PUBLISHED_KNOWN_HOSTS_FILE), PUBLISHED_KNOWN_HOSTS, { mode: 0o644 });
+    }
     const git = this.#git(signal);
     let sha: string;
     try {

@@ -20,7 +20,7 @@ export interface SpawnedDaemon {
   /** Parsed JSON log lines so far (stdout), and raw stderr. */
   logs: Array<Record<string, unknown>>;
   stderr: string[];
-  /** `GET /status` as JSON. */
+  /** `GET /status` as JSON (with the status token as bearer when the daemon was given one in its env). */
   status(headers?: Record<string, string>): Promise<DaemonStatus>;
   /** Sends `signal` and waits (bounded) for the exit; resolves with the exit code. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
@@ -86,6 +86,8 @@ export async function spawnDaemon(args: string[], options: SpawnOptions = {}): P
     throw err;
   }
   const sim = logs.find((l) => typeof l.simulator === "string")?.simulator as string | undefined;
+  const token = options.env?.DOKPLOY_GITOPS_STATUS_TOKEN;
+  const bearer: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
   const stop = async (signal: NodeJS.Signals = "SIGTERM", timeoutMs = 15_000): Promise<number | null> => {
     if (exitCode !== undefined) return exitCode;
@@ -100,7 +102,7 @@ export async function spawnDaemon(args: string[], options: SpawnOptions = {}): P
   return {
     child, url, logs, stderr, stop,
     ...(sim ? { simulatorUrl: sim } : {}),
-    status: async (headers = {}) => {
+    status: async (headers = bearer) => {
       const res = await fetch(`${url}/status`, { headers });
       if (!res.ok) throw new Error(`GET /status: ${res.status} ${await res.text()}`);
       return (await res.json()) as DaemonStatus;

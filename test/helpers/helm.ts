@@ -5,7 +5,7 @@
  * and run it with its own HOME-like dirs, so tests never read or write the
  * user's helm config, plugins or repositories.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
@@ -69,32 +69,60 @@ export interface HelmResult {
   stderr: string;
 }
 
+/** The environment helm runs with: its own dirs, and a kubeconfig (by default one pointing nowhere). */
+function helmEnv(kubeconfig?: string): NodeJS.ProcessEnv {
+  const home = join(dirname(helmBinary()), "home");
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    HELM_CACHE_HOME: join(home, "cache"),
+    HELM_CONFIG_HOME: join(home, "config"),
+    HELM_DATA_HOME: join(home, "data"),
+    HELM_NO_PLUGINS: "1",
+    KUBECONFIG: kubeconfig ?? join(home, "no-kubeconfig"),
+    NO_COLOR: "1",
+  };
+}
+
 /**
  * Runs helm with the given arguments, isolated from the user's helm state and
  * from any cluster (KUBECONFIG points nowhere). Never throws for a non-zero
  * exit: tests assert on `status` and `stderr`.
  */
 export function runHelm(args: string[]): HelmResult {
-  const bin = helmBinary();
-  const home = join(dirname(bin), "home");
-  const result = spawnSync(bin, args, {
+  const result = spawnSync(helmBinary(), args, {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      HOME: home,
-      HELM_CACHE_HOME: join(home, "cache"),
-      HELM_CONFIG_HOME: join(home, "config"),
-      HELM_DATA_HOME: join(home, "data"),
-      HELM_NO_PLUGINS: "1",
-      KUBECONFIG: join(home, "no-kubeconfig"),
-      NO_COLOR: "1",
-    },
+    env: helmEnv(),
   });
   if (result.error) throw new Error(`helm ${args[0] ?? ""}: ${result.error.message}`);
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * Runs helm without blocking the event loop, against the cluster of
+ * `kubeconfig` (a fake API server the test runs in this process). Bounded:
+ * killed after 60 s.
+ */
+export function runHelmAsync(args: string[], kubeconfig: string): Promise<HelmResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(helmBinary(), args, { cwd: REPO_ROOT, env: helmEnv(kubeconfig), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ status: code ?? -1, stdout, stderr });
+    });
+  });
 }
 
 /**

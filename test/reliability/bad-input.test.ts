@@ -88,7 +88,7 @@ describe(`reliability: the invalid-manifest corpus (${CORPUS.length} files) thro
       good = repo.commit({ "deploy/base.yaml": BASE }, "base");
       d = await spawnDaemon(
         ["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", path.join(repo.dir, "daemon"), "--source", repo.url, "--path", "deploy", "--url", sim.url, "--deploy-timeout", "20s"],
-        { env: { DOKPLOY_API_KEY: CANARY.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: CANARY.webhookSecret } },
+        { env: { DOKPLOY_API_KEY: CANARY.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: CANARY.webhookSecret, DOKPLOY_GITOPS_STATUS_TOKEN: CANARY.statusToken } },
       );
       await eventually(async () => (await d.status()).revision.applied === good, { timeoutMs: 60_000, intervalMs: 100 });
     }, 90_000);
@@ -111,7 +111,7 @@ describe(`reliability: the invalid-manifest corpus (${CORPUS.length} files) thro
         if (previous) files[`deploy/${previous}`] = null;
         const sha = repo.commit(files, `bad: ${file}`);
         previous = file;
-        const res = await fetch(`${d.url}/reconcile`, { method: "POST" });
+        const res = await fetch(`${d.url}/reconcile`, { method: "POST", headers: { authorization: `Bearer ${CANARY.statusToken}` } });
         expect(res.status).toBeLessThan(300);
         const s = await eventually(async () => {
           const st = await d.status();

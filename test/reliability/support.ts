@@ -21,6 +21,7 @@ export const CANARY = {
   fromEnv: "canary-fromenv-Lp9w3Rk8",
   webhookSecret: "canary-webhook-secret-Hx5n1Tc6",
   gitToken: "canary-git-token-Vb8s2Jd4",
+  statusToken: "canary-status-token-Rf3k9Wq2",
 } as const;
 
 /** The env variable a manifest's `fromEnv` reference reads the canary from. */

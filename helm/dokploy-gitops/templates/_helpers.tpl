@@ -81,6 +81,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if or .Values.credentials.statusToken.enabled .Values.credentials.statusToken.value }}true{{ end }}
 {{- end }}
 
+{{/*
+The status token for the chart's Secret, base64 as Secret data holds it: the
+given value; else the one already in the release's Secret (so an upgrade keeps
+it: Helm `lookup`, which sees nothing under `helm template`); else a new random
+one. Render it once per release: every call may generate a new one.
+*/}}
+{{- define "dokploy-gitops.statusTokenData" -}}
+{{- $c := .Values.credentials.statusToken }}
+{{- if $c.value }}
+{{- $c.value | b64enc }}
+{{- else }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "dokploy-gitops.fullname" .) }}
+{{- $kept := "" }}
+{{- if $existing }}{{ $kept = index ($existing.data | default dict) $c.key | default "" }}{{ end }}
+{{- $kept | default (randAlphaNum 48 | b64enc) }}
+{{- end }}
+{{- end }}
+
 {{/* Where the credential files are mounted in the container. */}}
 {{- define "dokploy-gitops.credentialsDir" -}}/etc/dokploy-gitops/credentials{{- end }}
 
@@ -109,9 +127,16 @@ what is wrong and what to do, because `helm install` shows nothing else.
 {{- if and $c.webhookSecret.enabled (not $c.webhookSecret.value) }}
 {{- fail "credentials.webhookSecret.enabled is true but credentials.webhookSecret.value is empty: set the secret, or name a Secret holding it with credentials.existingSecret" }}
 {{- end }}
-{{- if and $c.statusToken.enabled (not $c.statusToken.value) }}
-{{- fail "credentials.statusToken.enabled is true but credentials.statusToken.value is empty: set the token, or name a Secret holding it with credentials.existingSecret" }}
 {{- end }}
+{{- if and $c.existingSecret (include "dokploy-gitops.statusToken.enabled" .) }}
+{{- /* At install/upgrade (not under `helm template`), check the operator's Secret holds the token, so the pod does not fail to mount it. */}}
+{{- $s := lookup "v1" "Secret" .Release.Namespace $c.existingSecret }}
+{{- if and $s (not (hasKey ($s.data | default dict) $c.statusToken.key)) }}
+{{- fail (printf "credentials.existingSecret %s has no key %q: the daemon needs a status token (control endpoints refuse every request without one). Add one: kubectl -n %s patch secret %s --type merge -p '{\"stringData\":{\"%s\":\"TOKEN\"}}' with TOKEN from openssl rand -hex 32; or set credentials.statusToken.enabled=false" $c.existingSecret $c.statusToken.key .Release.Namespace $c.existingSecret $c.statusToken.key) }}
+{{- end }}
+{{- end }}
+{{- if and .Values.protectMetrics (not (include "dokploy-gitops.statusToken.enabled" .)) }}
+{{- fail "protectMetrics needs the status token: leave credentials.statusToken.enabled on" }}
 {{- end }}
 {{- if and .Values.persistence.existingClaim (not .Values.persistence.enabled) }}
 {{- fail "persistence.existingClaim is set but persistence.enabled is false: set persistence.enabled=true to use the claim" }}

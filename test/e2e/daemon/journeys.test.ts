@@ -15,6 +15,9 @@ import { eventually } from "../../helpers/eventually.ts";
 import { createTestRepo, type TestRepo } from "../../helpers/git-repo.ts";
 
 const SECRET = "journey-webhook-secret";
+const TOKEN = "journey-status-token-5f1c9a7e";
+/** Control endpoints always need the status token. */
+const CONTROL = { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } };
 const WAIT = { timeoutMs: 20_000, intervalMs: 50 };
 
 function manifests(logLevel: string): Record<string, string> {
@@ -68,14 +71,16 @@ let daemons = 0;
 async function daemon(r: TestRepo, args: string[], env: Record<string, string> = {}): Promise<SpawnedDaemon> {
   const workDir = path.join(r.dir, `daemon-${++daemons}`);
   const d = await spawnDaemon(["--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", workDir, "--source", r.url, "--path", "deploy", ...args], {
-    env: { DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, ...env },
+    env: { DOKPLOY_GITOPS_WEBHOOK_SECRET: SECRET, DOKPLOY_GITOPS_STATUS_TOKEN: TOKEN, ...env },
   });
   cleanups.push(() => d.stop("SIGKILL"));
   return d;
 }
 
+let deliveries = 0;
+/** A signed push; each one a distinct delivery (a replayed one would be answered 200 without a pass). */
 function signedPush(url: string, provider: "github" | "gitea" = "github"): Promise<Response> {
-  const body = JSON.stringify({ ref: "refs/heads/main" });
+  const body = JSON.stringify({ ref: "refs/heads/main", delivery: ++deliveries });
   const sig = createHmac("sha256", SECRET).update(body).digest("hex");
   const headers: Record<string, string> =
     provider === "github" ? { "x-github-event": "push", "x-hub-signature-256": `sha256=${sig}` } : { "x-gitea-event": "push", "x-gitea-signature": sig };
@@ -149,7 +154,7 @@ describe("dokploy-gitops run (journeys)", () => {
     expect(stalled).toMatchObject({ status: "True", reason: "ValidationFailed" });
     expect(stalled.message).toMatch(/app\.yaml:7:\d+/);
     expect((await simApps(sim)).map((a) => a.env)).toEqual(["LOG_LEVEL=debug"]);
-    const text = await (await fetch(`${d.url}/status?format=text`)).text();
+    const text = await (await fetch(`${d.url}/status?format=text`, { headers: CONTROL.headers })).text();
     expect(text).toContain("ValidationFailed");
 
     // Metrics saw the passes, the API calls and the deploys.
@@ -198,7 +203,7 @@ describe("dokploy-gitops run (journeys)", () => {
 
     // The apply daemon corrects it when asked.
     const lastId = (await apply.status()).lastPass!.reconcileId;
-    expect((await fetch(`${apply.url}/reconcile`, { method: "POST" })).status).toBe(202);
+    expect((await fetch(`${apply.url}/reconcile`, CONTROL)).status).toBe(202);
     await eventually(async () => {
       const st = await apply.status();
       expect(st.lastPass!.reconcileId).not.toBe(lastId);
@@ -206,7 +211,7 @@ describe("dokploy-gitops run (journeys)", () => {
     }, WAIT);
 
     // And the detect daemon sees it in sync again.
-    expect((await fetch(`${detect.url}/reconcile`, { method: "POST" })).status).toBe(202);
+    expect((await fetch(`${detect.url}/reconcile`, CONTROL)).status).toBe(202);
     await eventually(async () => expect(byKey(await detect.status(), "Application/e2e/production/web")).toMatchObject({ sync: "Synced" }), WAIT);
     expect(await detect.stop("SIGTERM")).toBe(0);
     expect(await apply.stop("SIGTERM")).toBe(0);

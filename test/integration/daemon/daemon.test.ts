@@ -80,8 +80,10 @@ function work(): string {
   return dir;
 }
 
+let pushes = 0;
+/** A signed push, each a distinct delivery (the server answers a replayed one without a pass). */
 function githubPush(url: string, ref = "refs/heads/main", secret = SECRET): Promise<Response> {
-  const body = JSON.stringify({ ref });
+  const body = JSON.stringify({ ref, delivery: ++pushes });
   const sig = createHmac("sha256", secret).update(body).digest("hex");
   return fetch(`${url}/webhooks/github`, { method: "POST", body, headers: { "x-github-event": "push", "x-hub-signature-256": `sha256=${sig}` } });
 }

@@ -60,6 +60,11 @@ describe("examples/dokploy-compose/docker-compose.yml", () => {
     }
   });
 
+  it("requires a status token (control and /status need one), taken from an interpolated variable", () => {
+    expect(service.environment.DOKPLOY_GITOPS_STATUS_TOKEN).toMatch(/^\$\{DOKPLOY_GITOPS_STATUS_TOKEN:\?.*openssl rand -hex 32.*\}$/);
+    expect(service.command).not.toContain("--public-status");
+  });
+
   it("reaches Dokploy on dokploy-network, which the Dokploy installer created", () => {
     expect(service.networks).toContain("dokploy-network");
     expect(compose.networks["dokploy-network"]?.external).toBe(true);

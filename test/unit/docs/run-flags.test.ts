@@ -77,7 +77,7 @@ describe("the compose example's command", () => {
       services: Record<string, { command: string[]; environment: Record<string, string> }>;
     };
     const service = compose.services["dokploy-gitops"]!;
-    const vars: Record<string, string> = { GITOPS_SOURCE_URL: "https://github.com/acme/config.git", DOKPLOY_API_KEY: "test-api-key" };
+    const vars: Record<string, string> = { GITOPS_SOURCE_URL: "https://github.com/acme/config.git", DOKPLOY_API_KEY: "test-api-key", DOKPLOY_GITOPS_STATUS_TOKEN: "test-status-token" };
     // Compose interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}.
     const interpolate = (text: string): string =>
       text.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string | undefined) => {
@@ -95,6 +95,7 @@ describe("the compose example's command", () => {
       source: "https://github.com/acme/config.git",
       workDir: "/var/lib/dokploy-gitops",
       connection: { url: "http://dokploy:3000", apiKey: "test-api-key", instance: "default" },
+      statusToken: "test-status-token",
     });
   });
 });

@@ -60,7 +60,7 @@ describe("cross-field checks in the templates", () => {
     ["an SSH key without known_hosts", ["credentials.gitSsh.privateKey=KEYDATA"], "credentials.gitSsh.knownHosts is empty"],
     ["SSH switched on without a key", ["credentials.gitSsh.enabled=true"], "credentials.gitSsh.privateKey is empty"],
     ["a webhook secret switched on without a value", ["credentials.webhookSecret.enabled=true"], "credentials.webhookSecret.value is empty"],
-    ["a status token switched on without a value", ["credentials.statusToken.enabled=true"], "credentials.statusToken.value is empty"],
+    ["metrics protected without a status token", ["protectMetrics=true", "credentials.statusToken.enabled=false"], "protectMetrics needs the status token"],
     ["an existing claim with persistence off", ["persistence.existingClaim=work"], "persistence.existingClaim is set but persistence.enabled is false"],
   ])("rejects %s with a message that says what to do", (_name, sets, message) => {
     const r = template(sets);
@@ -82,7 +82,6 @@ describe("NOTES.txt", () => {
       "--set", "source.url=https://github.com/acme/config.git",
       "--set", "dokploy.url=https://dokploy.example.com",
       "--set", "credentials.existingSecret=creds",
-      "--set", "credentials.statusToken.enabled=true",
     ]);
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

@@ -163,13 +163,24 @@ describe("webhooks without a secret", () => {
 });
 
 describe("control endpoints", () => {
+  it.each(["/reconcile", "/suspend", "/resume"])("with no token configured, POST %s is refused from 127.0.0.1 with how to configure one", async (path) => {
+    const res = await post(path, "", {});
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toMatch(/no status token is configured: configure a status token with --status-token-file FILE or the env DOKPLOY_GITOPS_STATUS_TOKEN/);
+    expect(h.triggers).toEqual([]);
+    expect(h.suspended).toBe(false);
+  });
+
   it("POST /reconcile triggers a manual pass; suspended answers 409", async () => {
-    expect((await post("/reconcile", "", {})).status).toBe(202);
+    await h.server.close();
+    h = await start({ statusToken: TOKEN });
+    const bearer = { authorization: `Bearer ${TOKEN}` };
+    expect((await post("/reconcile", "", bearer)).status).toBe(202);
     expect(h.triggers).toEqual(["manual"]);
-    expect((await post("/suspend", "", {})).status).toBe(200);
+    expect((await post("/suspend", "", bearer)).status).toBe(200);
     expect(h.suspended).toBe(true);
-    expect((await post("/reconcile", "", {})).status).toBe(409);
-    expect((await post("/resume", "", {})).status).toBe(200);
+    expect((await post("/reconcile", "", bearer)).status).toBe(409);
+    expect((await post("/resume", "", bearer)).status).toBe(200);
     expect(h.suspended).toBe(false);
   });
 
