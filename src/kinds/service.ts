@@ -13,7 +13,6 @@
  * again.
  */
 import type { DeploymentRow } from "../dokploy/types.ts";
-import type { Marker } from "../model/marker.ts";
 import { resourceLabel } from "../model/resource.ts";
 import type { PlanStep } from "../plan/types.ts";
 import type { DeployOutcome } from "../apply/types.ts";
