@@ -23,7 +23,7 @@ import { desiredSource, liveSource } from "./application-views.ts";
 import { COMPOSE, DEPLOYMENTS_BY_COMPOSE, type ComposeDetail, type ComposeUpdateInput } from "./compose-api.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
+import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
@@ -159,11 +159,16 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       const config = configPayload(ctx, view);
       const composeId = await createOnce(
         ctx, step,
-        async () => (await ctx.api.call(COMPOSE.create, {
-          name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
-          composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
-          ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
-        })).composeId,
+        async () => {
+          const row = await ctx.api.call(COMPOSE.create, {
+            name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
+            composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
+            ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
+          });
+          // The answer carries the appName Dokploy chose: references to this stack's host resolve from it.
+          ctx.learn(step.key, { id: row.composeId, name: row.name, appName: row.appName, raw: row });
+          return row.composeId;
+        },
         () => listed(ctx, step, environmentId),
       );
       ctx.ids.set(step.key, composeId);
@@ -261,6 +266,7 @@ export const compose: ServiceKind<"Compose"> = {
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
       : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",
+  referenceable: serviceReferenceFields("The stack's appName, chosen by Dokploy when it is created: the compose project name (containers are `<appName>-<service>-1`) and, with isolatedDeployment, the name of the stack's own network."),
   apply: applyCompose,
 };
 

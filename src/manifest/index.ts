@@ -11,6 +11,7 @@ import { kindRank } from "../kinds/registry.ts";
 import { resolveInputs, type ReadInput } from "./inputs.ts";
 import { parseYamlText, readManifestFiles } from "./load.ts";
 import { crossDocumentRules, documentRules } from "./rules.ts";
+import { referenceRules } from "./references.ts";
 import { manifestSchemas } from "./schema.ts";
 import { validateDocument, type CheckedDocument } from "./validate.ts";
 
@@ -60,7 +61,7 @@ export function checkManifests(all: readonly ParsedManifestFile[], extra: readon
   const inputs = resolveInputs(all.flatMap((f) => f.documents), readInput);
   const files = all.filter((f) => !inputs.inputFiles.has(f.file));
   const documents = files.flatMap((f) => f.documents);
-  const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents)]);
+  const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents), ...referenceRules(documents)]);
   const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
   if (!diagnostics.some((d) => d.severity === "error")) {
     const manifests = documents.map((d) => inputs.withInputs(d.manifest!)).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
