@@ -202,14 +202,15 @@ export function diffViews(desired: View, live: View | undefined, secrets: Secret
 
 function flattenAdds(path: string, value: unknown, slots: Slots, out: FieldChange[], fields: DiffFields): void {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0)) return;
-  const secret = atOrUnder(slots.secrets, path);
-  const pending = atOrUnder(slots.pending, path);
-  if (secret !== undefined || (under(path, fields.secretMaps) && typeof value !== "object")) {
-    out.push({ path, op: "add", secret: secret === "unchanged" ? "changed" : secret ?? "changed", ...(pending ? { pending } : {}) });
-    return;
-  }
   if (typeof value === "object" && !Array.isArray(value)) {
     for (const [k, v] of Object.entries(value)) flattenAdds(`${path}/${escapeToken(k)}`, v, slots, out, fields);
+    return;
+  }
+  // A leaf, or a list (its elements are one change).
+  const secret = atOrUnder(slots.secrets, path);
+  const pending = atOrUnder(slots.pending, path);
+  if (secret !== undefined || under(path, fields.secretMaps)) {
+    out.push({ path, op: "add", secret: secret === "unchanged" ? "changed" : secret ?? "changed", ...(pending ? { pending } : {}) });
     return;
   }
   out.push({ path, op: "add", after: shown(value), ...(pending ? { pending } : {}) });
