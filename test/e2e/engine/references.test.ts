@@ -179,6 +179,33 @@ describe("invalid references", () => {
   });
 });
 
+describe("a create whose answer is lost", () => {
+  it("is found again by its marker, and the referrer reads its host by reading it again", async () => {
+    const own = await startTestSimulator({ seed: 7 });
+    try {
+      const t = scratch.tree("references");
+      own.control.setFaults([{ route: "application.create", lostResponseRate: 1, count: 1 }]);
+      const r = await runEngine(own, "apply", t.dir, [], { env: { WIRE_DB_PASSWORD: CANARY } });
+      outputs.push(r.stdout, r.stderr);
+      expectExit(r, 0);
+      await own.control.idle(10_000);
+      const calls = own.control.calls();
+      const lost = calls.filter((c) => c.endpoint === "application.create" && c.status === "lost");
+      expect(lost).toHaveLength(1);
+      const state = own.control.state();
+      // Nothing recorded the lost answer's appName: the referrer's step read the object again.
+      const lostId = application(state, "wire", "production", (lost[0]!.body as { name: string }).name).applicationId;
+      expect(calls.filter((c) => c.endpoint === "application.one" && JSON.stringify(c.body ?? "").includes(lostId))).not.toEqual([]);
+      const web = application(state, "wire", "production", "web");
+      const env = envMap(web.env as string);
+      expect(env.API_HOST).toBe(application(state, "wire", "production", "api").appName);
+      expect(env.DATABASE_URL).toBe(`postgres://app:${CANARY}@${application(state, "wire", "production", "db").appName}:5432/app`);
+    } finally {
+      await own.close();
+    }
+  }, 90_000);
+});
+
 describe("the canary secret", () => {
   it("never appears in any output", () => {
     expect(outputs.length).toBeGreaterThan(10);
