@@ -8,13 +8,11 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { referenceableFields, referenceableKinds, referenceShape } from "../src/kinds/reference-targets.ts";
+import { article, referenceableFields, referenceableKinds, referenceShape } from "../src/kinds/reference-targets.ts";
 import type { JsonSchema } from "./gen-manifest-reference.ts";
 
 /** The name of the definition in `$defs`. */
 export const REFERENCE_DEF = "reference";
-
-const article = (kind: string): string => (/^[AEIOU]/.test(kind) ? "an" : "a");
 
 /** `a, b or c`. */
 function list(items: readonly string[]): string {

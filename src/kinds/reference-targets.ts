@@ -11,6 +11,11 @@ import { parentOf, type ReferenceableField } from "./types.ts";
 import { KINDS, kindModule, parseResourceKey } from "./registry.ts";
 import { resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
 
+/** "a" or "an", for messages naming a kind ("an Application"). */
+export function article(kind: string): string {
+  return /^[AEIOU]/.test(kind) ? "an" : "a";
+}
+
 /** The kinds that offer at least one field to references, in registry order. */
 export function referenceableKinds(): Kind[] {
   return KINDS.filter((k) => Object.keys(kindModule(k).referenceable ?? {}).length > 0);
@@ -43,7 +48,7 @@ export function referenceTarget(referrer: ResourceIdentity, ref: string): Refere
   }
   const kind = kindName as Kind;
   const m = kindModule(kind);
-  if (!m.refs.includes("environment")) return { error: `"${ref}": a ${kind} cannot be referenced (references name a resource inside an environment)` };
+  if (!m.refs.includes("environment")) return { error: `"${ref}": ${article(kind)} ${kind} cannot be referenced (references name a resource inside an environment)` };
   // Segments after the project in a full key: the environment, a record's service, the name.
   const full = m.refs.length + (m.family === "record" ? 1 : 0);
   let environment: string | undefined;
@@ -52,9 +57,10 @@ export function referenceTarget(referrer: ResourceIdentity, ref: string): Refere
     environment = names[0];
     rest = names.slice(1);
   } else if (names.length === full - 1) {
-    environment = referrer.environment;
+    // An environment's own references are relative to itself.
+    environment = referrer.environment ?? (referrer.kind === "Environment" ? referrer.name : undefined);
     rest = names;
-    if (environment === undefined) return { error: `"${ref}": a ${referrer.kind} has no environment, so its references name one: ${kind}/<environment>/...` };
+    if (environment === undefined) return { error: `"${ref}": ${article(referrer.kind)} ${referrer.kind} has no environment, so its references name one: ${kind}/<environment>/...` };
   } else {
     return { error: `"${ref}" is not a ${kind} reference: expected ${referenceShape(kind)}` };
   }

@@ -12,7 +12,7 @@ import { resourceKey, type Kind, type ResourceIdentity } from "../model/resource
 import { parseFormat, referencesOf, secretArgsOf, valueReferencesIn } from "../model/references.ts";
 import { isComposedValue } from "../model/spec.ts";
 import { kindModule, parseResourceKey } from "../kinds/registry.ts";
-import { isWithin, ownerKey, referenceTarget, referenceableFields } from "../kinds/reference-targets.ts";
+import { article, isWithin, ownerKey, referenceTarget, referenceableFields } from "../kinds/reference-targets.ts";
 import { manifestSchemas } from "./schema.ts";
 import { closestMatch } from "./suggest.ts";
 import type { CheckedDocument } from "./validate.ts";
@@ -77,8 +77,8 @@ export function referenceRules(docs: readonly CheckedDocument[]): Diagnostic[] {
           const names = Object.keys(fields);
           const hint = closestMatch(ref.field, names);
           out.push(diagnostic(d, `${at}/field`, "unknown-field", names.length === 0
-            ? `a ${target.identity.kind} offers no field to references`
-            : `a ${target.identity.kind} offers no field "${ref.field}" to references (expected one of: ${names.join(", ")})${hint && hint !== ref.field ? ` (did you mean "${hint}"?)` : ""}`));
+            ? `${article(target.identity.kind)} ${target.identity.kind} offers no field to references`
+            : `${article(target.identity.kind)} ${target.identity.kind} offers no field "${ref.field}" to references (expected one of: ${names.join(", ")})${hint && hint !== ref.field ? ` (did you mean "${hint}"?)` : ""}`));
           continue;
         }
         secret ||= field.secret;
