@@ -10,7 +10,7 @@
  */
 import type { AnyManifest } from "../model/manifest.ts";
 import { resourceLabel } from "../model/resource.ts";
-import { hasValueReferences, renderFormat } from "../model/references.ts";
+import { escapeToken, hasValueReferences, renderFormat } from "../model/references.ts";
 import { isReference, isSecretRef, isValueReference, type Reference, type SecretRef, type ValueReference } from "../model/spec.ts";
 import { kindModule, serviceModule } from "../kinds/registry.ts";
 import { referenceTarget, referenceableFields } from "../kinds/reference-targets.ts";
@@ -37,7 +37,7 @@ async function substitute(v: unknown, pointer: string, resolve: (value: ValueRef
   if (Array.isArray(v)) return Promise.all(v.map((x, i) => substitute(x, `${pointer}/${i}`, resolve)));
   if (typeof v !== "object" || v === null || isSecretRef(v)) return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = await substitute(x, `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, resolve);
+  for (const [k, x] of Object.entries(v)) out[k] = await substitute(x, `${pointer}/${escapeToken(k)}`, resolve);
   return out;
 }
 
@@ -45,7 +45,8 @@ async function evaluate(ctx: ApplyContext, step: PlanStep, m: AnyManifest, value
   if (isReference(value)) return fieldValue(ctx, step, m, value, pointer);
   const args: Record<string, string> = {};
   for (const [arg, v] of Object.entries(value.args)) {
-    args[arg] = isReference(v) ? await fieldValue(ctx, step, m, v, `${pointer}/args/${arg}`) : secret(ctx, v, `${pointer}/args/${arg}`);
+    const at = `${pointer}/args/${escapeToken(arg)}`;
+    args[arg] = isReference(v) ? await fieldValue(ctx, step, m, v, at) : secret(ctx, v, at);
   }
   return renderFormat(value.format, args);
 }

@@ -9,15 +9,13 @@
  */
 import type { Diagnostic } from "../model/manifest.ts";
 import { resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
-import { parseFormat, referencesOf, secretArgsOf, valueReferencesIn } from "../model/references.ts";
+import { escapeToken, parseFormat, referencesOf, secretArgsOf, valueReferencesIn } from "../model/references.ts";
 import { isComposedValue } from "../model/spec.ts";
 import { kindModule, parseResourceKey } from "../kinds/registry.ts";
 import { article, isWithin, ownerKey, referenceTarget, referenceableFields } from "../kinds/reference-targets.ts";
 import { manifestSchemas } from "./schema.ts";
 import { closestMatch } from "./suggest.ts";
 import type { CheckedDocument } from "./validate.ts";
-
-const escapeToken = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
 
 function diagnostic(d: CheckedDocument, pointer: string, code: string, message: string): Diagnostic {
   return {

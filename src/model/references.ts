@@ -14,7 +14,8 @@ export interface FoundReference {
   value: ValueReference;
 }
 
-const escapeToken = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
+/** A map key as a JSON pointer token (`~` and `/` escaped). */
+export const escapeToken = (k: string): string => k.replace(/~/g, "~0").replace(/\//g, "~1");
 
 /**
  * Every value reference in `spec` (maps and lists, any depth), with the
