@@ -121,7 +121,9 @@ describe("a referenced value changes", () => {
     expect(web).toMatchObject({ action: "update", deploy: true });
     expect(web.changes).toEqual([{ path: "/spec/env/DATABASE_URL", op: "replace", secret: "changed" }]);
     sim.control.resetCalls();
-    expectExit(await run("apply", [], CANARY_2), 0);
+    const result = JSON.parse(expectExit(await run("apply", ["--output", "json"], CANARY_2), 0).stdout) as { outcome: string; apply: { outcomes: Array<{ key: string; action: string; status: string }> } };
+    expect(result.outcome).toBe("succeeded");
+    expect(result.apply.outcomes.filter((o) => o.action !== "noop").map((o) => `${o.action} ${o.key}`).sort()).toEqual(["update Application/wire/production/db", "update Application/wire/production/web"]);
     await sim.control.idle(10_000);
     expect(envMap(app("web").env as string).DATABASE_URL).toBe(`postgres://app:${CANARY_2}@${app("db").appName}:5432/app`);
     expect(deploysOf(sim.control.calls(), app("web").applicationId)).toHaveLength(1);
