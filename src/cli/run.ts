@@ -240,7 +240,8 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
       concurrency: integer(values.concurrency, "--concurrency", 4, 1),
       readConcurrency: integer(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1),
       deployTimeoutMs,
-      waitForDeploys: true,
+      // A pass ends once configuration is written and deploys are queued; later passes read how builds ended.
+      waitForDeploys: false,
     },
   };
   const webhookSecret = secretFrom(values["webhook-secret"], values["webhook-secret-file"], env.DOKPLOY_GITOPS_WEBHOOK_SECRET, "--webhook-secret");
@@ -260,7 +261,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
 /** The real pass (`reconcilePass`), adapted to the loop's input. */
 export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps, manifestCache?: ManifestCache): Promise<PassResult> {
   return reconcilePass(
-    { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: settings.pass },
+    { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: input.redeploy ? { ...settings.pass, redeploy: input.redeploy } : settings.pass },
     {
       api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator,
       ...(manifestCache ? { manifestCache } : {}),

@@ -31,7 +31,7 @@ export interface PlanInput {
 
 export function planReconcile(input: PlanInput): Plan {
   const { desired, observed, secrets, settings } = input;
-  const b = new PlanBuilder(desired, secrets, settings, input.now ?? Date.now());
+  const b = new PlanBuilder(desired, secrets, settings, input.now ?? Date.now(), observed.queue ? new Set(observed.queue) : undefined);
   planProjects(b, observed);
   const steps = b.steps;
   const desiredKeys = new Set(desired.manifests.map((m) => m.key));

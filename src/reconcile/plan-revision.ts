@@ -151,7 +151,7 @@ async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counte
   }
   const plan = planReconcile({
     desired, observed, secrets,
-    settings: { instance: input.settings.instance, prune: input.settings.prune, allowEmpty: input.settings.allowEmpty, maxDeletions: input.settings.maxDeletions },
+    settings: { instance: input.settings.instance, prune: input.settings.prune, allowEmpty: input.settings.allowEmpty, maxDeletions: input.settings.maxDeletions, ...(input.settings.redeploy?.length ? { redeploy: new Set(input.settings.redeploy) } : {}) },
     ...(input.revision ? { revision: input.revision } : {}),
     apiCalls: counted.total(),
   });

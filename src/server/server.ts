@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { DaemonMetrics } from "../metrics/metrics.ts";
 import type { TriggerAnswer } from "../reconcile/loop.ts";
+import { parseResourceKey, serviceModule } from "../kinds/registry.ts";
 import type { StatusStore } from "../reconcile/status-store.ts";
 import type { TriggerReason } from "../reconcile/triggers.ts";
 import { HttpAuth, isLoopbackHost } from "./auth.ts";
@@ -24,7 +25,7 @@ import { decideWebhook, isWebhookProvider, signatureHeader, verifiesBeforeBody, 
 
 /** What the server drives: the loop's public controls. */
 export interface LoopControls {
-  trigger(reason: TriggerReason): TriggerAnswer;
+  trigger(reason: TriggerReason, options?: { redeploy?: readonly string[] }): TriggerAnswer;
   suspend(): void;
   resume(): void;
 }
@@ -191,7 +192,13 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
         return;
       case "/reconcile": {
         if (!only("POST") || !auth.requireControl(req, res)) return;
-        const answer = deps.loop.trigger("manual");
+        const redeploy = url.searchParams.getAll("redeploy").flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+        const malformed = redeploy.filter((k) => !parseResourceKey(k) || !serviceModule(parseResourceKey(k)!.kind));
+        if (malformed.length > 0) {
+          send(res, 400, { error: `redeploy: ${malformed.map((k) => JSON.stringify(k)).join(", ")} is not the key of a service (expected e.g. Application/shop/production/web)` });
+          return;
+        }
+        const answer = deps.loop.trigger("manual", redeploy.length > 0 ? { redeploy } : {});
         if (answer === "accepted") send(res, 202, { status: "accepted" });
         else send(res, 409, { status: answer, error: answer === "suspended" ? "reconciliation is suspended: POST /resume first" : "the daemon is shutting down" });
         return;

@@ -23,7 +23,7 @@ describe("run flags", () => {
       suspend: false,
       listen: { host: "0.0.0.0", port: 8080 },
       logLevel: "info",
-      pass: { mode: "apply", prune: false, allowEmpty: false, maxDeletions: 10, concurrency: 4, deployTimeoutMs: 600_000, waitForDeploys: true },
+      pass: { mode: "apply", prune: false, allowEmpty: false, maxDeletions: 10, concurrency: 4, deployTimeoutMs: 600_000, waitForDeploys: false },
     });
     expect(s.webhookSecret).toBeUndefined();
     expect(s.workDir.startsWith(tmpdir())).toBe(true);
