@@ -12,6 +12,7 @@ import type { DaemonMetrics } from "../metrics/metrics.ts";
 import type { TriggerAnswer } from "../reconcile/loop.ts";
 import type { StatusStore } from "../reconcile/status-store.ts";
 import type { TriggerReason } from "../reconcile/triggers.ts";
+import { isPageRoute, type StatusPage } from "../ui/page.ts";
 import { bearerAuthorized } from "./auth.ts";
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT, declaresTooLarge, readBody } from "./body.ts";
 import { renderStatusText } from "./status-text.ts";
@@ -37,6 +38,8 @@ export interface ServerDeps {
   branch: () => string | undefined;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** The status page (`GET /`, `/ui/...`), read like `/status`. */
+  page?: StatusPage;
 }
 
 export interface ListenOptions {
@@ -128,6 +131,14 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
 
     if (AUTH_ROUTES.has(route) && !bearerAuthorized(req, deps.statusToken)) {
       return refuse(req, res, 401, { error: "missing or bad bearer token" }, { "www-authenticate": 'Bearer realm="dokploy-gitops"' });
+    }
+    // The status page and its assets are read exactly like /status.
+    if (isPageRoute(route) && !bearerAuthorized(req, deps.statusToken)) {
+      return refuse(req, res, 401, { error: "missing or bad bearer token" }, { "www-authenticate": 'Bearer realm="dokploy-gitops"' });
+    }
+    if (isPageRoute(route) && deps.page) {
+      if (only("GET")) deps.page.handle(route, url, req, res);
+      return;
     }
 
     if (route.startsWith("/webhooks/")) {
