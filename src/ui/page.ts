@@ -33,6 +33,7 @@ const HEARTBEAT_EVERY_TICKS = 10;
 const ASSETS: Record<string, { file: string; type: string }> = {
   "/ui/page.js": { file: "page.js", type: "text/javascript; charset=utf-8" },
   "/ui/page.css": { file: "page.css", type: "text/css; charset=utf-8" },
+  "/ui/favicon.svg": { file: "favicon.svg", type: "image/svg+xml" },
 };
 
 interface Asset {

@@ -172,6 +172,7 @@ export function renderPage(view: PageView): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 ${view.csrfToken ? `<meta name="csrf-token" content="${e(view.csrfToken)}">\n` : ""}<title>dokploy-gitops · ${e(s.instance)}</title>
+<link rel="icon" href="/ui/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/ui/page.css">
 <script type="module" src="/ui/page.js"></script>
 </head>
