@@ -1,6 +1,6 @@
 /**
- * The daemon's HTTP surface (node:http, no framework): `/status` (JSON or
- * text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`
+ * The daemon's HTTP surface (node:http, no framework): the status page (`/`,
+ * `/ui/...`), `/status` (JSON or text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`
  * (bearer token when configured) and `POST /webhooks/<provider>` (signature
  * instead of token). Every response body that could carry a secret is built
  * from redacted data; errors never echo request content.
@@ -229,7 +229,7 @@ export async function startServer(deps: ServerDeps, listen: ListenOptions): Prom
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // In-flight requests are short (no streaming endpoints); cut what is left after a moment.
+        // In-flight requests are short (the status page ends its event streams before this); cut what is left after a moment.
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };
