@@ -65,13 +65,12 @@ export class Notifier {
     this.#now = deps.now ?? Date.now;
     this.#tracker = new EventTracker({ renotifyMs: settings.renotifyMs, now: this.#now });
     this.#targets = settings.targets.map((target) => {
-      // The URL (its path holds the token for Slack, Discord and Teams) and the secrets never appear anywhere.
+      // The URL and the secrets never appear anywhere; nor, for the providers whose path is the
+      // token (Slack, Discord, Teams), the path alone. Other paths stay readable ("/deploys").
       deps.redactor.add(target.url, target.secret, target.token);
-      try {
+      if (target.kind === "slack" || target.kind === "discord" || target.kind === "teams") {
         const u = new URL(target.url);
-        deps.redactor.add(`${u.pathname}${u.search}`.length > 8 ? `${u.pathname}${u.search}` : undefined);
-      } catch {
-        // parseTargetUrl already refused anything that is not a URL.
+        deps.redactor.add(`${u.pathname}${u.search}`);
       }
       return { target, name: targetName(target), limiter: new RateLimiter({ ...settings.rateLimit, now: this.#now }), queue: Promise.resolve(), waiting: 0 };
     });
