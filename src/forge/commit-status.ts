@@ -16,6 +16,7 @@ import { forgeRequester, ownerRepo } from "../comment/providers.ts";
 import type { ProviderName, TokenKind } from "../comment/types.ts";
 import { passMessage } from "../reconcile/conditions.ts";
 import type { PassResult } from "../reconcile/types.ts";
+import { settleWithin } from "../report/settle.ts";
 import type { Redactor } from "../util/redact.ts";
 
 /** Where and how to post, resolved once by the CLI. `token` is a secret. */
@@ -123,9 +124,7 @@ export class CommitStatusReporter {
   /** Waits (bounded) for the posts in flight; nothing is posted afterwards. */
   async close(timeoutMs = 5_000): Promise<void> {
     this.#closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.#queue, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)).unref())]);
-    clearTimeout(timer);
+    await settleWithin(this.#queue, timeoutMs);
   }
 
   #post(revision: string, state: CommitState, text: string): void {

@@ -10,6 +10,7 @@
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import type { PassResult } from "../reconcile/types.ts";
+import { settleWithin } from "../report/settle.ts";
 import type { Redactor } from "../util/redact.ts";
 import { targetName, type NotifySettings, type NotifyTarget } from "./config.ts";
 import { passEvents, type ActiveEvent } from "./events.ts";
@@ -102,15 +103,7 @@ export class Notifier {
   /** Waits (bounded by `timeoutMs`) for queued sends; later passes send nothing. */
   async close(timeoutMs = 5_000): Promise<void> {
     this.#closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled(this.#targets.map((t) => t.queue)),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(Promise.allSettled(this.#targets.map((t) => t.queue)), timeoutMs);
   }
 
   #count(t: TargetState, result: string): void {
