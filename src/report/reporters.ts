@@ -5,6 +5,7 @@
  * live updates). None of them can fail or slow a pass: the calls return at
  * once and the network work happens in the background.
  */
+import type { IncomingMessage } from "node:http";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { CommitStatusReporter, type CommitStatusSettings } from "../forge/commit-status.ts";
@@ -31,6 +32,8 @@ export interface ReportDeps {
   redactor: Redactor;
   registry: Registry;
   status: StatusStore;
+  /** The request's CSRF token when the server issues one (the page puts it in `<meta name="csrf-token">`). */
+  csrfToken?: (req: IncomingMessage) => string | undefined;
 }
 
 /** What the daemon calls. */
@@ -58,7 +61,9 @@ export function createReporters(settings: ReportSettings | undefined, deps: Repo
   let listenUrl: string | undefined;
   const pageUrl = (): string | undefined => pageUrlFor(settings?.publicUrl, listenUrl);
   const history = new PassHistory(deps.redactor);
-  const page = new StatusPage({ status: deps.status, history, log: deps.log.child({ component: "status-page" }) });
+  const page = new StatusPage({
+    status: deps.status, history, log: deps.log.child({ component: "status-page" }), ...(deps.csrfToken ? { csrfToken: deps.csrfToken } : {}),
+  });
   const notifier = settings?.notify && settings.notify.targets.length > 0
     ? new Notifier(settings.notify, { instance: deps.instance, mode: deps.mode, log: deps.log.child({ component: "notify" }), redactor: deps.redactor, registry: deps.registry, pageUrl })
     : undefined;
