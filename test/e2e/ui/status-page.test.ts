@@ -103,8 +103,10 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? "the status page in Chromium" : "the statu
     });
     page.on("pageerror", (err) => problems.push(err.message));
     const offSite: string[] = [];
+    const posts: Array<Record<string, string>> = [];
     page.on("request", (r) => {
       if (!r.url().startsWith(daemon.url)) offSite.push(r.url());
+      if (r.method() === "POST") posts.push({ url: r.url(), ...r.headers() });
     });
 
     const response = await page.goto(`${daemon.url}/`);
@@ -152,6 +154,8 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? "the status page in Chromium" : "the statu
     await page.click("#reconcile");
     await eventually(async () => expect(await rowOf(page, WEB).locator("td[data-label=Sync]").textContent()).toBe("OutOfSync"), WAIT);
     expect(await page.evaluate("window.notReloaded")).toBe(true);
+    // The action was a same-origin POST carrying the header the server can check against cross-site requests.
+    expect(posts).toEqual([expect.objectContaining({ url: `${daemon.url}/reconcile`, "x-requested-with": "dokploy-gitops" })]);
     expect(await rowOf(page, API).locator("details").getAttribute("open")).not.toBeNull();
     await page.locator(".passes").scrollIntoViewIfNeeded();
     expect(await page.locator(".passes tbody tr").count()).toBe(2);

@@ -10,6 +10,7 @@ import { StatusStore } from "../../../src/reconcile/status-store.ts";
 import { startServer, type DaemonServer } from "../../../src/server/server.ts";
 import { PassHistory } from "../../../src/ui/history.ts";
 import { StatusPage } from "../../../src/ui/page.ts";
+import { renderPage } from "../../../src/ui/render.ts";
 import { Redactor } from "../../../src/util/redact.ts";
 import { passResult, resource, silentLogger } from "../../helpers/daemon-fakes.ts";
 import { eventually } from "../../helpers/eventually.ts";
@@ -95,5 +96,12 @@ describe("the status page's routes", () => {
     expect(last.projects).toEqual(["shop"]);
     expect(last.live).toContain("1.2 s");
     controller.abort();
+  });
+
+  it("puts the server's CSRF token, escaped, where the page's script reads it", async () => {
+    const { status } = await start();
+    const html = renderPage({ status: status.snapshot(), passes: [], filter: {}, version: 1, csrfToken: 'tok"en' });
+    expect(html).toContain('<meta name="csrf-token" content="tok&quot;en">');
+    expect(renderPage({ status: status.snapshot(), passes: [], filter: {}, version: 1 })).not.toContain("csrf-token");
   });
 });
