@@ -57,7 +57,7 @@ export class Notifier {
   readonly #tracker: EventTracker;
   readonly #targets: TargetState[];
   readonly #now: () => number;
-  readonly #counter: Counter<"target" | "result"> | undefined;
+  readonly #counter: Counter<"provider" | "result"> | undefined;
   #previousApplied: string | null = null;
   #closed = false;
 
@@ -78,8 +78,9 @@ export class Notifier {
     this.#counter = deps.registry
       ? new Counter({
           name: "dokploy_gitops_notifications_total",
-          help: "Notifications by target (provider:host) and result (sent, failed, rate_limited, dropped, withheld).",
-          labelNames: ["target", "result"] as const,
+          // By provider, not by target: /metrics is read without a credential and must not name hosts.
+          help: "Notifications by provider (slack, discord, teams, ntfy, webhook) and result (sent, failed, rate_limited, dropped, withheld).",
+          labelNames: ["provider", "result"] as const,
           registers: [deps.registry],
         })
       : undefined;
@@ -107,7 +108,7 @@ export class Notifier {
   }
 
   #count(t: TargetState, result: string): void {
-    this.#counter?.inc({ target: t.name, result });
+    this.#counter?.inc({ provider: t.target.kind, result });
   }
 
   #enqueue(t: TargetState, notice: Notice): void {

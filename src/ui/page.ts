@@ -132,6 +132,11 @@ export class StatusPage {
   }
 
   #stream(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method === "HEAD") {
+      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", ...PAGE_SECURITY_HEADERS });
+      res.end();
+      return;
+    }
     if (this.#streams.size >= MAX_STREAMS) {
       res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "30", ...PAGE_SECURITY_HEADERS });
       res.end(`too many open status pages (${MAX_STREAMS}); close some and reload\n`);

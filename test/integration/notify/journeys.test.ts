@@ -220,6 +220,10 @@ describe("notifications (apply mode)", () => {
     await eventually(() => expect(rcv.raw.length - rcv.deliveries.length).toBe(rcv.deliveries.length), WAIT);
     expectNoSecrets(rcv);
     expect(d.logs.map((l) => JSON.stringify(l)).join("\n")).not.toContain("slack-path-token-e5");
+    // Counted per provider, never per host (/metrics is read without a credential).
+    const metrics = (await (await fetch(`${d.url}/metrics`)).text()).split("\n").filter((l) => l.startsWith("dokploy_gitops_notifications_total"));
+    expect(metrics).toEqual(expect.arrayContaining([`dokploy_gitops_notifications_total{provider="webhook",result="sent"} ${rcv.deliveries.length}`]));
+    expect(metrics.join("\n")).not.toContain("127.0.0.1");
   }, 120_000);
 });
 
