@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveReport, type ReportContext } from "../../../src/cli/report-flags.ts";
 import { detectForge, forgeApiUrl } from "../../../src/forge/detect.ts";
+import { pageUrlFor } from "../../../src/report/reporters.ts";
 
 describe("detectForge", () => {
   it.each([
@@ -63,5 +64,16 @@ describe("resolveReport", () => {
       renotifyMs: 1_800_000,
       rateLimit: { burst: 10, refillMs: 60_000 },
     });
+  });
+});
+
+describe("pageUrlFor", () => {
+  it.each([
+    ["https://gitops.example.com", "http://127.0.0.1:8080", "https://gitops.example.com/"],
+    [undefined, "http://127.0.0.1:8080", "http://127.0.0.1:8080/"],
+    [undefined, "http://0.0.0.0:8080", undefined],
+    [undefined, "http://[::]:8080", undefined],
+  ])("public %s, listening on %s: links to %s", (publicUrl, listen, expected) => {
+    expect(pageUrlFor(publicUrl, listen)).toBe(expected);
   });
 });
