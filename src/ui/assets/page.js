@@ -13,7 +13,13 @@ const live = document.getElementById("live");
 const form = document.getElementById("filters");
 const liveState = document.getElementById("live-state");
 const reconcile = document.getElementById("reconcile");
-const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
+/** The CSRF token to echo: the page's meta tag, else the daemon's CSRF cookie (double submit; the session cookie itself is HttpOnly). */
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content");
+  if (meta) return meta;
+  const m = /(?:^|;\s*)dokploy_gitops_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]) : "";
+}
 
 function say(text) {
   liveState.textContent = text;
@@ -99,6 +105,7 @@ async function reconcileNow() {
   reconcile.disabled = true;
   try {
     const headers = { "x-requested-with": "dokploy-gitops" };
+    const csrf = csrfToken();
     if (csrf) headers["x-csrf-token"] = csrf;
     const res = await fetch("/reconcile", { method: "POST", credentials: "same-origin", headers });
     let body = {};

@@ -151,11 +151,13 @@ describe.skipIf(!CHROMIUM)(CHROMIUM ? "the status page in Chromium" : "the statu
     // A change in the simulator appears without a reload (the marker survives), after "Reconcile now".
     await page.evaluate("window.notReloaded = true");
     driftEnv("web", (e) => e.replace("LOG_LEVEL=info", "LOG_LEVEL=trace"));
+    // The CSRF cookie a session login sets (readable by script, unlike the session cookie) is echoed in a header.
+    await browser.addCookies([{ name: "dokploy_gitops_csrf", value: "csrf-from-cookie", url: daemon.url }]);
     await page.click("#reconcile");
     await eventually(async () => expect(await rowOf(page, WEB).locator("td[data-label=Sync]").textContent()).toBe("OutOfSync"), WAIT);
     expect(await page.evaluate("window.notReloaded")).toBe(true);
     // The action was a same-origin POST carrying the header the server can check against cross-site requests.
-    expect(posts).toEqual([expect.objectContaining({ url: `${daemon.url}/reconcile`, "x-requested-with": "dokploy-gitops" })]);
+    expect(posts).toEqual([expect.objectContaining({ url: `${daemon.url}/reconcile`, "x-requested-with": "dokploy-gitops", "x-csrf-token": "csrf-from-cookie" })]);
     expect(await rowOf(page, API).locator("details").getAttribute("open")).not.toBeNull();
     await page.locator(".passes").scrollIntoViewIfNeeded();
     expect(await page.locator(".passes tbody tr").count()).toBe(2);
