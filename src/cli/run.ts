@@ -21,6 +21,7 @@ import { isLogLevel, LOG_LEVELS } from "../util/log.ts";
 import { Redactor, redactUrl } from "../util/redact.ts";
 import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
+import { REPORT_HELP, REPORT_OPTIONS, resolveReport } from "./report-flags.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
 export const RUN_HELP = `Usage: dokploy-gitops run --source URL|DIR [options]
@@ -74,6 +75,7 @@ Server and logs:
   --protect-metrics       GET /metrics needs the token too
   --log-level LEVEL       ${LOG_LEVELS.join(", ")} (default info)
 
+${REPORT_HELP}
 ${CONNECTION_HELP}  --simulator-state FILE keep the embedded simulator's data in FILE
 
 Example (no Dokploy needed):
@@ -82,6 +84,7 @@ Example (no Dokploy needed):
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
+  ...REPORT_OPTIONS,
   source: { type: "string" },
   branch: { type: "string" },
   path: { type: "string" },
@@ -253,6 +256,8 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
   }
   if (values["public-status"]) settings.publicStatus = true;
   if (values["protect-metrics"]) settings.protectMetrics = true;
+  const report = resolveReport(values, env, { source, sourceIsGit: sourceKind !== "dir", instance: connection.instance, requestTimeoutMs: connection.requestTimeoutMs });
+  if (report !== undefined) settings.report = report;
   Object.freeze(settings.git);
   Object.freeze(settings.pass);
   Object.freeze(settings.listen);

@@ -115,6 +115,7 @@ export class ReconcileLoop {
   readonly #now: () => Date;
   readonly #pending = new Set<TriggerReason>();
   #deployInFlight = false;
+  #follows = 0;
   /** Redeploys asked for since the last pass started (they ride on the next pass). */
   readonly #redeploy = new Set<string>();
   #wake: (() => void) | undefined;
@@ -325,11 +326,14 @@ export class ReconcileLoop {
       delay = this.#options.intervalMs;
       // Builds this daemon queued are followed by later passes (a pass never waits for one):
       // look again soon while any is in flight, so /status and notifications learn how it ended.
-      const follow = this.#options.deployFollowMs ?? DEFAULT_DEPLOY_FOLLOW_MS;
-      if (this.#deployInFlight && (delay === undefined || follow < delay)) {
-        delay = follow;
-        reason = "deploy-follow";
-      }
+      if (this.#deployInFlight) {
+        // 1 s, 2 s, 4 s ... up to the cap: a quick build is seen at once, a long one costs few reads.
+        const follow = Math.min(this.#options.deployFollowMs ?? DEFAULT_DEPLOY_FOLLOW_MS, 1_000 * 2 ** this.#follows++);
+        if (delay === undefined || follow < delay) {
+          delay = follow;
+          reason = "deploy-follow";
+        }
+      } else this.#follows = 0;
     }
     if (delay === undefined) return;
     this.#timer = setTimeout(() => this.trigger(reason), delay);

@@ -1,11 +1,11 @@
 /**
- * The daemon's HTTP surface (node:http, no framework): `/status` (JSON or
- * text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`,
- * `GET|POST /login`, `POST /logout` and `POST /webhooks/<provider>`
- * (signature instead of token). Who may call what is decided by `HttpAuth`
- * (`auth.ts`); every answer carries the browser safety headers. Every
- * response body that could carry a secret is built from redacted data;
- * errors never echo request content.
+ * The daemon's HTTP surface (node:http, no framework): the status page (`/`,
+ * `/ui/...`), `/status` (JSON or text), `/healthz`, `/readyz`, `/metrics`,
+ * `POST /reconcile|/suspend|/resume`, `GET|POST /login`, `POST /logout` and
+ * `POST /webhooks/<provider>` (signature instead of token). Who may call what
+ * is decided by `HttpAuth` (`auth.ts`); every answer carries the browser
+ * safety headers. Every response body that could carry a secret is built from
+ * redacted data; errors never echo request content.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -16,6 +16,7 @@ import { parseResourceKey, serviceModule } from "../kinds/registry.ts";
 import type { StatusStore } from "../reconcile/status-store.ts";
 import type { TriggerReason } from "../reconcile/triggers.ts";
 import { HttpAuth, isLoopbackHost } from "./auth.ts";
+import { isPageRoute, type StatusPage } from "../ui/page.ts";
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT, declaresTooLarge, readBody } from "./body.ts";
 import { login, loginPage, logout } from "./login.ts";
 import { DeliveryLog, deliveryKeys } from "./replay.ts";
@@ -53,6 +54,8 @@ export interface ServerDeps {
   branch: () => string | undefined;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** The status page (`GET /`, `/ui/...`), read like `/status`. */
+  page?: StatusPage;
 }
 
 export interface ListenOptions {
@@ -160,6 +163,12 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       return false;
     };
 
+    // The status page and its assets are read exactly like /status.
+    if (isPageRoute(route) && deps.page) {
+      if (only("GET") && auth.requireRead(req, res)) deps.page.handle(route, url, req, res);
+      return;
+    }
+
     if (route.startsWith("/webhooks/")) {
       const provider = route.slice("/webhooks/".length);
       if (!isWebhookProvider(provider)) return refuse(req, res, 404, { error: `unknown webhook provider "${provider}" (expected github, gitea or gitlab)` });
@@ -250,7 +259,7 @@ export async function startServer(deps: ServerDeps, listen: ListenOptions): Prom
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // In-flight requests are short (no streaming endpoints); cut what is left after a moment.
+        // In-flight requests are short (the status page ends its event streams before this); cut what is left after a moment.
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };
