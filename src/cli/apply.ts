@@ -52,7 +52,7 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`apply takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`apply: expected at most one directory, got ${positionals.length}: ${positionals.join(" ")}`);
   const output = values.output ?? "text";
   if (!["text", "json"].includes(output)) throw new UsageError(`--output: expected text or json, got "${output}"`);
   const dir = positionals[0] ?? ".";
