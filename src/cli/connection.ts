@@ -33,6 +33,8 @@ export interface ConnectionSettings {
   requestTimeoutMs: number;
   instance: string;
   simulator: boolean;
+  /** Where the URL and key came from (`--url`, `DOKPLOY_API_KEY`, `--api-key-file FILE`): for messages that must not show the key. */
+  sources?: { url: string; apiKey: string };
 }
 
 const INSTANCE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -88,5 +90,8 @@ export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessE
   if (!apiKey) {
     throw new UsageError(`no Dokploy API key: set ${API_KEY_ENV.join(" or ")}, or pass --api-key-file (or --api-key)`);
   }
-  return Object.freeze({ url: url.value.trim().replace(/\/+$/, ""), apiKey: apiKey.value.trim(), requestTimeoutMs, instance: instance?.value ?? "default", simulator });
+  return Object.freeze({
+    url: url.value.trim().replace(/\/+$/, ""), apiKey: apiKey.value.trim(), requestTimeoutMs, instance: instance?.value ?? "default", simulator,
+    sources: Object.freeze({ url: url.from, apiKey: apiKey.from }),
+  });
 }

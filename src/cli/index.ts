@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Post the plan as a pull-request comment (GitHub, Gitea, GitLab)",
     load: async () => (await import("./comment.ts")).commentCommand,
   },
+  doctor: {
+    summary: "Check the URL, the API key, its access and the Dokploy version",
+    load: async () => (await import("./doctor.ts")).doctorCommand,
+  },
   simulator: {
     summary: "Serve the built-in Dokploy API simulator on loopback",
     load: async () => (await import("./simulator.ts")).simulatorCommand,
