@@ -71,7 +71,7 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
       if (o.action === "noop" || o.action === "conflict" || o.action === "would-prune") continue;
       io.stdout.write(`${redactor.redact(outcomeLine(o))}\n`);
     }
-    if (result.outcome !== "succeeded") io.stderr.write(`error: ${result.reason}: ${result.message}\n`);
+    if (result.outcome !== "succeeded") io.stderr.write(`error: apply: ${result.reason}: ${result.message}\n`);
     io.stdout.write(`${summaryLine(result)}\n`);
     return result.outcome === "succeeded" ? 0 : 1;
   } finally {

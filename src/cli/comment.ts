@@ -26,6 +26,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection, resolveRequestT
 import { connectDokploy } from "./dokploy-connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, requireSimulatorForState, resolveEngine } from "./engine-flags.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { fileProblem } from "./setting-sources.ts";
 
 const HELP = `Usage: dokploy-gitops comment [DIR] [options]
 
@@ -174,7 +175,7 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
     try {
       text = await readFile(file, "utf8");
     } catch (err) {
-      return fail(`--plan-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return fail(`--plan-file: cannot read ${file}: ${fileProblem(err)}`);
     }
     try {
       plan = parsePlanJson(text);

@@ -106,3 +106,17 @@ export function checkOutputFile(file: string, flag: string): void {
   const target = statSync(file, { throwIfNoEntry: false });
   if (target?.isDirectory()) throw new UsageError(`${flag}: cannot write ${file}: it is a directory`);
 }
+
+/**
+ * A failure to listen, as a sentence naming the address and what to do
+ * (`--listen 127.0.0.1:8080: the address is in use by another process`), or
+ * undefined when `err` is not one.
+ */
+export function listenProblem(err: unknown, listen: { host?: string; port?: number }): string | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `--listen ${listen.host?.includes(":") ? `[${listen.host}]` : (listen.host ?? "")}:${listen.port ?? ""}`;
+  if (code === "EADDRINUSE") return `${where}: the address is in use by another process (pick another port, or port 0 for a free one)`;
+  if (code === "EACCES") return `${where}: permission denied (ports below 1024 need privileges)`;
+  if (code === "EADDRNOTAVAIL") return `${where}: no network interface of this machine has that address`;
+  return undefined;
+}

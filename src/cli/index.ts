@@ -96,7 +96,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const message = err instanceof Error ? err.message : String(err);
     const debug = io.env.DOKPLOY_GITOPS_DEBUG === "1" && err instanceof Error ? `\n${err.stack ?? ""}` : "";
-    io.stderr.write(redactor.redact(`error: ${withCommand(name, message.split("\n")[0] ?? message)}${debug}\n`));
+    // Reaching here is a bug (every expected failure has its own sentence): say so, in one line.
+    const first = message.split("\n")[0] ?? message;
+    io.stderr.write(redactor.redact(`error: ${withCommand(name, `unexpected failure: ${first}`)} (please report it; DOKPLOY_GITOPS_DEBUG=1 shows where)${debug}\n`));
     return 1;
   }
 }

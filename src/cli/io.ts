@@ -43,6 +43,7 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(command: stri
   for (const token of loose.tokens) {
     if (token.kind === "positional") {
       if (parse.allowPositionals === false) fail(`unexpected argument "${token.value}": ${command} takes flags only`);
+      if (token.value.trim() === "") fail("an empty argument: give a directory, or leave it out for the current one");
       continue;
     }
     if (token.kind !== "option") continue;

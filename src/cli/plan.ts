@@ -11,6 +11,7 @@ import { planRevisionDetailed } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
 import { checkOutputFile } from "./flag-values.ts";
+import { fileProblem } from "./setting-sources.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops plan [DIR] [options]
@@ -44,7 +45,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
     for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
     if (!planned.plan) {
-      io.stderr.write(`error: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
+      io.stderr.write(`error: plan: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
       return 1;
     }
     const plan = planned.plan;
@@ -58,7 +59,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       try {
         await writeFile(values.out, renderPlanJson(plan, { redactor }));
       } catch (err) {
-        io.stderr.write(`error: plan: --out: cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+        io.stderr.write(`error: plan: --out: cannot write ${values.out}: ${fileProblem(err)}\n`);
         return 1;
       }
     }

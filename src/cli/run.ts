@@ -21,9 +21,9 @@ import { Redactor, redactUrl } from "../util/redact.ts";
 import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
 import { DEFAULT_MAX_DELETIONS, MAX_CONCURRENCY, MAX_READ_CONCURRENCY, requireSimulatorForState } from "./engine-flags.ts";
-import { checkOutputFile, parseCount, parseDuration, parseListenAddress as parseListen } from "./flag-values.ts";
+import { checkOutputFile, listenProblem, parseCount, parseDuration, parseListenAddress as parseListen } from "./flag-values.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
-import { resolveSetting } from "./setting-sources.ts";
+import { fileProblem, resolveSetting } from "./setting-sources.ts";
 
 export const RUN_HELP = `Usage: dokploy-gitops run --source URL|DIR [options]
 
@@ -116,7 +116,7 @@ function readableFile(file: string | undefined, flag: string): string | undefine
   try {
     readFileSync(file);
   } catch (err) {
-    throw new UsageError(`run: ${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new UsageError(`run: ${flag}: cannot read ${file}: ${fileProblem(err)}`);
   }
   return path.resolve(file);
 }
@@ -241,7 +241,8 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     // Startup failures (address in use, work dir taken, unreadable state file) are the operator's to fix: say what, not a stack.
     const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);
-    io.stderr.write(`error: run: ${redactor.redact((err as Error).message ?? String(err))}\n`);
+    const listen = listenProblem(err, settings.listen);
+    io.stderr.write(`error: run: ${redactor.redact(listen ?? (err as Error).message ?? String(err))}\n`);
     return 1;
   }
   // The address is logged at info; a quieter --log-level must not hide it (with port 0 nobody could find the daemon).

@@ -16,6 +16,16 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "./io.ts";
 
+/** Why a file could not be read or written, in words (`no such file`, not `ENOENT`). */
+export function fileProblem(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: "no such file", EISDIR: "is a directory", EACCES: "permission denied", EPERM: "permission denied",
+    ENOTDIR: "a part of the path is not a directory", EROFS: "read-only file system", ENOSPC: "no space left on the device",
+  };
+  return (code && words[code]) ?? code ?? (err as Error).message;
+}
+
 /** A resolved setting and the name it was given under (`--url`, `--api-key-file FILE`, `DOKPLOY_URL`). */
 export interface SettingValue {
   value: string;
@@ -40,13 +50,12 @@ export function resolveSetting(sources: SettingSources, env: NodeJS.ProcessEnv):
     return { value: flag.value, from: flag.name };
   }
   if (file?.path !== undefined) {
+    if (file.path.trim() === "") throw new UsageError(`${file.name}: empty value`);
     let text: string;
     try {
       text = readFileSync(file.path, "utf8");
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (code ?? "error");
-      throw new UsageError(`${file.name}: cannot read ${file.path}: ${why}`);
+      throw new UsageError(`${file.name}: cannot read ${file.path}: ${fileProblem(err)}`);
     }
     const value = text.replace(/\r?\n$/, "");
     if (value.trim() === "") throw new UsageError(`${file.name}: ${file.path} is empty`);

@@ -8,7 +8,7 @@
  */
 import { isIP } from "node:net";
 import { startSimulator, type SimulatorOptions } from "../simulator/index.ts";
-import { checkOutputFile, parseCount, parseListenAddress } from "./flag-values.ts";
+import { checkOutputFile, listenProblem, parseCount, parseListenAddress } from "./flag-values.ts";
 import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
 
 /**
@@ -92,7 +92,7 @@ export async function simulatorCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     sim = await startSimulator(options);
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n`);
+    io.stderr.write(`error: simulator: ${listenProblem(err, options) ?? (err as Error).message}\n`);
     return 1;
   }
   // The one place a key is printed on purpose: it is the simulator's own test key.

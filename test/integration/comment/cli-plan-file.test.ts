@@ -154,7 +154,7 @@ describe("comment --plan-file", () => {
   });
 
   it.each<[string, string[], Record<string, string>, RegExp]>([
-    ["a missing plan file", ["--plan-file", "/nonexistent/plan.json", "--dry-run"], {}, /--plan-file: cannot read \/nonexistent\/plan.json: ENOENT/],
+    ["a missing plan file", ["--plan-file", "/nonexistent/plan.json", "--dry-run"], {}, /--plan-file: cannot read \/nonexistent\/plan.json: no such file/],
     ["no token", ["--plan-file", "PLAN", "--provider", "github", "--repo", "a/b", "--pr", "1"], {}, /no github token: set GITHUB_TOKEN/],
     ["no provider outside CI", ["--plan-file", "PLAN"], {}, /cannot tell where to comment/],
     ["an unknown flag", ["--plan-file", "PLAN", "--token", "x"], {}, /comment: unknown flag "--token" \(see dokploy-gitops comment --help\)/],
