@@ -9,7 +9,7 @@ import type { PassResult } from "../reconcile/types.ts";
 import type { StepOutcome } from "../apply/types.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
-import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops apply [DIR] [options]
 
@@ -65,7 +65,7 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${redactor.redact(JSON.stringify(rest, null, 2))}\n`);
       return result.outcome === "succeeded" ? 0 : 1;
     }
-    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d, displayPath(dir, d.file))}\n`);
     if (result.plan) io.stdout.write(renderPlanText(result.plan, { redactor }).replace(/\n*$/, "\n\n"));
     for (const o of result.apply?.outcomes ?? []) {
       if (o.action === "noop" || o.action === "conflict" || o.action === "would-prune") continue;

@@ -67,3 +67,13 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(command: stri
   type Strict = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: true }>>;
   return { values: loose.values, positionals: loose.positionals } as Pick<Strict, "values" | "positionals">;
 }
+
+/**
+ * A manifest file as problem lines show it: the directory as the user typed
+ * it joined with the file's path under it (`deploy/shop/web.yaml`), so
+ * `validate`, `plan` and `apply` print the same clickable path.
+ */
+export function displayPath(dir: string, file: string): string {
+  if (dir === "." || dir === "./") return file;
+  return `${dir.replace(/\/+$/, "")}/${file}`;
+}

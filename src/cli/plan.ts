@@ -12,7 +12,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
 import { checkOutputFile } from "./flag-values.ts";
 import { fileProblem } from "./setting-sources.ts";
-import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops plan [DIR] [options]
 
@@ -43,7 +43,7 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
   const { connection, settings, redactor, revision, conn } = await openEngineCommand(values, io.env, dir, "detect");
   try {
     const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
-    for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d, displayPath(dir, d.file))}\n`);
     if (!planned.plan) {
       io.stderr.write(`error: plan: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
       return 1;

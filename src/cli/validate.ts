@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { formatDiagnostic, loadManifests } from "../manifest/index.ts";
 import { Redactor } from "../util/redact.ts";
-import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops validate [DIR] [--output text|json]
 
@@ -65,12 +65,6 @@ function parseSettings(argv: string[]): ValidateSettings | "help" {
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** Joins the directory as the user typed it with a root-relative file, for clickable output. */
-function displayPath(dir: string, file: string): string {
-  if (dir === "." || dir === "./") return file;
-  return `${dir.replace(/\/+$/, "")}/${file}`;
 }
 
 function emptyMessage(dir: string): string {
