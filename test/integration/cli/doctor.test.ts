@@ -5,22 +5,14 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../../../src/cli/index.ts";
 import { BUILT_FOR_DOKPLOY, accessFinding, versionFinding } from "../../../src/cli/doctor-checks.ts";
 import { DOKPLOY_VERSION, type SimulatorHandle } from "../../../src/simulator/index.ts";
+import { runCliInProcess, type InProcessResult } from "../../helpers/cli.ts";
 import { startTestSimulator, TEST_API_KEY } from "../../helpers/simulator.ts";
 
-async function doctor(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (b: Buffer) => (out += b.toString()));
-  stderr.on("data", (b: Buffer) => (err += b.toString()));
-  const code = await runCli(["doctor", ...argv], { env, stdout, stderr });
-  return { code, stdout: out, stderr: err };
+function doctor(argv: string[], env: NodeJS.ProcessEnv): Promise<InProcessResult> {
+  return runCliInProcess(["doctor", ...argv], env);
 }
 
 let sim: SimulatorHandle;
