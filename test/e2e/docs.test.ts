@@ -12,11 +12,12 @@
  * command has it (a `--url`, `--api-key` or `--api-key-file` of the example
  * is dropped), a git URL given to `--source` replaced by a local repository
  * holding the examples (under `--path` when given), absolute paths moved
- * into the scratch directory, `comment` given `--dry-run`, and daemons
+ * into the scratch directory (a file that a `--*-file` flag names is created
+ * there with a placeholder value), `comment` given `--dry-run`, and daemons
  * (`run`, `simulator`) given an ephemeral loopback port, waited for, and
  * stopped with SIGTERM. Each must exit 0 (2 with `--detailed-exitcode`).
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,6 +101,14 @@ function adapt(args: string[]): string[] {
   if (source !== undefined && /:\/\/|^[\w.-]+@[\w.-]+:/.test(source)) {
     out = [...withoutFlag(out, "--source"), "--source", exampleRepo(flagValue(args, "--path") ?? ".")];
   }
+  // A file a flag reads (`--status-token-file /etc/...`, `--git-ssh-key FILE`) exists here, with a placeholder value.
+  out.forEach((arg, i) => {
+    const flag = out[i - 1];
+    if (flag && /^--(.*-file|git-ssh-key|git-known-hosts)$/.test(flag) && !existsSync(path.resolve(sandbox, arg))) {
+      mkdirSync(path.dirname(path.resolve(sandbox, arg)), { recursive: true });
+      writeFileSync(path.resolve(sandbox, arg), "docs-test-placeholder-value\n", { mode: 0o600 });
+    }
+  });
   if (DAEMONS.has(command)) out = [...withoutFlag(out, "--listen"), "--listen", "127.0.0.1:0"];
   if (command === "comment" && !out.includes("--dry-run")) out.push("--dry-run");
   return out;
