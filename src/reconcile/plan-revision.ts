@@ -127,13 +127,13 @@ async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counte
   }
   const diagnostics = report.diagnostics.map((d) => ({ ...d, message: deps.redactor.redact(d.message) }));
   if (!report.desired) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    const first = errors[0];
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
     return {
       ...base(), diagnostics, secretProblems: [],
       failure: {
         reason: "ValidationFailed",
-        message: `${errors.length} manifest error(s)${first ? `; first: ${first.file}:${first.line}:${first.column}: ${first.message}` : ""}`,
+        // The problems themselves travel as diagnostics (the CLI prints them, /status quotes the first few): not repeated here.
+        message: `${errors} manifest error${errors === 1 ? "" : "s"}`,
         transient: false,
       },
     };

@@ -183,7 +183,8 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       case "/readyz": {
         if (!only("GET")) return;
         const r = deps.status.readiness();
-        send(res, r.ready ? 200 : 503, `${r.ready ? "ok" : `not ready: ${r.message}`}\n`);
+        // The reason is in the body either way: "ok", "ok: <why degraded>", or "not ready: <why>".
+        send(res, r.ready ? 200 : 503, `${r.ready ? (r.message === "ok" ? "ok" : `ok: ${r.message}`) : `not ready: ${r.message}`}\n`);
         return;
       }
       case "/metrics":
