@@ -76,10 +76,12 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
 COPY --from=build /app/dist ./dist
-# Read at run time, relative to the package root: the manifest JSON Schemas and
-# the Dokploy API spec subset the built-in simulator validates against.
+# Read at run time, relative to the package root: the manifest JSON Schemas,
+# the Dokploy API spec subset the built-in simulator validates against, and
+# the status page's script, stylesheet and icon.
 COPY manifests-schema ./manifests-schema
 COPY --from=build /app/src/simulator/spec ./src/simulator/spec
+COPY --from=build /app/src/ui/assets ./src/ui/assets
 RUN chmod 0755 dist/main.js \
  && ln -s /opt/dokploy-gitops/dist/main.js /usr/local/bin/dokploy-gitops
 

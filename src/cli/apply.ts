@@ -9,7 +9,7 @@ import type { PassResult } from "../reconcile/types.ts";
 import type { StepOutcome } from "../apply/types.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
-import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops apply [DIR] [options]
 
@@ -52,7 +52,7 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`apply takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`apply: expected at most one directory, got ${positionals.length}: ${positionals.join(" ")}`);
   const output = values.output ?? "text";
   if (!["text", "json"].includes(output)) throw new UsageError(`--output: expected text or json, got "${output}"`);
   const dir = positionals[0] ?? ".";
@@ -65,13 +65,13 @@ export async function applyCommand(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${redactor.redact(JSON.stringify(rest, null, 2))}\n`);
       return result.outcome === "succeeded" ? 0 : 1;
     }
-    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of result.diagnostics) io.stderr.write(`${formatDiagnostic(d, displayPath(dir, d.file))}\n`);
     if (result.plan) io.stdout.write(renderPlanText(result.plan, { redactor }).replace(/\n*$/, "\n\n"));
     for (const o of result.apply?.outcomes ?? []) {
       if (o.action === "noop" || o.action === "conflict" || o.action === "would-prune") continue;
       io.stdout.write(`${redactor.redact(outcomeLine(o))}\n`);
     }
-    if (result.outcome !== "succeeded") io.stderr.write(`error: ${result.reason}: ${result.message}\n`);
+    if (result.outcome !== "succeeded") io.stderr.write(`error: apply: ${result.reason}: ${result.message}\n`);
     io.stdout.write(`${summaryLine(result)}\n`);
     return result.outcome === "succeeded" ? 0 : 1;
   } finally {

@@ -8,7 +8,6 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
-import { parseArgs } from "node:util";
 import type { Diagnostic } from "../model/manifest.ts";
 import type { Plan } from "../plan/types.ts";
 import { parsePlanJson, PlanFormatError } from "../plan/render-json.ts";
@@ -23,10 +22,11 @@ import { planRevision } from "../reconcile/plan-revision.ts";
 import {
   COMMENT_LIMITS, CommentPostError, CommentSetupError, PROVIDER_TITLE, type CommentTarget, type ProviderName,
 } from "../comment/types.ts";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection, type ConnectionSettings } from "./connection.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection, resolveRequestTimeout, type ConnectionSettings } from "./connection.ts";
 import { connectDokploy } from "./dokploy-connection.ts";
-import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, resolveEngine } from "./engine-flags.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { ENGINE_HELP, ENGINE_OPTIONS, detectRevision, requireSimulatorForState, resolveEngine } from "./engine-flags.ts";
+import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { fileProblem } from "./setting-sources.ts";
 
 const HELP = `Usage: dokploy-gitops comment [DIR] [options]
 
@@ -75,12 +75,7 @@ const OPTIONS = {
 const TOKEN_VARIABLES = ["GITHUB_TOKEN", "GH_TOKEN", "GITEA_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN", "DOKPLOY_API_KEY", "DOKPLOY_API_TOKEN"];
 
 function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
-  } catch (err) {
-    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "").replace(/^Unknown/, "unknown");
-    throw new UsageError(`comment: ${first} (see dokploy-gitops comment --help)`);
-  }
+  return parseCommandArgs("comment", argv, OPTIONS);
 }
 
 /** A plan, or the validation problems that prevented one, or an error already naming its subject. */
@@ -135,7 +130,8 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
   // The marker and headline name the directory as the repository sees it, not as this machine does.
   const shownDir = isAbsolute(dir) ? relative(process.cwd(), dir) || "." : dir;
   const dryRun = values["dry-run"] === true;
-  const requestTimeoutMs = parseDuration(values["request-timeout"] ?? "30s", "--request-timeout");
+  const requestTimeoutMs = resolveRequestTimeout(values["request-timeout"]);
+  requireSimulatorForState(values["simulator-state"], values.simulator === true);
   if (values["plan-file"] !== undefined && (values.prune || values["allow-empty"] || values["max-deletions"] !== undefined || values.simulator)) {
     throw new UsageError("comment: --prune, --allow-empty, --max-deletions and --simulator shape a computed plan; a --plan-file was planned already");
   }
@@ -179,7 +175,7 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
     try {
       text = await readFile(file, "utf8");
     } catch (err) {
-      return fail(`--plan-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return fail(`--plan-file: cannot read ${file}: ${fileProblem(err)}`);
     }
     try {
       plan = parsePlanJson(text);

@@ -3,8 +3,9 @@
  * once from flags and environment. Accepts the environment names other Dokploy
  * tools use, so an existing CI secret works unchanged.
  */
-import { readFileSync } from "node:fs";
+import { parseDuration } from "./flag-values.ts";
 import { UsageError } from "./io.ts";
+import { resolveSetting } from "./setting-sources.ts";
 
 /** `util.parseArgs` option specs for the connection flags. */
 export const CONNECTION_OPTIONS = {
@@ -32,53 +33,65 @@ export interface ConnectionSettings {
   requestTimeoutMs: number;
   instance: string;
   simulator: boolean;
+  /** Where the URL and key came from (`--url`, `DOKPLOY_API_KEY`, `--api-key-file FILE`): for messages that must not show the key. */
+  sources?: { url: string; apiKey: string };
 }
 
 const INSTANCE_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-/** Parses `30s`, `2m`, `500ms`, `1h`, or a bare number of seconds, into milliseconds. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new UsageError(`${flag}: expected a duration such as 30s, 2m or 500ms, got "${text}"`);
-  const n = Number(m[1]);
-  const unit = m[2] ?? "s";
-  const factor = unit === "ms" ? 1 : unit === "s" ? 1000 : unit === "m" ? 60_000 : 3_600_000;
-  return Math.round(n * factor);
-}
+/** Where the Dokploy URL may come from, in order (see setting-sources.ts). */
+export const URL_ENV = ["DOKPLOY_URL", "DOKPLOY_API_URL", "DOKPLOY_SERVER_URL"] as const;
+/** Where the API key may come from, in order. */
+export const API_KEY_ENV = ["DOKPLOY_API_KEY", "DOKPLOY_API_TOKEN"] as const;
+
+export { parseDuration } from "./flag-values.ts";
 
 /** Parsed values of the connection flags. */
 export type ConnectionValues = { [K in keyof typeof CONNECTION_OPTIONS]?: (typeof CONNECTION_OPTIONS)[K]["type"] extends "boolean" ? boolean : string };
 
-/** Resolves connection settings from parsed flag values and the environment. */
+/** The default `--request-timeout`. */
+const DEFAULT_REQUEST_TIMEOUT = "30s";
+
+/** Parses `--request-timeout` (never zero: a zero timeout fails every call). */
+export function resolveRequestTimeout(text: string | undefined): number {
+  return parseDuration(text ?? DEFAULT_REQUEST_TIMEOUT, "--request-timeout", { minMs: 100 });
+}
+
+/**
+ * Resolves connection settings from parsed flag values and the environment,
+ * by the documented precedence (flag, file flag, environment in order).
+ */
 export function resolveConnection(values: ConnectionValues, env: NodeJS.ProcessEnv): ConnectionSettings {
   const simulator = values.simulator === true;
-  const instance = values.instance ?? env.DOKPLOY_GITOPS_INSTANCE ?? "default";
-  if (!INSTANCE_RE.test(instance)) {
-    throw new UsageError(`--instance: expected a lowercase DNS label (a-z, 0-9, -; at most 63 characters), got "${instance}"`);
+  const instance = resolveSetting({ flag: { name: "--instance", value: values.instance }, envNames: ["DOKPLOY_GITOPS_INSTANCE"] }, env);
+  if (instance && !INSTANCE_RE.test(instance.value)) {
+    throw new UsageError(`${instance.from}: expected a lowercase DNS label (a-z, 0-9, -; at most 63 characters), got "${instance.value}"`);
   }
-  const requestTimeoutMs = parseDuration(values["request-timeout"] ?? "30s", "--request-timeout");
-  if (simulator) return Object.freeze({ simulator, instance, requestTimeoutMs });
+  const requestTimeoutMs = resolveRequestTimeout(values["request-timeout"]);
+  if (simulator) {
+    if (values.url !== undefined) throw new UsageError("--url and --simulator exclude each other: --simulator starts its own Dokploy");
+    return Object.freeze({ simulator, instance: instance?.value ?? "default", requestTimeoutMs });
+  }
 
-  const url = values.url ?? env.DOKPLOY_URL ?? env.DOKPLOY_API_URL ?? env.DOKPLOY_SERVER_URL;
+  const url = resolveSetting({ flag: { name: "--url", value: values.url }, envNames: URL_ENV }, env);
   if (!url) {
-    throw new UsageError("no Dokploy URL: pass --url or set DOKPLOY_URL (or use --simulator to try the tool)");
+    throw new UsageError(`no Dokploy URL: pass --url or set ${URL_ENV.join(", ")} (or use --simulator to try the tool)`);
   }
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(url.value);
     if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error("scheme");
   } catch {
-    throw new UsageError(`--url: expected an http(s) URL such as https://dokploy.example.com, got "${url}"`);
+    throw new UsageError(`${url.from}: expected an http(s) URL such as https://dokploy.example.com, got "${url.value}"`);
   }
-  let apiKey = values["api-key"] ?? env.DOKPLOY_API_KEY ?? env.DOKPLOY_API_TOKEN;
-  if (values["api-key-file"]) {
-    try {
-      apiKey = readFileSync(values["api-key-file"], "utf8").trim();
-    } catch (err) {
-      throw new UsageError(`--api-key-file: cannot read ${values["api-key-file"]}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
-    }
-  }
+  const apiKey = resolveSetting(
+    { flag: { name: "--api-key", value: values["api-key"] }, file: { name: "--api-key-file", path: values["api-key-file"] }, envNames: API_KEY_ENV },
+    env,
+  );
   if (!apiKey) {
-    throw new UsageError("no Dokploy API key: set DOKPLOY_API_KEY, or pass --api-key-file (or --api-key)");
+    throw new UsageError(`no Dokploy API key: set ${API_KEY_ENV.join(" or ")}, or pass --api-key-file (or --api-key)`);
   }
-  return Object.freeze({ url: url.replace(/\/+$/, ""), apiKey, requestTimeoutMs, instance, simulator });
+  return Object.freeze({
+    url: url.value.trim().replace(/\/+$/, ""), apiKey: apiKey.value.trim(), requestTimeoutMs, instance: instance?.value ?? "default", simulator,
+    sources: Object.freeze({ url: url.from, apiKey: apiKey.from }),
+  });
 }

@@ -3,7 +3,8 @@ import { simpleGit } from "simple-git";
 import { UsageError } from "./io.ts";
 import type { PassSettings } from "../reconcile/types.ts";
 import { Redactor } from "../util/redact.ts";
-import { parseDuration, resolveConnection, type ConnectionSettings, type ConnectionValues } from "./connection.ts";
+import { resolveConnection, type ConnectionSettings, type ConnectionValues } from "./connection.ts";
+import { parseCount, parseDuration } from "./flag-values.ts";
 import { connectDokploy, type DokployConnection } from "./dokploy-connection.ts";
 import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
 
@@ -30,11 +31,12 @@ export const ENGINE_HELP = `Engine:
 /** Default of `--max-deletions`: a plan deleting more looks like a mistake. */
 export const DEFAULT_MAX_DELETIONS = 10;
 
-export function parseCount(text: string | undefined, flag: string, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag}: expected a whole number >= ${min}, got "${text}"`);
-  return Number(text);
-}
+/** Most independent writes in flight: Dokploy serialises much of its work anyway. */
+export const MAX_CONCURRENCY = 64;
+/** Most reads in flight while observing. */
+export const MAX_READ_CONCURRENCY = 256;
+
+export { parseCount } from "./flag-values.ts";
 
 type EngineValues = { prune?: boolean; "allow-empty"?: boolean; "max-deletions"?: string; concurrency?: string; "read-concurrency"?: string; "deploy-timeout"?: string };
 
@@ -46,12 +48,20 @@ export function resolveEngine(values: EngineValues, instance: string, mode: "app
     prune: values.prune === true,
     allowEmpty: values["allow-empty"] === true,
     maxDeletions: parseCount(values["max-deletions"], "--max-deletions", DEFAULT_MAX_DELETIONS, 0),
-    concurrency: parseCount(values.concurrency, "--concurrency", 4, 1),
-    readConcurrency: parseCount(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1),
-    deployTimeoutMs: values["deploy-timeout"] ? parseDuration(values["deploy-timeout"], "--deploy-timeout") : 600_000,
+    concurrency: parseCount(values.concurrency, "--concurrency", 4, 1, MAX_CONCURRENCY),
+    readConcurrency: parseCount(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1, MAX_READ_CONCURRENCY),
+    deployTimeoutMs: parseDuration(values["deploy-timeout"] ?? "10m", "--deploy-timeout"),
     waitForDeploys: true,
     ...extra,
   });
+}
+
+/**
+ * `--simulator-state` without `--simulator` would be silently ignored while
+ * the command talks to the real Dokploy of the environment: refuse it.
+ */
+export function requireSimulatorForState(state: string | undefined, simulator: boolean): void {
+  if (state !== undefined && !simulator) throw new UsageError("--simulator-state needs --simulator (without it the command talks to the Dokploy of --url or DOKPLOY_URL)");
 }
 
 /** The git HEAD of `dir` when it is inside a checkout, for labelling plans. */
@@ -87,6 +97,7 @@ export async function openEngineCommand(
   extra: Partial<PassSettings> = {},
 ): Promise<EngineCommand> {
   const connection = resolveConnection(values, env);
+  requireSimulatorForState(values["simulator-state"], connection.simulator);
   const settings = resolveEngine(values, connection.instance, mode, extra);
   const redactor = new Redactor();
   if (connection.apiKey) redactor.add(connection.apiKey);

@@ -10,7 +10,9 @@ import { renderPlanText } from "../plan/render-text.ts";
 import { planRevisionDetailed } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
 import { ENGINE_HELP, ENGINE_OPTIONS, openEngineCommand } from "./engine-flags.ts";
-import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { checkOutputFile } from "./flag-values.ts";
+import { fileProblem } from "./setting-sources.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops plan [DIR] [options]
 
@@ -32,16 +34,18 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`plan takes one directory, got ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`plan: expected at most one directory, got ${positionals.length}: ${positionals.join(" ")}`);
   const output = values.output ?? "text";
   if (!["text", "markdown", "json"].includes(output)) throw new UsageError(`--output: expected text, markdown or json, got "${output}"`);
   const dir = positionals[0] ?? ".";
+  // Checked before planning: a plan must not be computed (and printed) only to fail writing it.
+  if (values.out !== undefined) checkOutputFile(values.out, "--out");
   const { connection, settings, redactor, revision, conn } = await openEngineCommand(values, io.env, dir, "detect");
   try {
     const planned = await planRevisionDetailed({ root: dir, ...(revision ? { revision } : {}), settings }, { api: conn.api, redactor, secretEnv: io.env, placeholderSecrets: connection.simulator });
-    for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of planned.diagnostics) io.stderr.write(`${formatDiagnostic(d, displayPath(dir, d.file))}\n`);
     if (!planned.plan) {
-      io.stderr.write(`error: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
+      io.stderr.write(`error: plan: ${redactor.redact(planned.failure?.message ?? "no plan")}\n`);
       return 1;
     }
     const plan = planned.plan;
@@ -51,7 +55,14 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       : output === "markdown" ? renderPlanMarkdown(plan, { redactor, directory: dir, instance: connection.instance })
       : renderPlanText(plan, { redactor, color: (io.stdout as NodeJS.WriteStream).isTTY === true && !io.env.NO_COLOR });
     io.stdout.write(rendered.endsWith("\n") ? rendered : `${rendered}\n`);
-    if (values.out) await writeFile(values.out, renderPlanJson(plan, { redactor }));
+    if (values.out) {
+      try {
+        await writeFile(values.out, renderPlanJson(plan, { redactor }));
+      } catch (err) {
+        io.stderr.write(`error: plan: --out: cannot write ${values.out}: ${fileProblem(err)}\n`);
+        return 1;
+      }
+    }
     for (const p of planned.secretProblems) io.stderr.write(`warning: ${redactor.redact(p.message)}\n`);
     return values["detailed-exitcode"] && plan.summary.changes > 0 ? 2 : 0;
   } finally {

@@ -9,7 +9,6 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { startDaemon, type DaemonPassDeps, type DaemonSettings } from "../reconcile/daemon.ts";
 import type { LoopPassInput } from "../reconcile/loop.ts";
 import { ManifestCache } from "../manifest/index.ts";
@@ -20,8 +19,12 @@ import { classifySource, type SourceKind } from "../source/index.ts";
 import { isLogLevel, LOG_LEVELS } from "../util/log.ts";
 import { Redactor, redactUrl } from "../util/redact.ts";
 import { DEFAULT_READ_CONCURRENCY } from "../reconcile/plan-revision.ts";
-import { CONNECTION_HELP, CONNECTION_OPTIONS, parseDuration, resolveConnection } from "./connection.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { CONNECTION_HELP, CONNECTION_OPTIONS, resolveConnection } from "./connection.ts";
+import { DEFAULT_MAX_DELETIONS, MAX_CONCURRENCY, MAX_READ_CONCURRENCY, requireSimulatorForState } from "./engine-flags.ts";
+import { checkOutputFile, listenProblem, parseCount, parseDuration, parseListenAddress as parseListen } from "./flag-values.ts";
+import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+import { fileProblem, resolveSetting } from "./setting-sources.ts";
+import { REPORT_HELP, REPORT_OPTIONS, resolveReport } from "./report-flags.ts";
 
 export const RUN_HELP = `Usage: dokploy-gitops run --source URL|DIR [options]
 
@@ -74,6 +77,7 @@ Server and logs:
   --protect-metrics       GET /metrics needs the token too
   --log-level LEVEL       ${LOG_LEVELS.join(", ")} (default info)
 
+${REPORT_HELP}
 ${CONNECTION_HELP}  --simulator-state FILE keep the embedded simulator's data in FILE
 
 Example (no Dokploy needed):
@@ -82,6 +86,7 @@ Example (no Dokploy needed):
 
 const OPTIONS = {
   ...CONNECTION_OPTIONS,
+  ...REPORT_OPTIONS,
   source: { type: "string" },
   branch: { type: "string" },
   path: { type: "string" },
@@ -111,36 +116,14 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Parses `HOST:PORT` (IPv6 as `[::1]:8080`). */
+/** Parses `HOST:PORT` (IPv6 as `[::1]:8080`, `:8080` for every interface). */
 export function parseListenAddress(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new UsageError(`run: --listen: expected HOST:PORT such as 0.0.0.0:8080 or 127.0.0.1:0, got "${text}"`);
-  return { host: (m[1] ?? m[2])!, port };
+  return parseListen(text, "--listen", "0.0.0.0:8080 or 127.0.0.1:0");
 }
 
-function integer(text: string | undefined, flag: string, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`run: ${flag}: expected an integer >= ${min}, got "${text}"`);
-  return Number(text);
-}
-
-/** A secret from a flag, a file or the environment (file wins over flag, flag over env); trailing newline dropped. */
-function secretFrom(value: string | undefined, file: string | undefined, envValue: string | undefined, flag: string): string | undefined {
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (err) {
-      throw new UsageError(`run: ${flag}-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
-    }
-    const secret = text.replace(/\r?\n$/, "");
-    if (secret === "") throw new UsageError(`run: ${flag}-file: ${file} is empty`);
-    return secret;
-  }
-  const v = value ?? envValue;
-  if (v === "") throw new UsageError(`run: ${flag}: empty value`);
-  return v;
+/** A secret from a flag, its file flag or the environment, by the documented precedence (setting-sources.ts). */
+function secretFrom(value: string | undefined, file: string | undefined, env: NodeJS.ProcessEnv, envName: string, flag: string): string | undefined {
+  return resolveSetting({ flag: { name: flag, value }, file: { name: `${flag}-file`, path: file }, envNames: [envName] }, env)?.value;
 }
 
 function readableFile(file: string | undefined, flag: string): string | undefined {
@@ -148,7 +131,7 @@ function readableFile(file: string | undefined, flag: string): string | undefine
   try {
     readFileSync(file);
   } catch (err) {
-    throw new UsageError(`run: ${flag}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+    throw new UsageError(`run: ${flag}: cannot read ${file}: ${fileProblem(err)}`);
   }
   return path.resolve(file);
 }
@@ -161,13 +144,7 @@ export function defaultWorkDir(instance: string, source: string): string {
 
 /** Resolves `run`'s flags and environment; `"help"` for `--help`. Throws UsageError on bad input. */
 export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): DaemonSettings | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "");
-    throw new UsageError(`run: ${first} (see dokploy-gitops run --help)`);
-  }
+  const { values } = parseCommandArgs("run", argv, OPTIONS, { allowPositionals: false });
   if (values.help) return "help";
 
   const source = values.source;
@@ -194,8 +171,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
     if (!isValidCron(values.schedule)) throw new UsageError(`run: --schedule: expected a cron expression such as "*/5 * * * *", got "${values.schedule}"`);
     schedule = values.schedule;
   } else {
-    intervalMs = parseDuration(values.interval ?? "1m", "--interval");
-    if (intervalMs < 1000) throw new UsageError(`run: --interval: expected at least 1s, got "${values.interval}"`);
+    intervalMs = parseDuration(values.interval ?? "1m", "--interval", { minMs: 1000 });
   }
 
   const mode = values.mode ?? "apply";
@@ -204,11 +180,10 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
   if (!isLogLevel(logLevel)) throw new UsageError(`run: --log-level: expected one of ${LOG_LEVELS.join(", ")}, got "${logLevel}"`);
 
   const connection = resolveConnection(values, env);
-  if (values["simulator-state"] !== undefined && !connection.simulator) {
-    throw new UsageError("run: --simulator-state needs --simulator");
-  }
+  requireSimulatorForState(values["simulator-state"], connection.simulator);
+  if (values["simulator-state"] !== undefined) checkOutputFile(values["simulator-state"], "--simulator-state");
   const deployTimeoutMs = parseDuration(values["deploy-timeout"] ?? "10m", "--deploy-timeout");
-  const gitToken = env.GIT_TOKEN || env.DOKPLOY_GITOPS_GIT_TOKEN || undefined;
+  const gitToken = resolveSetting({ envNames: ["GIT_TOKEN", "DOKPLOY_GITOPS_GIT_TOKEN"] }, env)?.value;
   const sshKeyFile = readableFile(values["git-ssh-key"], "--git-ssh-key");
   const knownHostsFile = readableFile(values["git-known-hosts"], "--git-known-hosts");
 
@@ -236,15 +211,16 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
       mode,
       prune: values.prune === true,
       allowEmpty: values["allow-empty"] === true,
-      maxDeletions: integer(values["max-deletions"], "--max-deletions", 10, 0),
-      concurrency: integer(values.concurrency, "--concurrency", 4, 1),
-      readConcurrency: integer(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1),
+      maxDeletions: parseCount(values["max-deletions"], "--max-deletions", DEFAULT_MAX_DELETIONS, 0),
+      concurrency: parseCount(values.concurrency, "--concurrency", 4, 1, MAX_CONCURRENCY),
+      readConcurrency: parseCount(values["read-concurrency"], "--read-concurrency", DEFAULT_READ_CONCURRENCY, 1, MAX_READ_CONCURRENCY),
       deployTimeoutMs,
-      waitForDeploys: true,
+      // A pass ends once configuration is written and deploys are queued; later passes read how builds ended.
+      waitForDeploys: false,
     },
   };
-  const webhookSecret = secretFrom(values["webhook-secret"], values["webhook-secret-file"], env.DOKPLOY_GITOPS_WEBHOOK_SECRET, "--webhook-secret");
-  const statusToken = secretFrom(values["status-token"], values["status-token-file"], env.DOKPLOY_GITOPS_STATUS_TOKEN, "--status-token");
+  const webhookSecret = secretFrom(values["webhook-secret"], values["webhook-secret-file"], env, "DOKPLOY_GITOPS_WEBHOOK_SECRET", "--webhook-secret");
+  const statusToken = secretFrom(values["status-token"], values["status-token-file"], env, "DOKPLOY_GITOPS_STATUS_TOKEN", "--status-token");
   if (webhookSecret !== undefined) settings.webhookSecret = webhookSecret;
   if (statusToken !== undefined) settings.statusToken = statusToken;
   if (values["protect-metrics"] && statusToken === undefined) {
@@ -252,6 +228,8 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
   }
   if (values["public-status"]) settings.publicStatus = true;
   if (values["protect-metrics"]) settings.protectMetrics = true;
+  const report = resolveReport(values, env, { source, sourceIsGit: sourceKind !== "dir", instance: connection.instance, requestTimeoutMs: connection.requestTimeoutMs });
+  if (report !== undefined) settings.report = report;
   Object.freeze(settings.git);
   Object.freeze(settings.pass);
   Object.freeze(settings.listen);
@@ -260,7 +238,7 @@ export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): Daem
 /** The real pass (`reconcilePass`), adapted to the loop's input. */
 export async function realPass(input: LoopPassInput, settings: DaemonSettings, deps: DaemonPassDeps, manifestCache?: ManifestCache): Promise<PassResult> {
   return reconcilePass(
-    { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: settings.pass },
+    { root: input.root, revision: input.revision, reconcileId: input.reconcileId, settings: input.redeploy ? { ...settings.pass, redeploy: input.redeploy } : settings.pass },
     {
       api: deps.api, log: input.log, redactor: deps.redactor, secretEnv: deps.env, signal: input.signal, placeholderSecrets: settings.connection.simulator,
       ...(manifestCache ? { manifestCache } : {}),
@@ -287,9 +265,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     // Startup failures (address in use, work dir taken, unreadable state file) are the operator's to fix: say what, not a stack.
     const redactor = new Redactor().add(settings.connection.apiKey, settings.webhookSecret, settings.statusToken, settings.git.token);
-    io.stderr.write(`error: run: ${redactor.redact((err as Error).message ?? String(err))}\n`);
+    const listen = listenProblem(err, settings.listen);
+    io.stderr.write(`error: run: ${redactor.redact(listen ?? (err as Error).message ?? String(err))}\n`);
     return 1;
   }
+  // The address is logged at info; a quieter --log-level must not hide it (with port 0 nobody could find the daemon).
+  if (!["info", "debug", "trace"].includes(settings.logLevel)) io.stderr.write(`run: listening on ${daemon.url}\n`);
   // The first SIGTERM/SIGINT starts a graceful shutdown; a second one (an impatient Ctrl-C) exits at once.
   let signals = 0;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -7,9 +7,16 @@
  * but still), so it is a test double, never a service to expose.
  */
 import { isIP } from "node:net";
-import { parseArgs } from "node:util";
 import { startSimulator, type SimulatorOptions } from "../simulator/index.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { checkOutputFile, listenProblem, parseCount, parseListenAddress } from "./flag-values.ts";
+import { UsageError, parseCommandArgs, type CliIo } from "./io.ts";
+
+/**
+ * Where the simulator listens by default: loopback, and not Dokploy's own
+ * port 3000, so it never collides with (or is mistaken for) a real Dokploy
+ * on the same machine.
+ */
+export const DEFAULT_LISTEN = "127.0.0.1:7300";
 
 const HELP = `Usage: dokploy-gitops simulator [options]
 
@@ -17,7 +24,7 @@ Serves a simulated Dokploy v0.30.2 API (projects, environments, applications,
 domains, deployments) until stopped with Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
-  --listen HOST:PORT  address to listen on (default 127.0.0.1:3000; port 0 picks a free one)
+  --listen HOST:PORT  address to listen on (default 127.0.0.1:7300; port 0 picks a free one)
   --api-key KEY       the API key clients must send as x-api-key (default: random, printed)
   --state FILE        keep the data in FILE across restarts (atomic writes)
   --seed N            seed every random choice (ids, appName suffixes) for reproducible runs
@@ -28,7 +35,7 @@ Options:
   -h, --help          show this help
 
 Try it:
-  curl -H 'x-api-key: KEY' http://127.0.0.1:3000/api/project.all
+  curl -H 'x-api-key: KEY' http://127.0.0.1:7300/api/project.all
 `;
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "::1"]);
@@ -37,62 +44,40 @@ function isLoopback(host: string): boolean {
   return LOOPBACK_NAMES.has(host) || (isIP(host) === 4 && host.startsWith("127."));
 }
 
-function integer(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`simulator: ${flag}: expected a non-negative integer, got "${text}"`);
-  return Number(text);
-}
-
-/** Parses `HOST:PORT` (IPv6 as `[::1]:3000`). */
+/** Parses `HOST:PORT` (IPv6 as `[::1]:7300`). */
 export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(text);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) {
-    throw new UsageError(`simulator: --listen: expected HOST:PORT such as 127.0.0.1:3000, got "${text}"`);
-  }
-  return { host: (m[1] ?? m[2])!, port };
+  return parseListenAddress(text, "--listen", DEFAULT_LISTEN, "127.0.0.1");
 }
 
 /** Resolves flags into simulator options; throws UsageError on bad input. */
 export function parseSimulatorArgs(argv: string[]): SimulatorOptions | "help" {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        listen: { type: "string" },
-        "api-key": { type: "string" },
-        state: { type: "string" },
-        seed: { type: "string" },
-        latency: { type: "string" },
-        "deploy-duration": { type: "string" },
-        "allow-remote": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (err) {
-    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "");
-    throw new UsageError(`simulator: ${first} (see dokploy-gitops simulator --help)`);
-  }
+  const { values } = parseCommandArgs("simulator", argv, {
+    listen: { type: "string" },
+    "api-key": { type: "string" },
+    state: { type: "string" },
+    seed: { type: "string" },
+    latency: { type: "string" },
+    "deploy-duration": { type: "string" },
+    "allow-remote": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  }, { allowPositionals: false });
   if (values.help) return "help";
-  const { host, port } = parseListen(values.listen ?? "127.0.0.1:3000");
+  const { host, port } = parseListen(values.listen ?? DEFAULT_LISTEN);
   if (!isLoopback(host) && !values["allow-remote"]) {
     throw new UsageError(
       `simulator: --listen ${host}: not a loopback address; the simulator is a test double with unauthenticated controls, pass --allow-remote if you really mean it`,
     );
   }
-  if (values["api-key"] !== undefined && values["api-key"].length === 0) throw new UsageError("simulator: --api-key: must not be empty");
+  if (values["api-key"] !== undefined && values["api-key"].trim().length === 0) throw new UsageError("simulator: --api-key: must not be empty");
   const options: SimulatorOptions = { host, port };
   if (values["api-key"] !== undefined) options.apiKey = values["api-key"];
-  if (values.state !== undefined) options.statePath = values.state;
-  const seed = integer(values.seed, "--seed");
-  if (seed !== undefined) options.seed = seed;
-  const latency = integer(values.latency, "--latency");
-  if (latency !== undefined) options.latencyMs = latency;
-  const duration = integer(values["deploy-duration"], "--deploy-duration");
-  if (duration !== undefined) options.deployDurationMs = duration;
+  if (values.state !== undefined) {
+    checkOutputFile(values.state, "--state");
+    options.statePath = values.state;
+  }
+  if (values.seed !== undefined) options.seed = parseCount(values.seed, "--seed", 0, 0, Number.MAX_SAFE_INTEGER);
+  if (values.latency !== undefined) options.latencyMs = parseCount(values.latency, "--latency", 0, 0, 60_000);
+  if (values["deploy-duration"] !== undefined) options.deployDurationMs = parseCount(values["deploy-duration"], "--deploy-duration", 0, 0, 3_600_000);
   return options;
 }
 
@@ -107,7 +92,7 @@ export async function simulatorCommand(argv: string[], io: CliIo): Promise<numbe
   try {
     sim = await startSimulator(options);
   } catch (err) {
-    io.stderr.write(`error: ${(err as Error).message}\n`);
+    io.stderr.write(`error: simulator: ${listenProblem(err, options) ?? (err as Error).message}\n`);
     return 1;
   }
   // The one place a key is printed on purpose: it is the simulator's own test key.

@@ -5,10 +5,9 @@
  * first, and exits 0 when valid (warnings allowed), 1 when not.
  */
 import { stat } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { formatDiagnostic, loadManifests } from "../manifest/index.ts";
 import { Redactor } from "../util/redact.ts";
-import { UsageError, type CliIo } from "./io.ts";
+import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops validate [DIR] [--output text|json]
 
@@ -19,6 +18,8 @@ DIR/.dokploygitopsignore are skipped.
 
 Options:
   -o, --output text|json  Output format (default: text)
+  --allow-empty           succeed when DIR holds no manifests (by default that is
+                          an error: a mistyped path must not turn a CI job green)
   -h, --help              Show this help
 
 Text output: one line per problem, then a summary line:
@@ -33,51 +34,41 @@ JSON output: {"valid", "root", "manifests", "files", "diagnostics": [{"severity"
 "file", "line", "column", "resource", "pointer", "code", "message"}]}, with
 files relative to DIR.
 
-Exit status: 0 when valid (warnings allowed), 1 when not or on bad usage.
+Exit status: 0 when valid (warnings allowed), 1 when not, when DIR holds no
+manifests (unless --allow-empty), or on bad usage.
 `;
 
 /** Resolved flags of one `validate` run. */
 interface ValidateSettings {
   dir: string;
   output: "text" | "json";
+  /** Accept a directory without manifests (otherwise a mistyped path would pass CI). */
+  allowEmpty: boolean;
 }
 
 function parseSettings(argv: string[]): ValidateSettings | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        output: { type: "string", short: "o" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    // Node's own text is long ("...place it at the end of the command after '--'..."): keep its first sentence.
-    const first = ((err as Error).message.split("\n")[0] ?? "").replace(/\. .*$/, "").replace(/^Unknown/, "unknown");
-    throw new UsageError(`validate: ${first} (see dokploy-gitops validate --help)`);
-  }
+  const parsed = parseCommandArgs("validate", argv, {
+    output: { type: "string", short: "o" },
+    "allow-empty": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (parsed.values.help === true) return "help";
   const output = parsed.values.output ?? "text";
   if (output !== "text" && output !== "json") {
-    throw new UsageError(`validate: --output must be "text" or "json", got "${output}"`);
+    throw new UsageError(`validate: --output: expected text or json, got "${output}"`);
   }
   if (parsed.positionals.length > 1) {
     throw new UsageError(`validate: expected at most one directory, got ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
   }
-  return Object.freeze({ dir: parsed.positionals[0] ?? ".", output });
+  return Object.freeze({ dir: parsed.positionals[0] ?? ".", output, allowEmpty: parsed.values["allow-empty"] === true });
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** Joins the directory as the user typed it with a root-relative file, for clickable output. */
-function displayPath(dir: string, file: string): string {
-  if (dir === "." || dir === "./") return file;
-  return `${dir.replace(/\/+$/, "")}/${file}`;
+function emptyMessage(dir: string): string {
+  return `no manifests found under ${dir} (*.yaml and *.yml files with apiVersion and kind; pass --allow-empty if an empty directory is intended)`;
 }
 
 /** `dokploy-gitops validate`: see HELP. */
@@ -103,7 +94,8 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
   const report = await loadManifests(settings.dir);
   const errors = report.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = report.diagnostics.length - errors;
-  const valid = errors === 0;
+  const empty = report.documentCount === 0 && errors === 0 && !settings.allowEmpty;
+  const valid = errors === 0 && !empty;
 
   if (settings.output === "json") {
     const body = {
@@ -114,7 +106,12 @@ export async function validateCommand(argv: string[], io: CliIo): Promise<number
       diagnostics: report.diagnostics,
     };
     io.stdout.write(redactor.redact(JSON.stringify(body, null, 2)) + "\n");
+    if (empty) io.stderr.write(`error: validate: ${emptyMessage(settings.dir)}\n`);
     return valid ? 0 : 1;
+  }
+  if (empty) {
+    io.stderr.write(`error: validate: ${emptyMessage(settings.dir)}\n`);
+    return 1;
   }
 
   const lines = report.diagnostics.map((d) => formatDiagnostic(d, displayPath(settings.dir, d.file)));

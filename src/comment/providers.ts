@@ -20,7 +20,17 @@ interface Response {
   data: unknown;
 }
 
-function authHeaders(target: CommentTarget): Record<string, string> {
+/** Hints added to a failure by HTTP status, for the PR comment calls. */
+const COMMENT_HINTS: Partial<Record<number, string>> = {
+  401: "is the token valid?",
+  403: "does the token have permission to comment on pull requests?",
+  404: "check the repository, the pull request number and the API URL",
+};
+
+/** What a request to a forge's API needs: the comment target without the pull request (commit statuses reuse it). */
+export type ForgeEndpoint = Pick<CommentTarget, "provider" | "apiUrl" | "token" | "tokenKind" | "requestTimeoutMs">;
+
+function authHeaders(target: ForgeEndpoint): Record<string, string> {
   switch (target.tokenKind) {
     case "bearer":
       return { authorization: `Bearer ${target.token}` };
@@ -46,7 +56,12 @@ function providerMessage(data: unknown, text: string): string {
   return trimmed.length > 0 ? trimmed.slice(0, 300) : "(empty response)";
 }
 
-function makeRequester(target: CommentTarget, redactor: Redactor) {
+/**
+ * A JSON request function for one forge API: auth header, timeout, no
+ * redirects, and every failure as a redacted `CommentPostError` naming the
+ * request, the status and the forge's own message.
+ */
+export function forgeRequester(target: ForgeEndpoint, redactor: Redactor, hints: Partial<Record<number, string>> = COMMENT_HINTS) {
   const title = PROVIDER_TITLE[target.provider];
   return async function request(method: string, path: string, body?: unknown): Promise<Response> {
     const url = `${target.apiUrl}${path}`;
@@ -79,7 +94,7 @@ function makeRequester(target: CommentTarget, redactor: Redactor) {
       data = undefined;
     }
     if (res.status < 200 || res.status > 299) {
-      const hint = res.status === 401 ? " (is the token valid?)" : res.status === 403 ? " (does the token have permission to comment on pull requests?)" : res.status === 404 ? " (check the repository, the pull request number and the API URL)" : "";
+      const hint = hints[res.status] !== undefined ? ` (${hints[res.status]})` : "";
       throw new CommentPostError(
         target.provider,
         redactor.redact(`${what} failed: HTTP ${res.status}: ${providerMessage(data, text)}${hint}`),
@@ -147,14 +162,15 @@ async function listAllPages(
   return all;
 }
 
-function ownerRepo(repo: string): string {
+/** `owner/name` with each part URL-encoded. */
+export function ownerRepo(repo: string): string {
   const [owner, name] = repo.split("/");
   return `${encodeURIComponent(owner!)}/${encodeURIComponent(name!)}`;
 }
 
 /** GitHub and GitHub Enterprise: issue comments (a pull request is an issue). */
 function githubApi(target: CommentTarget, redactor: Redactor): CommentApi {
-  const request = makeRequester(target, redactor);
+  const request = forgeRequester(target, redactor);
   const base = `/repos/${ownerRepo(target.repo)}/issues`;
   return {
     provider: "github",
@@ -167,7 +183,7 @@ function githubApi(target: CommentTarget, redactor: Redactor): CommentApi {
 
 /** Gitea (and Forgejo): the GitHub-like API under `/api/v1`, `limit` instead of `per_page`. */
 function giteaApi(target: CommentTarget, redactor: Redactor): CommentApi {
-  const request = makeRequester(target, redactor);
+  const request = forgeRequester(target, redactor);
   const base = `/repos/${ownerRepo(target.repo)}/issues`;
   return {
     provider: "gitea",
@@ -180,7 +196,7 @@ function giteaApi(target: CommentTarget, redactor: Redactor): CommentApi {
 
 /** GitLab: merge request notes; system notes ("added 1 commit") are skipped. */
 function gitlabApi(target: CommentTarget, redactor: Redactor): CommentApi {
-  const request = makeRequester(target, redactor);
+  const request = forgeRequester(target, redactor);
   const base = `/projects/${encodeURIComponent(target.repo)}/merge_requests/${target.pr}/notes`;
   return {
     provider: "gitlab",

@@ -62,7 +62,8 @@ export function decideServiceDeploy(c: DeployContext, wantRunning: boolean, rule
   const newest = newestDeployment(detail.deployments);
   // A deployment that began at or after our queueing and has ended is that deploy: nothing is queued any more.
   const queueEnded = queuedAt !== undefined && newest !== undefined && TERMINAL_DEPLOYMENT.has(newest.status) && Date.parse(newest.createdAt) >= Date.parse(queuedAt);
-  const queuePending = !queueEnded && queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS;
+  // The queue is a fact when Dokploy was asked (`deployment.queueList`); the grace is the fallback.
+  const queuePending = !queueEnded && (c.queued !== undefined ? c.queued : queueAge >= 0 && queueAge < DEPLOY_QUEUE_GRACE_MS);
   // Idle after a build that did not finish (Dokploy cancels running builds and idles their
   // services when it restarts): starting would run the previous image, or fail with no service.
   const interrupted = status === "idle" && (newest?.status === "cancelled" || newest?.status === "error");

@@ -156,6 +156,12 @@ export interface DeployContext<K extends Kind = Kind> {
   owned: boolean;
   /** True when a field under `fields.deploy` changed. */
   deployRelevant: boolean;
+  /**
+   * Whether Dokploy's build queue holds a job for this service now
+   * (`deployment.queueList`); undefined when the queue was not read (then a
+   * bounded grace after the marker's `queuedAt` stands in for it).
+   */
+  queued: boolean | undefined;
   now: number;
   label: string;
 }

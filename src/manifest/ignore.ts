@@ -4,13 +4,12 @@
  * docker-compose file); listing their directories here keeps the loader from
  * reading them as manifests, explicitly, rather than guessing from content.
  *
- * Syntax (a subset of `.gitignore`): one pattern per line; blank lines and
- * lines starting with `#` are ignored; a trailing `/` matches a directory
- * (and so everything under it); a pattern containing a `/` elsewhere is
- * anchored at the root, otherwise it matches a name at any depth; `*` matches
- * within one path segment, `**` across segments, `?` one character.
- * Negation (`!`) is not supported and is reported.
+ * The syntax is `.gitignore`'s, all of it (negation, `**`, character classes,
+ * escapes), implemented by the `ignore` package (the one ESLint and Prettier
+ * use), so a pattern means here what it means to git. As in git, a file
+ * inside an ignored directory cannot be re-included by a later `!` pattern.
  */
+import ignore from "ignore";
 
 /** The ignore file's name, looked up at the manifest root only. */
 export const IGNORE_FILE = ".dokploygitopsignore";
@@ -23,63 +22,28 @@ export interface IgnoreRules {
   problems: Array<{ line: number; column: number; message: string }>;
 }
 
-interface Rule {
-  regex: RegExp;
-  directoryOnly: boolean;
-}
-
-/** Parses the text of an ignore file. Never throws: bad lines become `problems`. */
+/** Parses the text of an ignore file. Never throws: a pattern that cannot be compiled becomes a problem. */
 export function parseIgnoreFile(text: string): IgnoreRules {
-  const rules: Rule[] = [];
+  const matcher = ignore();
   const problems: IgnoreRules["problems"] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
-    const line = raw.trim();
+    // Leading blanks are dropped, as the earlier parser of this file did (git would keep them).
+    const line = raw.trimStart();
     if (line === "" || line.startsWith("#")) return;
-    if (line.startsWith("!")) {
-      problems.push({ line: index + 1, column: raw.indexOf("!") + 1, message: `negated pattern "${line}" is not supported in ${IGNORE_FILE}` });
-      return;
+    try {
+      // Compiled one line at a time so a bad line is reported with its number and the others still apply.
+      ignore().add(line).ignores("probe");
+      matcher.add(line);
+    } catch (err) {
+      problems.push({ line: index + 1, column: raw.search(/\S/) + 1, message: `pattern "${raw.trim()}" cannot be used in ${IGNORE_FILE}: ${(err as Error).message}` });
     }
-    const directoryOnly = line.endsWith("/");
-    let pattern = directoryOnly ? line.slice(0, -1) : line;
-    const anchored = pattern.includes("/");
-    pattern = pattern.replace(/^\/+/, "");
-    if (pattern === "") return;
-    const body = globToRegex(pattern);
-    rules.push({ regex: new RegExp(anchored ? `^${body}$` : `^(?:.*/)?${body}$`), directoryOnly });
   });
   return {
     problems,
     ignores(path, isDirectory) {
-      return rules.some((r) => (!r.directoryOnly || isDirectory) && r.regex.test(path));
+      return matcher.ignores(isDirectory ? `${path}/` : path);
     },
   };
-}
-
-/** Translates one glob to a regular expression body. */
-function globToRegex(glob: string): string {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        // `**/` matches zero or more directories; a bare `**` anything.
-        if (glob[i + 2] === "/") {
-          out += "(?:.*/)?";
-          i += 2;
-        } else {
-          out += ".*";
-          i += 1;
-        }
-      } else {
-        out += "[^/]*";
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else {
-      out += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return out;
 }
 
 /** Rules that ignore nothing (no ignore file). */

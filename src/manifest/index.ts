@@ -61,7 +61,11 @@ export function checkManifests(all: readonly ParsedManifestFile[], extra: readon
   const inputs = resolveInputs(all.flatMap((f) => f.documents), readInput);
   const files = all.filter((f) => !inputs.inputFiles.has(f.file));
   const documents = files.flatMap((f) => f.documents);
-  const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...crossDocumentRules(documents), ...referenceRules(documents)]);
+  // A document YAML could not parse is missing from the revision: references to it would be reported as
+  // "not declared by any manifest", a second, false error. Until the YAML is fixed, only the syntax error is shown.
+  const unparsable = files.some((f) => f.diagnostics.some((d) => d.code === "yaml-syntax"));
+  const cross = [...crossDocumentRules(documents), ...referenceRules(documents)].filter((d) => !(unparsable && d.code === "unknown-reference"));
+  const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...cross]);
   const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
   if (!diagnostics.some((d) => d.severity === "error")) {
     const manifests = documents.map((d) => inputs.withInputs(d.manifest!)).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));

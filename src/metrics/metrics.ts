@@ -95,7 +95,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Daemo
   });
   const deploys = new Counter({
     name: "dokploy_gitops_deploys_total",
-    help: "Application deployments followed, by result (done, error, timeout, cancelled).",
+    help: "Deployments this tool queued, by result: queued when queued, then done, error or cancelled once a later read shows how it ended (timeout when apply gave up following).",
     labelNames: ["result"] as const,
     registers,
   });
@@ -104,6 +104,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Daemo
     help: "Dokploy client circuit breaker: 0 closed, 1 half-open, 2 open.",
     registers,
   });
+  const deploysInFlight = new Gauge({
+    name: "dokploy_gitops_deploys_in_flight",
+    help: "Deployments this tool queued that have not ended yet (waiting in Dokploy's build queue or building).",
+    registers,
+  });
+  /** Services with a deploy this tool queued whose end was not seen yet (by resource key). */
+  const inFlight = new Set<string>();
   for (const result of ["succeeded", "failed"]) reconcileTotal.inc({ result }, 0);
   breaker.set(0);
 
@@ -127,9 +134,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Daemo
           revisionInfo.set({ revision: result.revision }, 1);
         }
       }
+      const queuedNow = new Set<string>();
       for (const outcome of result.apply?.outcomes ?? []) {
-        if (outcome.deploy) deploys.inc({ result: outcome.deploy.status });
+        if (!outcome.deploy) continue;
+        deploys.inc({ result: outcome.deploy.status });
+        if (outcome.deploy.status === "queued") queuedNow.add(outcome.key);
+        else inFlight.delete(outcome.key);
       }
+      // A pass does not follow builds: a later pass's read of the service says how it ended.
+      for (const r of result.resources) {
+        if (!inFlight.has(r.key) || queuedNow.has(r.key)) continue;
+        const status = r.deployment?.status;
+        if (status === "done" || status === "error" || status === "cancelled") {
+          deploys.inc({ result: status });
+          inFlight.delete(r.key);
+        }
+      }
+      for (const key of queuedNow) inFlight.add(key);
+      deploysInFlight.set(inFlight.size);
     },
     observeApiCall(event: ApiCallEvent): void {
       apiCalls.inc({ endpoint: event.endpoint, status: String(event.status) });

@@ -46,6 +46,8 @@ export interface Marker {
    * because the policy must still be known after the manifest is removed.
    */
   policy?: "orphan";
+  /** The `dokploy-gitops/redeploy` token last deployed (services). */
+  redeploy?: string;
   /**
    * Compose: `true` when the manifest said `dokploy-gitops/delete-volumes`,
    * so a prune (after the manifest is gone) still knows to delete volumes.
@@ -98,6 +100,7 @@ function validateMarker(raw: unknown): Marker | undefined {
   const marker: Marker = { v: 1, instance: m.instance, key: m.key };
   if (typeof m.id === "string") marker.id = m.id;
   if (m.policy === "orphan") marker.policy = "orphan";
+  if (typeof m.redeploy === "string") marker.redeploy = m.redeploy;
   if (m.deleteVolumes === true) marker.deleteVolumes = true;
   if (m.dirty === true) marker.dirty = true;
   if (typeof m.queuedAt === "string") marker.queuedAt = m.queuedAt;
@@ -125,6 +128,7 @@ export function renderDescription(text: string | undefined, marker: Marker): str
   const ordered: Marker = { v: 1, instance: marker.instance, key: marker.key };
   if (marker.id !== undefined) ordered.id = marker.id;
   if (marker.policy !== undefined) ordered.policy = marker.policy;
+  if (marker.redeploy !== undefined) ordered.redeploy = marker.redeploy;
   if (marker.deleteVolumes === true) ordered.deleteVolumes = true;
   if (marker.dirty === true) ordered.dirty = true;
   if (marker.queuedAt !== undefined) ordered.queuedAt = marker.queuedAt;

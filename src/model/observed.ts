@@ -61,4 +61,10 @@ export interface ObservedProject {
 export interface ObservedState {
   /** Every project `project.all` returned; only those in scope are `detailed`. */
   projects: ObservedProject[];
+  /**
+   * Ids of the services with a job waiting or running in Dokploy's build
+   * queue (`deployment.queueList`), read only when a deploy this tool queued
+   * has not visibly started or ended; absent when not read.
+   */
+  queue?: string[];
 }

@@ -242,6 +242,12 @@ export interface SpecByKind {
 /** Annotation keys with a meaning to the tool. */
 export const ANNOTATION_ADOPT = "dokploy-gitops/adopt";
 export const ANNOTATION_DELETION_POLICY = "dokploy-gitops/deletion-policy";
+/**
+ * Services: a token; a new value deploys again even when nothing else changed
+ * (after a failed build whose cause was outside the repository). The token
+ * applied last is recorded in the service's marker.
+ */
+export const ANNOTATION_REDEPLOY = "dokploy-gitops/redeploy";
 /** Compose: `"true"` lets a delete of the stack remove its volumes (default: kept). */
 export const ANNOTATION_DELETE_VOLUMES = "dokploy-gitops/delete-volumes";
 

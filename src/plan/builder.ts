@@ -57,11 +57,13 @@ export class PlanBuilder {
   /** Services by environment key, declared or not (`production` needs no manifest). */
   readonly servicesByEnvironment = new Map<string, AnyManifest[]>();
   readonly #stepByKey = new Map<string, PlanStep>();
+  readonly #queue: ReadonlySet<string> | undefined;
   #indexed = 0;
   /** How the value references of desired views resolve (none in a revision without references). */
   readonly references: ReferenceValues | undefined;
 
-  constructor(desired: DesiredState, secrets: SecretValues, settings: PlanSettings, now: number, references?: ReferenceValues) {
+  constructor(desired: DesiredState, secrets: SecretValues, settings: PlanSettings, now: number, queue?: ReadonlySet<string>, references?: ReferenceValues) {
+    this.#queue = queue;
     this.instance = settings.instance;
     this.secrets = secrets;
     this.references = references;
@@ -109,6 +111,11 @@ export class PlanBuilder {
       if (envKey.startsWith(`Environment/${project}/`) && services.length > 0) out.push(services[0]!.metadata.environment!);
     }
     return out;
+  }
+
+  /** Whether Dokploy's build queue holds a job for the service `id`; undefined when it was not read. */
+  queued(id: string): boolean | undefined {
+    return this.#queue ? this.#queue.has(id) : undefined;
   }
 
   push(step: PlanStep): PlanStep {

@@ -69,6 +69,20 @@ function notOursReason(label: string, o: Ownership, id: string): string {
 }
 
 /**
+ * What to do about a name clash, only suggesting adoption where it would be
+ * accepted: another instance's object, or several objects of one name,
+ * cannot be adopted, so the hint says what can be done instead.
+ */
+function conflictHint(label: string, ownerships: readonly Ownership[]): string {
+  if (ownerships.length > 1) return `${label}: ${ownerships.length} objects in Dokploy have this name, so none can be adopted: rename the manifest, or remove the extra objects in Dokploy`;
+  const o = ownerships[0];
+  if (o?.kind === "foreign") {
+    return `${label}: one instance cannot adopt another's objects: rename the manifest, or let instance "${o.marker.instance}" release it (annotation dokploy-gitops/deletion-policy: orphan, then remove its manifest there) and adopt it here`;
+  }
+  return `${label}: add the annotation dokploy-gitops/adopt: "true" to its manifest to take it over`;
+}
+
+/**
  * Finds the live object for one desired identity among `lives` (the objects
  * under the same parent). First by ownership marker key (an object we own
  * stays ours when renamed in the UI), then by name.
@@ -103,11 +117,7 @@ export function matchLive<T>(
   });
   const ids = byName.map((l) => ref(l).id);
   if (!want.adopt) {
-    return {
-      kind: "conflict",
-      liveIds: ids,
-      reasons: [...reasons, `${want.label}: add the annotation dokploy-gitops/adopt: "true" to its manifest to take it over`],
-    };
+    return { kind: "conflict", liveIds: ids, reasons: [...reasons, conflictHint(want.label, byName.map((l) => ownershipOf(ref(l).description, want.instance, ref(l).id)))] };
   }
   if (byName.length > 1) {
     return {

@@ -13,6 +13,7 @@ import {
   actionCounts, codeBlock, extraWarnings, codeSpan, describeChange, escapeHtml, escapeMarkdown,
   isEmptyPlan, listedSteps, plural, redactorOrEmpty, secretNote, shortRevision, stepLabel, stepNotes, stepReasons,
   stepSource, unresolvedSecrets, formatAfter, formatValue,
+  configuresDefaultEnvironment,
 } from "./render-shared.ts";
 
 export interface MarkdownRenderOptions {
@@ -52,6 +53,11 @@ const ACTION_WORD: Record<Action, string> = {
   "would-prune": "would prune",
   noop: "no change",
 };
+
+/** The action as a word, "configure" for a new project's production environment (Dokploy makes it). */
+function actionWord(step: PlanStep): string {
+  return configuresDefaultEnvironment(step) ? "configure" : ACTION_WORD[step.action];
+}
 
 function headlineBlock(plan: Plan, options: MarkdownRenderOptions): string {
   const instance = options.instance ?? plan.instance;
@@ -130,7 +136,7 @@ function tableHeader(): string[] {
 }
 
 function tableRow(step: PlanStep, instance: string): string {
-  return `| ${ACTION_EMOJI[step.action]} | ${codeSpan(stepLabel(step), true)} | ${ACTION_WORD[step.action]} | ${stepSummaryCell(step, instance)} |`;
+  return `| ${ACTION_EMOJI[step.action]} | ${codeSpan(stepLabel(step), true)} | ${actionWord(step)} | ${stepSummaryCell(step, instance)} |`;
 }
 
 function diffLines(step: PlanStep): string[] {
@@ -154,7 +160,7 @@ function detailsBlock(step: PlanStep, instance: string, directory: string | unde
   // Sources are relative to the manifest root; reviewers look for repository paths.
   const source = rel && directory && directory !== "." ? `${directory.replace(/\/+$/, "")}/${rel}` : rel;
   const summary =
-    `<code>${escapeHtml(stepLabel(step))}</code> · ${ACTION_WORD[step.action]}` +
+    `<code>${escapeHtml(stepLabel(step))}</code> · ${actionWord(step)}` +
     (step.changes.length > 0 ? ` · ${plural(step.changes.length, "field")}` : "") +
     (source ? ` · <sub>${escapeHtml(source)}</sub>` : "");
   const body: string[] = [`<details><summary>${summary}</summary>`, ""];

@@ -7,7 +7,7 @@
  */
 import type { Action, FieldChange, Plan, PlanStep } from "./types.ts";
 import { ACTIONS } from "./types.ts";
-import { resourceLabel } from "../model/resource.ts";
+import { DEFAULT_ENVIRONMENT, resourceLabel } from "../model/resource.ts";
 import { Redactor } from "../util/redact.ts";
 import { KNOWN_AFTER_APPLY, UNRESOLVED_SHOWN } from "./diff.ts";
 
@@ -263,4 +263,14 @@ export function codeSpan(text: string, inTable = false): string {
 export function codeBlock(body: string, language = ""): string {
   const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
   return `${fence}${language}\n${body}\n${fence}`;
+}
+
+/**
+ * True for the `production` environment of a project being created: the
+ * plan carries it as a create (it is written in the same run), but Dokploy
+ * makes it with the project and this tool only configures it, so renderers
+ * say "configure", not "create".
+ */
+export function configuresDefaultEnvironment(step: PlanStep): boolean {
+  return step.action === "create" && step.identity.kind === "Environment" && step.identity.name === DEFAULT_ENVIRONMENT;
 }

@@ -9,6 +9,7 @@ import type { Redactor } from "../util/redact.ts";
 import {
   ACTION_SYMBOL, actionCounts, changeSymbol, describeChange, extraWarnings, isEmptyPlan, listedSteps, plural,
   redactorOrEmpty, shortRevision, stepLabel, stepNotes, stepReasons, stepSource, summaryPhrases, unresolvedSecrets,
+  configuresDefaultEnvironment,
 } from "./render-shared.ts";
 
 export interface TextRenderOptions {
@@ -68,6 +69,7 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions = {}): str
     const color = ACTION_COLOR[step.action];
     const suffix = step.action === "update" && step.changes.length > 0
       ? `${plural(step.changes.length, "field")} to update`
+      : configuresDefaultEnvironment(step) ? "made by Dokploy with the project; will be configured"
       : step.action === "create" ? "will be created" : ACTION_SUFFIX[step.action];
     const source = stepSource(step);
     lines.push(

@@ -9,11 +9,12 @@ import type { AnyManifest } from "../model/manifest.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
 import { parseDescription, type DomainRecord, type Marker } from "../model/marker.ts";
 import { SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
-import type { ServiceKind } from "../kinds/types.ts";
+import type { DeployDecision, ServiceKind } from "../kinds/types.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
 import { matchLive, type LiveRef } from "./match.ts";
 import { planRecords } from "./records.ts";
 import { labelOf, newStep } from "./steps.ts";
+import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 
 const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
 
@@ -39,7 +40,8 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const desiredView = kind.desiredView(S as never);
   const wantRunning = ((S.spec as { state?: string }).state ?? "running") === "running";
   const baseMarker = (id?: string, domains?: Record<string, DomainRecord>): Marker => {
-    const marker: Marker = { ...b.marker(S, S.key, id), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}) };
+    const token = S.metadata.annotations?.[ANNOTATION_REDEPLOY];
+    const marker: Marker = { ...b.marker(S, S.key, id), ...(token !== undefined ? { redeploy: token } : {}), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}) };
     return kind.kindMarker ? kind.kindMarker(S as never, marker) : marker;
   };
   const dependsOn = b.dependsOnParent(parent);
@@ -82,7 +84,8 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   step.parentKey = parent.key;
   step.parentDokployId = parent.id;
   const deployRelevant = step.changes.some((c) => kind.fields.deploy.some((p) => c.path === p || c.path.startsWith(`${p}/`)));
-  const decision = kind.decideDeploy({ manifest: S as never, detail, liveMarker, owned, deployRelevant, now: b.now, label });
+  const decision = requestedRedeploy(b, S, liveMarker, owned, label, wantRunning) ??
+    kind.decideDeploy({ manifest: S as never, detail, liveMarker, owned, deployRelevant, now: b.now, label, queued: b.queued(live.id) });
   if (decision.deploy) step.deploy = true;
   if (decision.lifecycle) step.lifecycle = decision.lifecycle;
   step.reasons.push(...decision.reasons);
@@ -97,4 +100,22 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
       if (recordsItself && !d.dependsOn.includes(S.key)) d.dependsOn.push(S.key);
     }
   }
+}
+
+/**
+ * A deploy asked for by a person: `POST /reconcile?redeploy=KEY`, or a new
+ * `dokploy-gitops/redeploy` token in the manifest (the token last deployed is
+ * in the marker). This is how a failed build is tried again without a change:
+ * the same desired state never redeploys by itself.
+ */
+function requestedRedeploy(
+  b: PlanBuilder, S: AnyManifest, liveMarker: Marker | undefined, owned: boolean, label: string, wantRunning: boolean,
+): DeployDecision | undefined {
+  if (!wantRunning) return undefined;
+  if (b.settings.redeploy?.has(S.key)) return { deploy: true, reasons: [`${label}: a redeploy was requested`] };
+  const token = S.metadata.annotations?.[ANNOTATION_REDEPLOY];
+  if (token !== undefined && owned && liveMarker?.redeploy !== token) {
+    return { deploy: true, reasons: [`${label}: new ${ANNOTATION_REDEPLOY} token "${token}"`] };
+  }
+  return undefined;
 }

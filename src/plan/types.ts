@@ -130,4 +130,6 @@ export interface PlanSettings {
   allowEmpty: boolean;
   /** Refuse a plan that deletes more than this. */
   maxDeletions: number;
+  /** Service keys whose deploy is forced this pass (`POST /reconcile?redeploy=KEY`), e.g. after a failed build. */
+  redeploy?: ReadonlySet<string>;
 }

@@ -13,6 +13,7 @@ import { createDokployClient } from "../dokploy/client.ts";
 import type { DokployApi } from "../dokploy/port.ts";
 import { createMetrics } from "../metrics/metrics.ts";
 import { CONFIGURE_TOKEN_HINT, isLoopbackHost } from "../server/auth.ts";
+import { createReporters, type ReportSettings } from "../report/reporters.ts";
 import { startServer } from "../server/server.ts";
 import { createSource, type SourceKind } from "../source/index.ts";
 import { createLogger } from "../util/log.ts";
@@ -45,6 +46,8 @@ export interface DaemonSettings {
   connection: ConnectionSettings;
   simulatorState?: string;
   pass: PassSettings;
+  /** Commit statuses, notifications, the status page's links. */
+  report?: ReportSettings;
 }
 
 /**
@@ -217,6 +220,7 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
       suspended: settings.suspend,
       redactor,
     });
+    const reporters = createReporters(settings.report, { instance: settings.connection.instance, mode: settings.pass.mode, log, redactor, registry: metrics.registry, status });
     const runPass = environment.runPass;
     const readAhead = environment.readAhead ? new ReadAhead() : undefined;
     const loop = new ReconcileLoop(
@@ -231,9 +235,13 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
               if (releaseMs !== undefined) log.debug({ durationMs: Math.round(releaseMs) }, "heap released after the pass");
             }
             metrics.observePass(result, durationMs);
+            reporters.passFinished(result, durationMs);
           },
         },
-        runPass: (input) => runPass(input, settings, { api: client, redactor, env: io.env }),
+        runPass: (input) => {
+          reporters.passStarted(input);
+          return runPass(input, settings, { api: client, redactor, env: io.env });
+        },
         ...(readAhead ? { beginPass: (signal: AbortSignal) => beginPassReads(client, settings.pass, readAhead, signal) } : {}),
       },
     );
@@ -245,10 +253,13 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
         publicStatus: settings.publicStatus === true,
         protectMetrics: settings.protectMetrics === true,
         branch: () => source.describe().branch,
+        page: reporters.page,
       },
       settings.listen,
     );
     cleanups.push(() => server.close());
+    reporters.listening(server.url);
+    cleanups.push(() => reporters.close());
     log.info({ listen: server.url, source: source.describe(), mode: settings.pass.mode }, `listening on ${server.url}`);
     if (settings.webhookSecret === undefined) log.info("no webhook secret configured: webhooks are refused");
     logAccess(log, settings, server.host);

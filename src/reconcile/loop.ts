@@ -27,6 +27,9 @@ import { FORCING_TRIGGERS, startCronTrigger, type TriggerReason } from "./trigge
 import type { PassReason, PassResult } from "./types.ts";
 
 /** What the loop hands to the injected pass. */
+/** How soon a daemon looks again while a deploy it queued runs. */
+export const DEFAULT_DEPLOY_FOLLOW_MS = 15_000;
+
 export interface LoopPassInput {
   root: string;
   revision: string;
@@ -39,6 +42,8 @@ export interface LoopPassInput {
   triggers: TriggerReason[];
   /** What `beginPass` started for this pass. */
   reads?: PassReads;
+  /** Service keys whose deploy was asked for (`POST /reconcile?redeploy=KEY`). */
+  redeploy?: string[];
 }
 
 /** Receives every finished pass (metrics). */
@@ -51,6 +56,8 @@ export interface LoopOptions {
   intervalMs?: number;
   /** A cron expression instead of an interval. */
   schedule?: string;
+  /** How soon to look again while a deploy this daemon queued is still running (default 15 s). */
+  deployFollowMs?: number;
   backoff?: BackoffOptions;
 }
 
@@ -107,6 +114,10 @@ export class ReconcileLoop {
   readonly #backoff: Backoff;
   readonly #now: () => Date;
   readonly #pending = new Set<TriggerReason>();
+  #deployInFlight = false;
+  #follows = 0;
+  /** Redeploys asked for since the last pass started (they ride on the next pass). */
+  readonly #redeploy = new Set<string>();
   #wake: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopCron: (() => Promise<void>) | undefined;
@@ -162,12 +173,13 @@ export class ReconcileLoop {
   }
 
   /** Asks for a pass. Coalesces with any pending request; refused while suspended or stopping. */
-  trigger(reason: TriggerReason): TriggerAnswer {
+  trigger(reason: TriggerReason, options: { redeploy?: readonly string[] } = {}): TriggerAnswer {
     if (this.#stopping) return "stopping";
     if (this.#deps.status.suspended) {
       this.#deps.log.debug({ trigger: reason }, "trigger ignored: reconciliation is suspended");
       return "suspended";
     }
+    for (const key of options.redeploy ?? []) this.#redeploy.add(key);
     this.#pending.add(reason);
     this.#wake?.();
     return "accepted";
@@ -260,7 +272,12 @@ export class ReconcileLoop {
         return;
       }
       try {
-        result = await this.#deps.runPass({ root: snapshot.root, revision: snapshot.revision, reconcileId, signal: controller.signal, log, triggers, ...(reads ? { reads } : {}) });
+        const redeploy = [...this.#redeploy];
+        this.#redeploy.clear();
+        result = await this.#deps.runPass({
+          root: snapshot.root, revision: snapshot.revision, reconcileId, signal: controller.signal, log, triggers,
+          ...(reads ? { reads } : {}), ...(redeploy.length > 0 ? { redeploy } : {}),
+        });
       } catch (err) {
         // A pass must not throw; if it does anyway, treat it as transient so the daemon retries instead of dying.
         log.error({ err }, "reconciliation pass threw unexpectedly");
@@ -276,6 +293,8 @@ export class ReconcileLoop {
 
   #finish(result: PassResult, startedAt: Date, log: Logger): void {
     this.#controller = undefined;
+    this.#deployInFlight = result.resources.some((r) => r.health === "Progressing") ||
+      (result.apply?.outcomes.some((o) => o.deploy?.status === "queued") ?? false);
     this.#passes++;
     this.#failedValidationRevision = result.reason === "ValidationFailed" ? result.revision : undefined;
     const retry = result.outcome === "failed" && result.transient && !this.#stopping;
@@ -305,6 +324,16 @@ export class ReconcileLoop {
     } else {
       this.#backoff.reset();
       delay = this.#options.intervalMs;
+      // Builds this daemon queued are followed by later passes (a pass never waits for one):
+      // look again soon while any is in flight, so /status and notifications learn how it ended.
+      if (this.#deployInFlight) {
+        // 1 s, 2 s, 4 s ... up to the cap: a quick build is seen at once, a long one costs few reads.
+        const follow = Math.min(this.#options.deployFollowMs ?? DEFAULT_DEPLOY_FOLLOW_MS, 1_000 * 2 ** this.#follows++);
+        if (delay === undefined || follow < delay) {
+          delay = follow;
+          reason = "deploy-follow";
+        }
+      } else this.#follows = 0;
     }
     if (delay === undefined) return;
     this.#timer = setTimeout(() => this.trigger(reason), delay);

@@ -22,6 +22,15 @@ import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
 import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
 import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
+import { ownershipOf } from "../model/marker.ts";
+import { query } from "../dokploy/endpoint.ts";
+
+/** One job of Dokploy's in-memory build queue (only the fields read here). */
+interface QueueJob {
+  data?: { applicationId?: string; composeId?: string };
+  state?: string;
+}
+const QUEUE_LIST = query<undefined, QueueJob[]>("deployment.queueList");
 import { mapConcurrent } from "../util/concurrency.ts";
 
 /** Id columns of the `project.one` service lists of kinds the tool does not manage (they only block a prune). */
@@ -72,6 +81,7 @@ export class LiveReads {
   readonly #projects = new Map<string, Promise<ProjectDetail>>();
   readonly #applications = new Map<string, Promise<ApplicationDetail>>();
   readonly #services = new Map<string, Promise<ServiceDetail>>();
+  #queue: Promise<string[] | undefined> | undefined;
   readonly #remember: ((scope: ObserveScope) => void) | undefined;
   #ahead: AbortController | undefined;
   #reused = 0;
@@ -99,6 +109,21 @@ export class LiveReads {
 
   applicationOne(applicationId: string): Promise<ApplicationDetail> {
     return this.#once(this.#applications, applicationId, () => this.api.applicationOne({ applicationId }));
+  }
+
+  /**
+   * The services with a job in Dokploy's build queue (`deployment.queueList`,
+   * Dokploy v0.30.2 apps/dokploy/server/api/routers/deployment.ts), or
+   * undefined when the queue cannot be read (an older Dokploy, a key without
+   * the permission): the planner then falls back to a bounded grace.
+   */
+  queueList(): Promise<string[] | undefined> {
+    return (this.#queue ??= held(
+      this.api.call(QUEUE_LIST, undefined).then(
+        (jobs) => (Array.isArray(jobs) ? jobs : []).flatMap((j) => [j.data?.applicationId, j.data?.composeId].filter((x): x is string => typeof x === "string")),
+        () => undefined,
+      ),
+    ));
   }
 
   /** A service of another kind than Application (`compose.one`, ...). */
@@ -221,7 +246,24 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
       s.detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
     }),
   ]);
-  return { projects };
+  const observed: ObservedState = { projects };
+  // Dokploy's build queue, read only when a deploy we queued is neither visibly running nor ended.
+  const waiting = appsToRead.some((a) => a.detail && awaitingQueue(a.detail.description, a.detail.deployments, instance, a.applicationId)) ||
+    servicesToRead.some((s) => s.detail && awaitingQueue(s.detail.description, s.detail.deployments, instance, s.id));
+  if (waiting) {
+    const queue = await reads.queueList();
+    if (queue) observed.queue = queue;
+  }
+  return observed;
+}
+
+/** True when this instance's marker records a queued deploy that no deployment row shows yet. */
+function awaitingQueue(description: string | null, deployments: ReadonlyArray<{ createdAt: string }>, instance: string, id: string): boolean {
+  const o = ownershipOf(description, instance, id);
+  const queuedAt = o.kind === "ours" ? o.marker.queuedAt : undefined;
+  if (queuedAt === undefined) return false;
+  const since = Date.parse(queuedAt);
+  return !deployments.some((d) => Date.parse(d.createdAt) >= since);
 }
 
 function toEnvironment(e: ProjectDetail["environments"][number]): ObservedEnvironment {

@@ -128,13 +128,13 @@ async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counte
   }
   const diagnostics = report.diagnostics.map((d) => ({ ...d, message: deps.redactor.redact(d.message) }));
   if (!report.desired) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    const first = errors[0];
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
     return {
       ...base(), diagnostics, secretProblems: [],
       failure: {
         reason: "ValidationFailed",
-        message: `${errors.length} manifest error(s)${first ? `; first: ${first.file}:${first.line}:${first.column}: ${first.message}` : ""}`,
+        // The problems themselves travel as diagnostics (the CLI prints them, /status quotes the first few): not repeated here.
+        message: `${errors} manifest error${errors === 1 ? "" : "s"}`,
         transient: false,
       },
     };
@@ -152,7 +152,7 @@ async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counte
   }
   const plan = planReconcile({
     desired, observed, secrets,
-    settings: { instance: input.settings.instance, prune: input.settings.prune, allowEmpty: input.settings.allowEmpty, maxDeletions: input.settings.maxDeletions },
+    settings: { instance: input.settings.instance, prune: input.settings.prune, allowEmpty: input.settings.allowEmpty, maxDeletions: input.settings.maxDeletions, ...(input.settings.redeploy?.length ? { redeploy: new Set(input.settings.redeploy) } : {}) },
     ...(input.revision ? { revision: input.revision } : {}),
     apiCalls: counted.total(),
   });

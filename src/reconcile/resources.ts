@@ -8,6 +8,7 @@ import type { ApplyResult, StepOutcome } from "../apply/types.ts";
 import type { ObservedService, ObservedState } from "../model/observed.ts";
 import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
 import { liveServicesOf } from "../plan/services.ts";
+import { newestDeployment } from "../kinds/service.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
 import type { DriftField, HealthStatus, ResourceStatus, SyncStatus } from "./types.ts";
 
@@ -92,8 +93,19 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
       const observedService = step.dokployId ? live.get(`${step.kind}/${step.dokployId}`) : undefined;
       const health = healthAfter(outcome) ?? (observedService ? service.health(observedService.detail, observedService, wantStopped) : undefined) ?? (step.action === "create" ? (wantStopped ? "Suspended" : "Unknown") : undefined);
       if (health) entry.health = health;
+      const deployment = deploymentOf(outcome, observedService);
+      if (deployment) entry.deployment = deployment;
     }
     out.push(entry);
   }
   return out;
+}
+
+/** The deployment to show for a service: what this apply queued or followed, else the newest live one. */
+function deploymentOf(outcome: StepOutcome | undefined, live: ObservedService | undefined): ResourceStatus["deployment"] {
+  const d = outcome?.deploy;
+  if (d) return { ...(d.deploymentId ? { id: d.deploymentId } : {}), status: d.status, ...(d.message && d.status !== "queued" ? { error: d.message } : {}) };
+  const newest = newestDeployment(live?.detail?.deployments ?? []);
+  if (!newest) return undefined;
+  return { id: newest.deploymentId, status: newest.status, ...(newest.errorMessage ? { error: newest.errorMessage } : {}) };
 }

@@ -96,7 +96,10 @@ export class StatusStore {
   #applied: string | null = null;
   #running = false;
   #retryScheduled = false;
-  #dokployReachable: boolean | undefined;
+  /** What the last pass that talked to Dokploy found: usable, down, or the key rejected. */
+  #dokploy: "unknown" | "usable" | "unavailable" | "rejected" = "unknown";
+  /** A pass has read Dokploy's live state with the key accepted, at least once. */
+  #dokployEverUsable = false;
   #conditions: Condition[];
 
   constructor(options: StatusStoreOptions) {
@@ -157,8 +160,10 @@ export class StatusStore {
       this.#resourcesJson = undefined;
     }
     if (result.outcome === "succeeded") this.#applied = result.revision ?? this.#applied;
-    if (DOKPLOY_UNREACHABLE.has(result.reason)) this.#dokployReachable = false;
-    else if (!NO_DOKPLOY_CONTACT.has(result.reason)) this.#dokployReachable = true;
+    if (result.reason === "Unauthorized") this.#dokploy = "rejected";
+    else if (DOKPLOY_UNREACHABLE.has(result.reason)) this.#dokploy = "unavailable";
+    else if (!NO_DOKPLOY_CONTACT.has(result.reason)) this.#dokploy = "usable";
+    if (this.#dokploy === "usable") this.#dokployEverUsable = true;
     this.#conditions = this.#compute();
   }
 
@@ -172,17 +177,32 @@ export class StatusStore {
   }
 
   /**
-   * `/readyz`: the first pass is done and Dokploy was reachable the last time
-   * it was asked (passes that stopped before talking to Dokploy say nothing).
+   * `/readyz`. Ready means the daemon can do its job: a pass has read
+   * Dokploy's live state with the key accepted at least once, and the last
+   * pass that talked to Dokploy was not refused (a rejected key, or a key
+   * whose rate limit is used up: Dokploy answers both with 401, and only a
+   * person can fix either). Not ready before that, with the reason: started
+   * with `--suspend` (no pass yet), the first pass still running, or every
+   * pass so far stopped before Dokploy (invalid manifests, unreadable
+   * source) or failed to reach it. Once ready, Dokploy being down for a
+   * while keeps the daemon ready (the pass is retried with backoff, and a
+   * Service should keep routing webhooks to it); the message says so.
    */
   readiness(): { ready: boolean; message: string } {
-    if (!this.#last) {
-      // A daemon started with --suspend runs no pass until resumed; it is still ready to serve.
-      if (this.#suspended) return { ready: true, message: "suspended: no reconciliation has run yet" };
+    const last = this.#last;
+    const redact = (text: string): string => this.#options.redactor.redact(text);
+    if (!last) {
+      if (this.#suspended) return { ready: false, message: "suspended before the first reconciliation: POST /resume to start" };
       return { ready: false, message: "the first reconciliation has not finished yet" };
     }
-    if (this.#dokployReachable === false) {
-      return { ready: false, message: this.#options.redactor.redact(`Dokploy is not usable: ${passMessage(this.#last)}`) };
+    if (this.#dokploy === "rejected") {
+      return { ready: false, message: redact(`Dokploy refuses the API key (a wrong key, or its rate limit is used up): ${passMessage(last)}`) };
+    }
+    if (!this.#dokployEverUsable) {
+      return { ready: false, message: redact(`no reconciliation has reached Dokploy yet; last pass: ${last.reason}: ${passMessage(last)}`) };
+    }
+    if (this.#dokploy === "unavailable") {
+      return { ready: true, message: redact(`Dokploy was unreachable on the last pass, retrying: ${passMessage(last)}`) };
     }
     return { ready: true, message: "ok" };
   }

@@ -6,7 +6,7 @@
 import cron from "node-cron";
 
 /** Why a pass was asked for; shown in logs. */
-export type TriggerReason = "startup" | "interval" | "schedule" | "webhook" | "manual" | "watch" | "retry" | "resume";
+export type TriggerReason = "startup" | "interval" | "schedule" | "webhook" | "manual" | "watch" | "retry" | "resume" | "deploy-follow";
 
 /**
  * Triggers that run a pass even when the revision is one whose validation

@@ -41,6 +41,8 @@ export interface PassSettings {
   waitForDeploys: boolean;
   /** First deployment polling interval (doubling up to 8x); default 500 ms. */
   deployPollIntervalMs?: number;
+  /** Service keys to deploy this pass whatever their state (a redeploy asked for by hand). */
+  redeploy?: readonly string[];
 }
 
 export type SyncStatus = "Synced" | "OutOfSync" | "Missing" | "Conflict" | "Error";
@@ -66,8 +68,10 @@ export interface ResourceStatus {
   name: string;
   dokployId?: string;
   sync: SyncStatus;
-  /** Applications only. */
+  /** Services only. */
   health?: HealthStatus;
+  /** Services: the newest deployment Dokploy shows (or the one this pass queued), with its error. */
+  deployment?: { id?: string; status: string; error?: string };
   /** The planned or last applied action. */
   action?: string;
   message?: string;

@@ -146,6 +146,9 @@ export function isSameOrigin(req: IncomingMessage): boolean {
   if (site !== undefined && site !== "same-origin" && site !== "none") return false;
   const origin = header(req, "origin");
   if (origin === undefined) return true;
+  // Browsers send `Origin: null` for some same-origin form posts (a no-referrer policy, a redirect chain);
+  // the browser's own Sec-Fetch-Site then says where the request comes from.
+  if (origin === "null" && site === "same-origin") return true;
   let originHost: string;
   try {
     originHost = new URL(origin).host;

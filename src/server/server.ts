@@ -1,20 +1,22 @@
 /**
- * The daemon's HTTP surface (node:http, no framework): `/status` (JSON or
- * text), `/healthz`, `/readyz`, `/metrics`, `POST /reconcile|/suspend|/resume`,
- * `GET|POST /login`, `POST /logout` and `POST /webhooks/<provider>`
- * (signature instead of token). Who may call what is decided by `HttpAuth`
- * (`auth.ts`); every answer carries the browser safety headers. Every
- * response body that could carry a secret is built from redacted data;
- * errors never echo request content.
+ * The daemon's HTTP surface (node:http, no framework): the status page (`/`,
+ * `/ui/...`), `/status` (JSON or text), `/healthz`, `/readyz`, `/metrics`,
+ * `POST /reconcile|/suspend|/resume`, `GET|POST /login`, `POST /logout` and
+ * `POST /webhooks/<provider>` (signature instead of token). Who may call what
+ * is decided by `HttpAuth` (`auth.ts`); every answer carries the browser
+ * safety headers. Every response body that could carry a secret is built from
+ * redacted data; errors never echo request content.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { DaemonMetrics } from "../metrics/metrics.ts";
 import type { TriggerAnswer } from "../reconcile/loop.ts";
+import { parseResourceKey, serviceModule } from "../kinds/registry.ts";
 import type { StatusStore } from "../reconcile/status-store.ts";
 import type { TriggerReason } from "../reconcile/triggers.ts";
 import { HttpAuth, isLoopbackHost } from "./auth.ts";
+import { isPageRoute, type StatusPage } from "../ui/page.ts";
 import { BodyTooLargeError, DEFAULT_BODY_LIMIT, declaresTooLarge, readBody } from "./body.ts";
 import { login, loginPage, logout } from "./login.ts";
 import { DeliveryLog, deliveryKeys } from "./replay.ts";
@@ -24,7 +26,7 @@ import { decideWebhook, isWebhookProvider, signatureHeader, verifiesBeforeBody, 
 
 /** What the server drives: the loop's public controls. */
 export interface LoopControls {
-  trigger(reason: TriggerReason): TriggerAnswer;
+  trigger(reason: TriggerReason, options?: { redeploy?: readonly string[] }): TriggerAnswer;
   suspend(): void;
   resume(): void;
 }
@@ -52,6 +54,8 @@ export interface ServerDeps {
   branch: () => string | undefined;
   /** Largest accepted request body. */
   bodyLimitBytes?: number;
+  /** The status page (`GET /`, `/ui/...`), read like `/status`. */
+  page?: StatusPage;
 }
 
 export interface ListenOptions {
@@ -159,6 +163,12 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       return false;
     };
 
+    // The status page and its assets are read exactly like /status.
+    if (isPageRoute(route) && deps.page) {
+      if (only("GET") && auth.requireRead(req, res)) deps.page.handle(route, url, req, res);
+      return;
+    }
+
     if (route.startsWith("/webhooks/")) {
       const provider = route.slice("/webhooks/".length);
       if (!isWebhookProvider(provider)) return refuse(req, res, 404, { error: `unknown webhook provider "${provider}" (expected github, gitea or gitlab)` });
@@ -173,7 +183,8 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
       case "/readyz": {
         if (!only("GET")) return;
         const r = deps.status.readiness();
-        send(res, r.ready ? 200 : 503, `${r.ready ? "ok" : `not ready: ${r.message}`}\n`);
+        // The reason is in the body either way: "ok", "ok: <why degraded>", or "not ready: <why>".
+        send(res, r.ready ? 200 : 503, `${r.ready ? (r.message === "ok" ? "ok" : `ok: ${r.message}`) : `not ready: ${r.message}`}\n`);
         return;
       }
       case "/metrics":
@@ -191,7 +202,13 @@ export function createHandler(deps: ServerDeps): (req: IncomingMessage, res: Ser
         return;
       case "/reconcile": {
         if (!only("POST") || !auth.requireControl(req, res)) return;
-        const answer = deps.loop.trigger("manual");
+        const redeploy = url.searchParams.getAll("redeploy").flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+        const malformed = redeploy.filter((k) => !parseResourceKey(k) || !serviceModule(parseResourceKey(k)!.kind));
+        if (malformed.length > 0) {
+          send(res, 400, { error: `redeploy: ${malformed.map((k) => JSON.stringify(k)).join(", ")} is not the key of a service (expected e.g. Application/shop/production/web)` });
+          return;
+        }
+        const answer = deps.loop.trigger("manual", redeploy.length > 0 ? { redeploy } : {});
         if (answer === "accepted") send(res, 202, { status: "accepted" });
         else send(res, 409, { status: answer, error: answer === "suspended" ? "reconciliation is suspended: POST /resume first" : "the daemon is shutting down" });
         return;
@@ -243,7 +260,7 @@ export async function startServer(deps: ServerDeps, listen: ListenOptions): Prom
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-        // In-flight requests are short (no streaming endpoints); cut what is left after a moment.
+        // In-flight requests are short (the status page ends its event streams before this); cut what is left after a moment.
         setTimeout(() => server.closeAllConnections(), 1_000).unref();
       }),
   };

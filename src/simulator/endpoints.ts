@@ -6,5 +6,9 @@
  */
 import { ENDPOINTS } from "../dokploy/port.ts";
 
-/** `router.procedure` -> method, for every endpoint the simulator answers. */
-export const SERVED_ENDPOINTS: Readonly<Record<string, "GET" | "POST">> = { ...ENDPOINTS };
+/**
+ * `router.procedure` -> method, for every endpoint the simulator answers: the
+ * port's, and `user.getPermissions`, which `dokploy-gitops doctor` reads with
+ * plain HTTP (it is no part of a reconcile).
+ */
+export const SERVED_ENDPOINTS: Readonly<Record<string, "GET" | "POST">> = { ...ENDPOINTS, "user.getPermissions": "GET" };

@@ -21,6 +21,7 @@ import { applicationRoutes } from "./routes/application.ts";
 import type { Handler, RouteContext } from "./routes/context.ts";
 import { domainRoutes } from "./routes/domain.ts";
 import { projectRoutes } from "./routes/project.ts";
+import { userRoutes } from "./routes/user.ts";
 import { seedStore } from "./seed.ts";
 import { Store } from "./store.ts";
 import type {
@@ -32,7 +33,7 @@ export type * from "./types.ts";
 export { DOKPLOY_VERSION } from "./routes/domain.ts";
 
 /** Every served procedure's handler. */
-const ROUTES: Record<string, Handler> = { ...projectRoutes, ...applicationRoutes, ...domainRoutes };
+const ROUTES: Record<string, Handler> = { ...projectRoutes, ...applicationRoutes, ...domainRoutes, ...userRoutes };
 
 function checkOptions(o: SimulatorOptions): void {
   const nonNegative = (name: keyof SimulatorOptions): void => {

@@ -35,6 +35,11 @@ export function isGitUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /^[\w.-]+@[\w.-]+:[^/\\]/.test(source);
 }
 
+/** True for the directory of a bare git repository. */
+function isBareRepository(dir: string): boolean {
+  return existsSync(path.join(dir, "HEAD")) && existsSync(path.join(dir, "objects")) && existsSync(path.join(dir, "refs"));
+}
+
 /**
  * Classifies `--source`. Throws a plain Error (the CLI turns it into a usage
  * error) when a local path does not exist or is not a directory.
@@ -48,7 +53,10 @@ export function classifySource(source: string): SourceKind {
     throw new Error(`--source: ${source}: no such directory (expected a git URL or a local directory)`);
   }
   if (!st.isDirectory()) throw new Error(`--source: ${source}: not a directory (expected a git URL or a local directory)`);
-  return existsSync(path.join(source, ".git")) ? "git-local" : "dir";
+  if (existsSync(path.join(source, ".git"))) return "git-local";
+  // A bare repository (`repo.git`: HEAD, objects/ and refs/, no work tree) is a remote reached by path, not a directory of manifests.
+  if (isBareRepository(source)) return "git-remote";
+  return "dir";
 }
 
 /** Builds the source for `--source`. */

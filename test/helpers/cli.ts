@@ -90,3 +90,64 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
 export function runCliProcess(args: string[], options: CliOptions = {}): Promise<CliResult> {
   return startCli(args, options).done;
 }
+
+/** What an in-process run left behind. */
+export interface InProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `dokploy-gitops <args>` in this process (`runCli` with captured
+ * streams): milliseconds instead of a Node start per call, for tests that
+ * run hundreds of invocations. Rejects when it takes longer than `timeoutMs`
+ * (a command that started serving instead of failing).
+ */
+export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<InProcessResult> {
+  const { runCli } = await import("../../src/cli/index.ts");
+  const { PassThrough } = await import("node:stream");
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (b: Buffer) => (out += b.toString()));
+  stderr.on("data", (b: Buffer) => (err += b.toString()));
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`dokploy-gitops ${args.join(" ")}: still running after ${timeoutMs} ms\nstdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
+  });
+  try {
+    const code = await Promise.race([runCli(args, { env: { NO_COLOR: "1", ...env }, stdout, stderr }), hung]);
+    return { code, stdout: out, stderr: err };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One command of the CLI as its `--help` describes it. */
+export interface CommandSurface {
+  name: string;
+  help: string;
+  /** Every `--flag` and `-f` the help names. */
+  flags: string[];
+}
+
+/**
+ * The CLI's surface, discovered from its own help: the commands listed by
+ * `dokploy-gitops --help` and the flags each command's `--help` names. Tests
+ * built on it cover a command or flag added later without being edited.
+ */
+export async function discoverCli(): Promise<CommandSurface[]> {
+  const top = await runCliInProcess(["--help"]);
+  const section = top.stdout.split(/^Commands:$/m)[1] ?? "";
+  const names = [...section.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]!);
+  const out: CommandSurface[] = [];
+  for (const name of names) {
+    const help = (await runCliInProcess([name, "--help"])).stdout;
+    const flags = new Set<string>();
+    for (const m of help.matchAll(/(?<![\w-])(--[a-z][a-z0-9-]*|-[a-zA-Z])(?![\w-])/g)) flags.add(m[1]!);
+    out.push({ name, help, flags: [...flags].sort() });
+  }
+  return out;
+}

@@ -4,7 +4,8 @@
  * paginates like the real one (GitHub `per_page` + `Link`, Gitea `limit` +
  * `Link`, GitLab `per_page` + `X-Next-Page`), checks the token the way the
  * real one expects it, and records every request so a test can assert what
- * was sent (and that no secret was).
+ * was sent (and that no secret was). Commit statuses (`POST .../statuses/:sha`)
+ * are kept too, for the daemon's commit status tests.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +26,15 @@ export interface FakeComment {
   system?: boolean;
 }
 
+/** A commit status as the fake received it (GitLab's `name` is stored as `context`). */
+export interface FakeCommitStatus {
+  sha: string;
+  state: string;
+  context: string;
+  description: string;
+  targetUrl?: string;
+}
+
 export interface FakeProvider {
   kind: FakeProviderKind;
   /** The API base URL a client should use (`http://127.0.0.1:PORT/api/v1` for Gitea...). */
@@ -34,6 +44,8 @@ export interface FakeProvider {
   requests: RecordedRequest[];
   /** Comments by pull request number. */
   comments: Map<number, FakeComment[]>;
+  /** Commit statuses in the order received. */
+  statuses: FakeCommitStatus[];
   /** Pre-creates comments on a PR (e.g. to force pagination). */
   seed(pr: number, bodies: string[], opts?: { system?: boolean }): void;
   /** The next `times` requests with `method` answer `status` with `body`. */
@@ -76,6 +88,7 @@ function unauthorizedBody(kind: FakeProviderKind): unknown {
 export async function startFakeProvider(kind: FakeProviderKind, options: FakeProviderOptions): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   const comments = new Map<number, FakeComment[]>();
+  const statuses: FakeCommitStatus[] = [];
   const faults: Array<{ method: string; status: number; body: unknown; times: number }> = [];
   let nextId = 1000;
   const maxPerPage = options.maxPerPage ?? 100;
@@ -99,6 +112,24 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
     if (!authorized(kind, req, options.token)) return send(res, 401, unauthorizedBody(kind));
     if (!url.pathname.startsWith(`${prefix}/`)) return send(res, 404, { message: "Not Found" });
     const path = url.pathname.slice(prefix.length);
+
+    const status = kind === "gitlab" ? /^\/projects\/[^/]+\/statuses\/([0-9a-f]{40})$/.exec(path) : /^\/repos\/[^/]+\/[^/]+\/statuses\/([0-9a-f]{40})$/.exec(path);
+    if (status && req.method === "POST") {
+      let b: { state?: unknown; context?: unknown; name?: unknown; description?: unknown; target_url?: unknown };
+      try {
+        b = JSON.parse(raw) as typeof b;
+      } catch {
+        return send(res, 400, { message: "Problems parsing JSON" });
+      }
+      const states = kind === "gitlab" ? ["pending", "running", "success", "failed", "canceled"] : ["pending", "success", "failure", "error"];
+      if (typeof b.state !== "string" || !states.includes(b.state)) return send(res, 422, { message: `state must be one of ${states.join(", ")}` });
+      const s: FakeCommitStatus = {
+        sha: status[1]!, state: b.state, context: String((kind === "gitlab" ? b.name : b.context) ?? "default"), description: String(b.description ?? ""),
+        ...(typeof b.target_url === "string" ? { targetUrl: b.target_url } : {}),
+      };
+      statuses.push(s);
+      return send(res, 201, { id: statuses.length, ...s });
+    }
 
     let m: RegExpExecArray | null;
     let pr: number | undefined;
@@ -184,6 +215,7 @@ export async function startFakeProvider(kind: FakeProviderKind, options: FakePro
     origin,
     requests,
     comments,
+    statuses,
     seed(pr, bodies, opts = {}) {
       const list = comments.get(pr) ?? [];
       for (const body of bodies) list.push({ id: nextId++, body, ...(opts.system ? { system: true } : {}) });

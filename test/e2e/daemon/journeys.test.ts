@@ -162,7 +162,7 @@ describe("dokploy-gitops run (journeys)", () => {
     expect(metrics).toMatch(/^dokploy_gitops_reconcile_total\{result="succeeded"\} [1-9]/m);
     expect(metrics).toMatch(/^dokploy_gitops_reconcile_failures_total\{reason="ValidationFailed"\} 1$/m);
     expect(metrics).toMatch(/^dokploy_gitops_api_calls_total\{endpoint="project.all",status="200"\} [1-9]/m);
-    expect(metrics).toMatch(/^dokploy_gitops_deploys_total\{result="done"\} [1-9]/m);
+    expect(metrics).toMatch(/^dokploy_gitops_deploys_total\{result="queued"\} [1-9]/m);
     expect(metrics).toContain(`dokploy_gitops_revision_info{revision="${second}"} 1`);
 
     // Secrets never reach the log.

@@ -154,10 +154,10 @@ describe("comment --plan-file", () => {
   });
 
   it.each<[string, string[], Record<string, string>, RegExp]>([
-    ["a missing plan file", ["--plan-file", "/nonexistent/plan.json", "--dry-run"], {}, /--plan-file: cannot read \/nonexistent\/plan.json: ENOENT/],
+    ["a missing plan file", ["--plan-file", "/nonexistent/plan.json", "--dry-run"], {}, /--plan-file: cannot read \/nonexistent\/plan.json: no such file/],
     ["no token", ["--plan-file", "PLAN", "--provider", "github", "--repo", "a/b", "--pr", "1"], {}, /no github token: set GITHUB_TOKEN/],
     ["no provider outside CI", ["--plan-file", "PLAN"], {}, /cannot tell where to comment/],
-    ["an unknown flag", ["--plan-file", "PLAN", "--token", "x"], {}, /comment: unknown option '--token'/],
+    ["an unknown flag", ["--plan-file", "PLAN", "--token", "x"], {}, /comment: unknown flag "--token" \(see dokploy-gitops comment --help\)/],
     ["a mismatched instance", ["--plan-file", "PLAN", "--dry-run", "--instance", "other"], {}, /--instance "other" does not match the plan file's instance "default"/],
   ])("fails clearly on %s", async (_name, args, env, message) => {
     const file = planFile("ok.json", renderPlanJson(realisticPlan()));

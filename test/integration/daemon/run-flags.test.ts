@@ -23,7 +23,7 @@ describe("run flags", () => {
       suspend: false,
       listen: { host: "0.0.0.0", port: 8080 },
       logLevel: "info",
-      pass: { mode: "apply", prune: false, allowEmpty: false, maxDeletions: 10, concurrency: 4, deployTimeoutMs: 600_000, waitForDeploys: true },
+      pass: { mode: "apply", prune: false, allowEmpty: false, maxDeletions: 10, concurrency: 4, deployTimeoutMs: 600_000, waitForDeploys: false },
     });
     expect(s.webhookSecret).toBeUndefined();
     expect(s.workDir.startsWith(tmpdir())).toBe(true);
@@ -63,14 +63,14 @@ describe("run flags", () => {
     [["--interval", "soon"], /--interval: expected a duration/, true],
     [["--interval", "100ms"], /at least 1s/, true],
     [["--mode", "sync"], /--mode: expected apply or detect, got "sync"/, true],
-    [["--max-deletions", "many"], /--max-deletions: expected an integer >= 0, got "many"/, true],
-    [["--concurrency", "0"], /--concurrency: expected an integer >= 1/, true],
+    [["--max-deletions", "many"], /--max-deletions: expected a whole number from 0 to 1000000, got "many"/, true],
+    [["--concurrency", "0"], /--concurrency: expected a whole number from 1 to 64/, true],
     [["--listen", "8080"], /--listen: expected HOST:PORT/, true],
     [["--log-level", "loud"], /--log-level: expected one of/, true],
     [["--webhook-secret-file", "/nope/secret"], /--webhook-secret-file: cannot read \/nope\/secret/, true],
     [["--git-ssh-key", "/nope/key"], /--git-ssh-key: cannot read/, true],
     [["--branch", "main"], /plain directory, not a git checkout/, true],
-    [["--frobnicate"], /Unknown option '--frobnicate'/, true],
+    [["--frobnicate"], /run: unknown flag "--frobnicate" \(see dokploy-gitops run --help\)/, true],
   ] as const)("%j is refused: %s", (args, message, withBase) => {
     const argv = withBase ? [...base, ...args] : ["--simulator", ...args];
     expect(() => resolveRunSettings(argv, {})).toThrow(UsageError);

@@ -71,10 +71,10 @@ describe("simulator flags", () => {
   });
 
   it.each([
-    [["--listen", "nope"], 'expected HOST:PORT such as 127.0.0.1:3000, got "nope"'],
+    [["--listen", "nope"], 'expected HOST:PORT such as 127.0.0.1:7300, got "nope"'],
     [["--listen", "127.0.0.1:70000"], "expected HOST:PORT"],
-    [["--seed", "x"], '--seed: expected a non-negative integer, got "x"'],
-    [["--bogus"], "simulator: Unknown option '--bogus'"],
+    [["--seed", "x"], '--seed: expected a whole number from 0 to 9007199254740991, got "x"'],
+    [["--bogus"], 'simulator: unknown flag "--bogus" (see dokploy-gitops simulator --help)'],
   ])("rejects %j", (argv, message) => {
     expect(() => parseSimulatorArgs(argv)).toThrow(UsageError);
     expect(() => parseSimulatorArgs(argv)).toThrow(message);

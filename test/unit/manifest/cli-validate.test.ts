@@ -4,7 +4,8 @@
  * point (`node src/main.ts`) as a child process.
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
@@ -68,8 +69,8 @@ describe("validate (in-process)", () => {
   });
 
   it.each([
-    [["--bogus"], /unknown option '--bogus'/],
-    [["--output", "xml", "examples"], /--output must be "text" or "json", got "xml"/],
+    [["--bogus"], /validate: unknown flag "--bogus" \(see dokploy-gitops validate --help\)/],
+    [["--output", "xml", "examples"], /validate: --output: expected text or json, got "xml"/],
     [["a", "b"], /expected at most one directory, got 2/],
     [["does-not-exist"], /directory "does-not-exist" does not exist/],
     [["README.md"], /"README.md" is not a directory/],
@@ -78,6 +79,23 @@ describe("validate (in-process)", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message);
+  });
+
+  it("fails on a directory without manifests unless --allow-empty (a mistyped path must not pass CI)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dg-validate-empty-"));
+    try {
+      writeFileSync(join(dir, "notes.txt"), "not yaml\n");
+      const r = await run([dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`error: validate: no manifests found under ${dir} (*.yaml and *.yml files with apiVersion and kind; pass --allow-empty if an empty directory is intended)\n`);
+      const json = await run(["-o", "json", dir]);
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, manifests: 0 });
+      const allowed = await run(["--allow-empty", dir]);
+      expect(allowed).toMatchObject({ code: 0, stdout: "OK: 0 manifests in 0 files\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("prints help and exits 0", async () => {

@@ -218,13 +218,21 @@ describe("loadManifests (directory walk)", () => {
     expect(report.desired!.manifests.map((m) => m.key)).toEqual(["Project/other", "Project/shop"]);
   });
 
-  it("warns about unsupported negated ignore patterns", async () => {
-    const root = await tree({ ".dokploygitopsignore": "ci/\n!ci/keep.yaml\n", "p.yaml": PROJECT });
+  it("supports the whole .gitignore syntax: negation, character classes, ** and escapes", async () => {
+    const root = await tree({
+      ".dokploygitopsignore": "drafts/*.yaml\n!drafts/keep.yaml\n  # an indented comment\nenv-[ab].yaml\n**/generated/**\nci/\n!ci/keep.yaml\n",
+      "p.yaml": PROJECT,
+      "drafts/one.yaml": "garbage: [\n",
+      "drafts/keep.yaml": PROJECT.replace("shop", "kept"),
+      "env-a.yaml": "garbage: [\n",
+      "env-c.yaml": PROJECT.replace("shop", "env-c"),
+      "x/generated/y/z.yaml": "garbage: [\n",
+      // As in git, a file inside an ignored directory cannot be re-included.
+      "ci/keep.yaml": "garbage: [\n",
+    });
     const report = await loadManifests(root);
-    expect(report.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", file: ".dokploygitopsignore", line: 2, column: 1, code: "ignore-file" }),
-    ]);
-    expect(report.desired).toBeDefined();
+    expect(report.diagnostics).toEqual([]);
+    expect(report.desired!.manifests.map((m) => m.key)).toEqual(["Project/kept", "Project/env-c", "Project/shop"]);
   });
 
   it("returns an empty desired state for a directory without manifests", async () => {

@@ -276,18 +276,39 @@ describe("ReconcileLoop with a cron schedule", () => {
 });
 
 describe("readiness", () => {
-  it("is ready when started suspended (nothing to wait for), not ready before the first pass otherwise", () => {
-    const redactor = new Redactor();
-    const base = { instance: "default", source: { url: "x" }, mode: "apply" as const, redactor };
-    expect(new StatusStore({ ...base, suspended: true }).readiness().ready).toBe(true);
+  const base = { instance: "default", source: { url: "x" }, mode: "apply" as const, redactor: new Redactor() };
+
+  it("is not ready when started suspended: no pass has shown Dokploy usable", () => {
+    expect(new StatusStore({ ...base, suspended: true }).readiness()).toEqual({ ready: false, message: "suspended before the first reconciliation: POST /resume to start" });
+  });
+
+  it("waits for a pass that reached Dokploy with the key accepted; passes that stop before Dokploy do not count", () => {
     const s = new StatusStore({ ...base, suspended: false });
-    expect(s.readiness().ready).toBe(false);
-    s.passFinished(passResult({ reason: "Unauthorized" }), false);
-    expect(s.readiness()).toMatchObject({ ready: false });
+    expect(s.readiness()).toEqual({ ready: false, message: "the first reconciliation has not finished yet" });
+    s.passFinished(passResult({ reason: "ValidationFailed", outcome: "failed", message: "invalid manifests" }), false);
+    expect(s.readiness()).toMatchObject({ ready: false, message: expect.stringMatching(/^no reconciliation has reached Dokploy yet; last pass: ValidationFailed/) });
+    s.passFinished(passResult({ reason: "DokployUnavailable", outcome: "failed", message: "connect ECONNREFUSED" }), true);
+    expect(s.readiness()).toMatchObject({ ready: false, message: expect.stringMatching(/DokployUnavailable/) });
+    s.passFinished(passResult({ reason: "ConflictsFound", outcome: "failed" }), false);
+    expect(s.readiness()).toEqual({ ready: true, message: "ok" });
+  });
+
+  it("is not ready while the key is refused, and ready again once accepted", () => {
+    const s = new StatusStore({ ...base, suspended: false });
+    s.passFinished(passResult(), false);
+    s.passFinished(passResult({ reason: "Unauthorized", outcome: "failed", message: "Dokploy answered 401" }), false);
+    expect(s.readiness()).toMatchObject({ ready: false, message: expect.stringMatching(/^Dokploy refuses the API key/) });
     // A validation failure says nothing about Dokploy: still not ready after Unauthorized.
-    s.passFinished(passResult({ reason: "ValidationFailed" }), false);
+    s.passFinished(passResult({ reason: "ValidationFailed", outcome: "failed" }), false);
     expect(s.readiness().ready).toBe(false);
-    s.passFinished(passResult({ reason: "ConflictsFound" }), false);
+    s.passFinished(passResult(), false);
     expect(s.readiness().ready).toBe(true);
+  });
+
+  it("stays ready when Dokploy goes down after a success, saying so", () => {
+    const s = new StatusStore({ ...base, suspended: false });
+    s.passFinished(passResult(), false);
+    s.passFinished(passResult({ reason: "DokployUnavailable", outcome: "failed", message: "connect ECONNREFUSED" }), true);
+    expect(s.readiness()).toMatchObject({ ready: true, message: expect.stringMatching(/^Dokploy was unreachable on the last pass, retrying/) });
   });
 });

@@ -12,7 +12,7 @@ describe("read concurrency and the connection pool", () => {
   it("defaults --read-concurrency to 32 and refuses anything but a whole number >= 1", () => {
     expect(resolveEngine({}, "default", "detect").readConcurrency).toBe(32);
     expect(resolveEngine({ "read-concurrency": "5" }, "default", "detect").readConcurrency).toBe(5);
-    expect(() => resolveEngine({ "read-concurrency": "0" }, "default", "detect")).toThrow(/--read-concurrency: expected a whole number >= 1, got "0"/);
+    expect(() => resolveEngine({ "read-concurrency": "0" }, "default", "detect")).toThrow(/--read-concurrency: expected a whole number from 1 to 256, got "0"/);
     expect(() => resolveEngine({ "read-concurrency": "many" }, "default", "detect")).toThrow(/--read-concurrency/);
   });
 });

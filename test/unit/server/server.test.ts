@@ -190,15 +190,22 @@ describe("control endpoints", () => {
     expect(res.headers.get("allow")).toBe("POST");
   });
 
-  it("/healthz is always 200; /readyz waits for the first pass and a reachable Dokploy", async () => {
+  it("/healthz is always 200; /readyz waits for a pass that reached Dokploy, with the reason in the body", async () => {
+    const readyz = async (): Promise<[number, string]> => {
+      const res = await fetch(`${h.server.url}/readyz`);
+      return [res.status, await res.text()];
+    };
     expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${h.server.url}/readyz`)).status).toBe(503);
+    expect(await readyz()).toEqual([503, "not ready: the first reconciliation has not finished yet\n"]);
     h.status.passFinished(passResult(), false);
-    expect((await fetch(`${h.server.url}/readyz`)).status).toBe(200);
-    h.status.passFinished(passResult({ reason: "DokployUnavailable" }), true);
-    const res = await fetch(`${h.server.url}/readyz`);
-    expect(res.status).toBe(503);
-    expect(await res.text()).toMatch(/DokployUnavailable|Dokploy is not usable/);
+    expect(await readyz()).toEqual([200, "ok\n"]);
+    h.status.passFinished(passResult({ reason: "DokployUnavailable", outcome: "failed", message: "connect ECONNREFUSED" }), true);
+    const [status, body] = await readyz();
+    expect(status).toBe(200);
+    expect(body).toMatch(/^ok: Dokploy was unreachable on the last pass, retrying: connect ECONNREFUSED/);
+    h.status.passFinished(passResult({ reason: "Unauthorized", outcome: "failed", message: "401" }), false);
+    expect((await readyz())[0]).toBe(503);
+    expect((await fetch(`${h.server.url}/healthz`)).status).toBe(200);
   });
 });
 

@@ -168,3 +168,16 @@ describe("GitSource credentials", () => {
     }
   });
 });
+
+describe("a bare repository given by path", () => {
+  it("is a git remote, not a directory of manifests (regression: it was read as a plain directory and retried as transient)", async () => {
+    const r = repo();
+    const sha = r.commit({ "deploy/app.yaml": "v: 1\n" });
+    expect(classifySource(r.bare)).toBe("git-remote");
+    const src = createSource({ source: r.bare, path: "deploy", workDir: work(), env, redactor: new Redactor() });
+    const snap = await src.prepare();
+    expect(snap.revision).toBe(sha);
+    expect(readFileSync(path.join(snap.root, "app.yaml"), "utf8")).toBe("v: 1\n");
+    await src.close();
+  });
+});
