@@ -2,8 +2,10 @@
  * The safety promise as a property: for any live Dokploy state and any
  * manifests, every step that writes to or deletes an existing object targets
  * an object carrying this instance's marker (its own id, or pending), or one
- * its manifest explicitly adopts; a domain only inside an application we own
- * that records it; and never an object whose identity is claimed twice.
+ * its manifest explicitly adopts; a domain only inside a service (application
+ * or compose stack) we own that records it; and never an object whose
+ * identity is claimed twice. Every service kind of the registry that the
+ * generators know is covered: applications and compose stacks here.
  * PROPERTY_RUNS raises the case count (the reliability suite runs 10,000).
  */
 import fc from "fast-check";
@@ -11,7 +13,8 @@ import { describe, expect, it } from "vitest";
 import type { ApplicationDetail } from "../../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../../src/manifest/index.ts";
 import { ownershipOf, parseDescription, renderDescription, type DomainRecord } from "../../../src/model/marker.ts";
-import type { ObservedEnvironment, ObservedProject } from "../../../src/model/observed.ts";
+import type { ObservedEnvironment, ObservedProject, ObservedService } from "../../../src/model/observed.ts";
+import type { DomainRow } from "../../../src/dokploy/types.ts";
 import { planReconcile } from "../../../src/plan/planner.ts";
 import { SecretValues } from "../../../src/plan/secrets.ts";
 import { appDetail, liveApp, liveDomain, liveEnvironment, liveProject } from "../../helpers/live-builders.ts";
@@ -20,6 +23,7 @@ const INSTANCE = "default";
 const PROJECTS = ["alpha", "beta"];
 const ENVS = ["production", "staging"];
 const APPS = ["web", "api"];
+const STACKS = ["chat", "web"];
 const HOSTS = ["a.test", "b.test"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
@@ -51,31 +55,52 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
 const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), others: fc.boolean() });
+const stackSpec = fc.record({ name: fc.constantFrom(...STACKS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
-type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: Array<{ name: string; v: Variant; domains: Array<{ host: string; recorded: string }> }>; others: boolean }> };
+type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }> };
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; others: boolean }> };
+
+/** Live domain rows of a service and the records its marker keeps of them, as the spec says. */
+function domainsOf(s: ServiceSpecValue, owner: { applicationId?: string; composeId?: string }): { rows: DomainRow[]; recs: Record<string, DomainRecord> } {
+  const rows = s.domains.map((d) => liveDomain(d.host, { domainId: nextId("d"), ...owner, ...(owner.composeId ? { domainType: "compose" as const, serviceName: "web" } : {}) }));
+  const recs: Record<string, DomainRecord> = {};
+  s.domains.forEach((d, i) => {
+    const name = `dom${i}`;
+    if (d.recorded === "id") recs[name] = { host: d.host, path: "/", id: rows[i]!.domainId };
+    else if (d.recorded === "intent") recs[name] = { host: d.host, path: "/" };
+    else if (d.recorded === "stale") recs[name] = { host: d.host, path: "/", id: "gone" };
+  });
+  return { rows, recs };
+}
+
+/** A compose stack as the observer hands it over (`compose.one` reduced), with a raw compose file. */
+function liveStack(s: ServiceSpecValue, project: string, env: string): ObservedService {
+  const id = nextId("c");
+  const { rows, recs } = domainsOf(s, { composeId: id });
+  const description = describeAs(s.v, `Compose/${project}/${env}/${s.name}`, id, `Compose/${project}/${env}/zzz`, recs);
+  const raw = {
+    composeId: id, name: s.name, appName: `${s.name}-x1y2z3`, description, env: null, composeFile: "services: {}\n", sourceType: "raw",
+    composeType: "docker-compose", composePath: "./docker-compose.yml", command: "", composeStatus: "done", autoDeploy: true,
+    isolatedDeployment: false, deployments: [], domains: rows,
+  };
+  return { kind: "Compose", id, name: s.name, description, appName: raw.appName, status: "done", detail: { id, name: s.name, description, appName: raw.appName, status: "done", deployments: [], domains: rows, raw } };
+}
 
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   return specs.map((p) => {
     const pid = nextId("p");
     const pKey = `Project/${p.name}`;
     const envs: ObservedEnvironment[] = [];
-    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
+    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: [], stacks: [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
     for (const e of envList as Array<ProjectSpecValue["envs"][number] & { isDefault: boolean }>) {
       const eid = nextId("e");
       const eKey = `Environment/${p.name}/${e.name}`;
       const apps = e.apps.map((a) => {
         const aid = nextId("a");
         const aKey = `Application/${p.name}/${e.name}/${a.name}`;
-        const rows = a.domains.map((d) => liveDomain(d.host, { domainId: nextId("d"), applicationId: aid }));
-        const recs: Record<string, DomainRecord> = {};
-        a.domains.forEach((d, i) => {
-          const name = `dom${i}`;
-          if (d.recorded === "id") recs[name] = { host: d.host, path: "/", id: rows[i]!.domainId };
-          else if (d.recorded === "intent") recs[name] = { host: d.host, path: "/" };
-          else if (d.recorded === "stale") recs[name] = { host: d.host, path: "/", id: "gone" };
-        });
+        const { rows, recs } = domainsOf(a, { applicationId: aid });
         const detail: ApplicationDetail = appDetail(a.name, { applicationId: aid, description: describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs), domains: rows });
         // The observer reads every application in a project in scope that could be ours or adopted; a superset is harmless.
         return liveApp(detail, true);
@@ -84,7 +109,10 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         id: eid, isDefault: e.isDefault,
         description: e.isDefault ? (e.v === "ours" ? describeAs("ours", eKey, eid, eKey) : "Production environment") : describeAs(e.v, eKey, eid, `Environment/${p.name}/zzz`),
         applications: apps,
-        services: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : [],
+        services: [
+          ...e.stacks.map((st) => liveStack(st, p.name, e.name)),
+          ...(e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : []),
+        ],
       }));
     }
     // Observer contract: projects named by a manifest or claimed by us are read in detail; we read all of them.
@@ -97,10 +125,11 @@ const desiredSpec = fc.record({
   adopt: fc.boolean(),
   envs: fc.subarray(ENVS),
   apps: fc.subarray(APPS),
+  stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
 });
 
-function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; domains: string[] }): string {
+function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[] }): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
   const docs: string[] = [];
   for (const p of d.projects) {
@@ -111,6 +140,12 @@ function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps
         docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: docker, image: "nginx:2" } }`);
         d.domains.forEach((h, i) => {
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, application: ${a}${ann} }\nspec: { host: ${a}.${e}.${p}.${h} }`);
+        });
+      }
+      for (const c of d.stacks) {
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Compose\nmetadata: { name: ${c}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: raw, content: "services: {}\\n" } }`);
+        d.domains.forEach((h, i) => {
+          docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, compose: ${c}${ann} }\nspec: { host: stack-${c}.${e}.${p}.${h}, serviceName: web }`);
         });
       }
     }
@@ -132,9 +167,10 @@ describe("ownership property", () => {
         const plan = planReconcile({ desired, observed: { projects }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
 
         // Index every live object by id.
-        type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string; app?: ApplicationDetail };
+        type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string };
+        type Parent = { id: string; description: string | null; domains: DomainRow[] };
         const objects = new Map<string, Obj>();
-        const domainParent = new Map<string, ApplicationDetail>();
+        const domainParent = new Map<string, Parent>();
         const claims = new Map<string, number>();
         const claim = (scope: string, o: Obj): void => {
           const own = ownershipOf(o.description, INSTANCE, o.id);
@@ -152,11 +188,18 @@ describe("ownership property", () => {
             scopeOf.set(e.environmentId, p.projectId);
             claim(p.projectId, eo);
             for (const a of e.applications) {
-              const ao = { kind: "Application", id: a.applicationId, description: a.description, ...(a.detail ? { app: a.detail } : {}) };
+              const ao = { kind: "Application", id: a.applicationId, description: a.description };
               objects.set(a.applicationId, ao);
               scopeOf.set(a.applicationId, e.environmentId);
               claim(e.environmentId, ao);
-              for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, a.detail!);
+              for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, { id: a.applicationId, description: a.detail!.description, domains: a.detail!.domains });
+            }
+            for (const c of e.services) {
+              const co = { kind: String(c.kind), id: c.id, description: c.description };
+              objects.set(c.id, co);
+              scopeOf.set(c.id, e.environmentId);
+              claim(e.environmentId, co);
+              for (const d of c.detail?.domains ?? []) domainParent.set(d.domainId, { id: c.id, description: c.detail!.description, domains: c.detail!.domains });
             }
           }
         }
@@ -168,8 +211,8 @@ describe("ownership property", () => {
           const id = step.dokployId!;
           if (step.kind === "Domain") {
             const app = domainParent.get(id);
-            expect(app, `domain ${id} belongs to a live application`).toBeDefined();
-            const appOwn = ownershipOf(app!.description, INSTANCE, app!.applicationId);
+            expect(app, `domain ${id} belongs to a live service`).toBeDefined();
+            const appOwn = ownershipOf(app!.description, INSTANCE, app!.id);
             if (step.action === "adopt") {
               expect(step.manifest?.adopt).toBe(true);
               continue;
