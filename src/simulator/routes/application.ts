@@ -111,6 +111,7 @@ export const applicationRoutes: Record<string, Handler> = {
     const app = findApplication(ctx, input.applicationId);
     const before = applicationWithRelations(ctx.store, app);
     ctx.store.removeApplication(app.applicationId);
+    ctx.queue.dropWaiting({ applicationId: app.applicationId }); // `cleanQueuesByApplication`
     return before;
   },
 

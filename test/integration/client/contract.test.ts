@@ -12,6 +12,7 @@ import type { ProjectCreateResult } from "../../../src/dokploy/types.ts";
 import { startSimulator } from "../../../src/simulator/index.ts";
 import { eventually } from "../../helpers/eventually.ts";
 import { expectNoKeyIn, rejection } from "./leak-check.ts";
+import { FAST_BUILDS } from "../../helpers/simulator.ts";
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -21,7 +22,7 @@ let api: DokployClient;
 beforeAll(async () => {
   // queueDelayMs 0: with a positive delay the simulator's queue (as of this commit) can miss its
   // start timer when setTimeout fires a millisecond before Date.now() reaches readyAt.
-  sim = await startSimulator({ seed: 3, deployDurationMs: 30, queueDelayMs: 0 });
+  sim = await startSimulator({ seed: 3, deployDurationMs: 30, queueDelayMs: 0, ...FAST_BUILDS });
   api = createDokployClient({ url: `${sim.url}/`, apiKey: sim.apiKey, requestTimeoutMs: 5_000 });
 });
 
