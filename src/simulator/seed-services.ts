@@ -109,6 +109,7 @@ export function serviceSeeder(ctx: RouteContext, result: SeedResult): {
       need(typeof d.name === "string" && d.name.length > 0, `${path}: a database needs a "name"`);
       const kind = info!.kind;
       need(!d.id || services.kindOf(d.id) === undefined, `${path}: id ${d.id} already exists`);
+      need(info!.hasBackups || (d.backups ?? []).length === 0, `${path}/${d.name}: Redis has no backups`);
       const id = d.id ?? store.random.id();
       const appName = appNameFor(d.name, d.appName, `${path}/${d.name}`);
       const password = (): string => store.random.string("abcdefghijklmnopqrstuvwxyz0123456789", 16);
@@ -132,10 +133,7 @@ export function serviceSeeder(ctx: RouteContext, result: SeedResult): {
       const dbPath = `${path}/${row.name}`;
       result.databaseIds.push(id);
       result.ids[dbPath] = id;
-      for (const b of d.backups ?? []) {
-        need(info!.hasBackups, `${dbPath}: Redis has no backups`);
-        addBackup({ [info!.idKey]: id, databaseType: kind, database: row.databaseName ?? row.name }, b, dbPath);
-      }
+      for (const b of d.backups ?? []) addBackup({ [info!.idKey]: id, databaseType: kind, database: row.databaseName ?? row.name }, b, dbPath);
     },
   };
 }
