@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SeedResult, SimulatorHandle } from "../../../src/simulator/index.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { api, callApi, startTestSimulator } from "../../helpers/simulator.ts";
 
 type Row = Record<string, unknown>;
@@ -145,5 +146,18 @@ describe("seeding and persistence", () => {
       compose: [{ name: "chatwoot", domains: [{ host: "help.example.com" }] }], redis: [{ name: "cache" }],
     });
     expect(await api(sim, "GET", "compose.one", { composeId: seed.ids["support/production/chatwoot"] })).toMatchObject({ domains: [{ serviceName: "web" }] });
+  });
+
+  it("cancels a compose build that was running when the simulator stopped and sets the compose idle, like Dokploy at startup", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sim-services-"));
+    dirs.push(dir);
+    const statePath = join(dir, "state.json");
+    const { s, seed } = await world({ statePath, persistDebounceMs: 0, buildsConcurrency: 1, deployDurationMs: 60_000, queueDelayMs: 0 });
+    const composeId = seed.ids["support/production/chatwoot"]!;
+    await api(s, "POST", "compose.deploy", { composeId });
+    await eventually(async () => expect(await api(s, "GET", "compose.one", { composeId })).toMatchObject({ composeStatus: "running" }));
+    await s.close();
+    sim = await startTestSimulator({ statePath });
+    expect(await api(sim, "GET", "compose.one", { composeId })).toMatchObject({ composeStatus: "idle", deployments: [{ status: "cancelled" }] });
   });
 });
