@@ -30,6 +30,19 @@ export type DeployJob = DeployTarget & {
   description: string;
 };
 
+/**
+ * The job a `deploy`/`redeploy` call queues: the caller's title and
+ * description, or the router's defaults (`titleLog: input.title || "Manual deployment"`).
+ */
+export function jobFor(target: DeployTarget, type: DeployJob["type"], input: Record<string, unknown>, defaultTitle: string): DeployJob {
+  return {
+    ...target,
+    type,
+    title: (input.title as string | undefined) || defaultTitle,
+    description: (input.description as string | undefined) || "",
+  };
+}
+
 /** A job as `deployment.queueList` sees it. */
 export interface QueuedJob {
   /** `job-<n>`, counted from the simulator's start. */

@@ -7,7 +7,7 @@
  * `{success, message, composeId}`, `delete` with `deleteVolumes`, start and
  * stop that need the project a first deploy wrote, and the queue listing.
  */
-import { composeServices, type DeployJob } from "../deploy-queue.ts";
+import { composeServices, jobFor, type DeployJob } from "../deploy-queue.ts";
 import { notFound, SimError } from "../errors.ts";
 import { composeRow } from "../service-rows.ts";
 import { composeDetail } from "../service-views.ts";
@@ -40,12 +40,7 @@ function servicePath(store: Store, job: DeployJob): { href: string | null; label
 function queue(type: "deploy" | "redeploy", defaultTitle: string, message: string): Handler {
   return (input, ctx) => {
     const c = findCompose(ctx, input.composeId);
-    ctx.queue.enqueue({
-      composeId: c.composeId,
-      type,
-      title: (input.title as string | undefined) || defaultTitle,
-      description: (input.description as string | undefined) || "",
-    });
+    ctx.queue.enqueue(jobFor({ composeId: c.composeId }, type, input, defaultTitle));
     return { success: true, message, composeId: c.composeId };
   };
 }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDokployClient, type DokployClient } from "../../../src/dokploy/client.ts";
 import { mutation } from "../../../src/dokploy/endpoint.ts";
-import { DokployError } from "../../../src/dokploy/errors.ts";
+import type { DokployError } from "../../../src/dokploy/errors.ts";
 import { backupRouter } from "../../../src/dokploy/routers/backup.ts";
 import { composeRouter } from "../../../src/dokploy/routers/compose.ts";
 import { deploymentRouter } from "../../../src/dokploy/routers/deployment.ts";
@@ -23,7 +23,7 @@ import { postgresRouter } from "../../../src/dokploy/routers/postgres.ts";
 import { redisRouter } from "../../../src/dokploy/routers/redis.ts";
 import { startSimulator, type SimulatorHandle } from "../../../src/simulator/index.ts";
 import { FAST_BUILDS } from "../../helpers/simulator.ts";
-import { expectNoKeyIn, rejection } from "./leak-check.ts";
+import { dokployRejection, expectNoKeyIn } from "./leak-check.ts";
 
 let sim: SimulatorHandle;
 let api: DokployClient;
@@ -47,11 +47,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function fails(promise: Promise<unknown>): Promise<DokployError> {
-  const err = await rejection(promise, sim.apiKey);
-  expect(err).toBeInstanceOf(DokployError);
-  return err as unknown as DokployError;
-}
+/** Expects a DokployError and checks it for the key. */
+const fails = (promise: Promise<unknown>): Promise<DokployError> => dokployRejection(promise, sim.apiKey);
 
 describe("compose router", () => {
   it("create, one, update, saveEnvironment, domains, deploy, queue, start/stop, loadServices, delete", async () => {
