@@ -116,6 +116,22 @@ export type ComposeUpdateInput = { composeId: string } & Partial<
   Omit<ComposeRow, "composeId" | "appName" | "serverId" | "createdAt" | "composeStatus" | "refreshToken" | "environmentId">
 >;
 
+/**
+ * A compose as `project.one` and `environment.byProjectId` list it in each
+ * environment's `compose` array (packages/server/src/services/project.ts
+ * `findProjectById`; `byProjectId` adds `icon`). `project.all` gives only
+ * `{composeId, name, composeStatus}`.
+ */
+export interface ComposeSummary {
+  composeId: string;
+  name: string;
+  description: string | null;
+  appName: string;
+  createdAt: string;
+  serverId: string | null;
+  composeStatus: ApplicationStatus;
+}
+
 /** `compose.deploy` / `redeploy` answer (self-hosted; Dokploy Cloud with a server answers `true`). */
 export interface ComposeDeployResult {
   success: true;

@@ -110,6 +110,21 @@ export interface ServiceMountRow {
   redisId: string | null;
 }
 
+/**
+ * A database as `project.one`, `environment.one` and `environment.byProjectId`
+ * list it in each environment's `<kind>` array (`serviceColumns` of
+ * packages/server/src/services/project.ts; `environment.one` has no `appName`).
+ * `project.all` gives an owner only `{ <kind>Id }`: read names from `project.one`.
+ */
+export type DatabaseSummary<K extends DatabaseKind> = DatabaseIdInput<K> & {
+  name: string;
+  description: string | null;
+  appName: string;
+  createdAt: string;
+  serverId: string | null;
+  applicationStatus: ApplicationStatus;
+};
+
 /** What `create` takes for every kind except LibSQL. An empty password is replaced by a generated one. */
 interface DatabaseCreateCommon {
   name: string;
