@@ -166,10 +166,9 @@ export class DeployQueue {
     this.#notify();
   }
 
-  /** Waiting and active jobs (copies), in enqueue order. */
+  /** Waiting jobs in queue order, then active ones in start order (copies), as Dokploy's `getJobs` lists them. */
   jobs(): QueuedJob[] {
-    return [...this.#active.values(), ...this.#waiting]
-      .sort((a, b) => a.timestamp - b.timestamp || Number(a.id.slice(4)) - Number(b.id.slice(4)))
+    return [...this.#waiting, ...this.#active.values()]
       .map(({ id, job, timestamp, processedOn, state }) => ({ id, job: { ...job }, timestamp, state, ...(processedOn !== undefined ? { processedOn } : {}) }));
   }
 
