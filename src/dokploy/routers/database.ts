@@ -19,7 +19,7 @@
  * - `rebuild` deletes the data volumes: it is deliberately not declared here.
  */
 import { mutation, query, type EndpointDef } from "../endpoint.ts";
-import type { ApplicationStatus, EnvironmentRow, ProjectRow } from "../types.ts";
+import type { ApplicationStatus, ApplicationSummary, EnvironmentRow, ProjectRow } from "../types.ts";
 import type { BackupWithDestination } from "./backup.ts";
 
 /** Dokploy's six database service kinds (router names). */
@@ -116,14 +116,7 @@ export interface ServiceMountRow {
  * packages/server/src/services/project.ts; `environment.one` has no `appName`).
  * `project.all` gives an owner only `{ <kind>Id }`: read names from `project.one`.
  */
-export type DatabaseSummary<K extends DatabaseKind> = DatabaseIdInput<K> & {
-  name: string;
-  description: string | null;
-  appName: string;
-  createdAt: string;
-  serverId: string | null;
-  applicationStatus: ApplicationStatus;
-};
+export type DatabaseSummary<K extends DatabaseKind> = DatabaseIdInput<K> & Omit<ApplicationSummary, "applicationId">;
 
 /** What `create` takes for every kind except LibSQL. An empty password is replaced by a generated one. */
 interface DatabaseCreateCommon {
