@@ -1,0 +1,61 @@
+/**
+ * What the service children's handlers share: finding a row or failing with
+ * Dokploy's message, the foreign-key checks Postgres makes on insert and
+ * update, and the generated `appName`s of schedules and volume backups.
+ */
+import type { ServiceType } from "../../dokploy/routers/mounts.ts";
+import { SERVICE_TYPES } from "../../dokploy/routers/mounts.ts";
+import type { ChildTable } from "../child-table.ts";
+import { serviceIdColumn } from "../child-table.ts";
+import { SimError, type TrpcCode } from "../errors.ts";
+import { ORGANIZATION_ID } from "../rows.ts";
+import type { Store } from "../store.ts";
+import type { Input } from "./context.ts";
+
+type Row = Record<string, unknown>;
+
+/** The row with `id`, or Dokploy's not-found error (`<Kind> not found`, 404 unless the handler re-wraps it). */
+export function findChild<R extends Row>(table: ChildTable<R>, id: unknown, message: string, code: TrpcCode = "NOT_FOUND"): R {
+  const row = table.get(String(id));
+  if (!row) throw new SimError(code, message);
+  return row;
+}
+
+/** The message of each service kind's finder (`findApplicationById`, `findMySqlById`...: not all alike). */
+export const SERVICE_NOT_FOUND: Readonly<Record<ServiceType, string>> = {
+  application: "Application not found",
+  compose: "Compose not found",
+  postgres: "Postgres not found",
+  mysql: "MySql not found",
+  mariadb: "Mariadb not found",
+  mongo: "Mongo not found",
+  redis: "Redis not found",
+  libsql: "Libsql not found",
+};
+
+/** True for one of Dokploy's `serviceType` values. */
+export function isServiceType(value: unknown): value is ServiceType {
+  return (SERVICE_TYPES as readonly unknown[]).includes(value);
+}
+
+/**
+ * Whether every foreign key among `values` points at an existing row (what
+ * Postgres checks on insert/update): the service columns, `destinationId`,
+ * and the `serverId`/`organizationId` of schedules. Servers are not
+ * simulated, so any `serverId` fails.
+ */
+export function foreignKeysHold(store: Store, values: Input): boolean {
+  for (const type of SERVICE_TYPES) {
+    const id = values[serviceIdColumn(type)];
+    if (typeof id === "string" && !store.serviceRow(type, id)) return false;
+  }
+  if (typeof values.destinationId === "string" && !store.children.destinations.has(values.destinationId)) return false;
+  if (typeof values.serverId === "string") return false;
+  if (typeof values.organizationId === "string" && values.organizationId !== ORGANIZATION_ID) return false;
+  return true;
+}
+
+/** Dokploy's `generateAppName(type)`: `<type>-<verb>-<adjective>-<noun>-<6 of [a-z1-9]>` (the default appName is the `app` one). */
+export function generatedAppName(store: Store, type: string): string {
+  return `${type}-${store.random.defaultAppName().slice("app-".length)}`;
+}
