@@ -10,7 +10,7 @@ import type { PortProtocol, PortRow, PublishMode } from "../dokploy/routers/port
 import type { RedirectRow } from "../dokploy/routers/redirects.ts";
 import type { ScheduleRow } from "../dokploy/routers/schedule.ts";
 import type { SecurityRow } from "../dokploy/routers/security.ts";
-import type { VolumeBackupRow } from "../dokploy/routers/volume-backups.ts";
+import type { VolumeBackupDestination, VolumeBackupRow } from "../dokploy/routers/volume-backups.ts";
 
 type Row = Record<string, unknown>;
 
@@ -22,19 +22,7 @@ export type ScheduleRecord = ScheduleRow & Row;
 export type VolumeBackupRecord = VolumeBackupRow & Row;
 
 /** A `destination` row (packages/server/src/db/schema/destination.ts): organisation-wide, secrets in plaintext. */
-export interface DestinationRecord extends Row {
-  destinationId: string;
-  name: string;
-  provider: string | null;
-  accessKey: string;
-  secretAccessKey: string;
-  bucket: string;
-  region: string;
-  endpoint: string;
-  additionalFlags: string[] | null;
-  organizationId: string;
-  createdAt: string;
-}
+export type DestinationRecord = VolumeBackupDestination & { accessKey: string; secretAccessKey: string } & Row;
 
 /** The kinds of child row `control.update` can patch. */
 export type ChildRecordKind = "mount" | "port" | "redirect" | "security" | "schedule" | "volumeBackup" | "destination";
@@ -51,19 +39,12 @@ export interface ChildTables {
 }
 
 /** A service's children in `control.state()` (an application has all of them). */
-export interface ApplicationChildrenState {
-  mounts: MountRecord[];
-  ports: PortRecord[];
-  redirects: RedirectRecord[];
-  security: SecurityRecord[];
-  schedules: ScheduleRecord[];
-  volumeBackups: VolumeBackupRecord[];
-}
+export type ApplicationChildrenState = Omit<ChildTables, "destinations">;
 
 // ---- seeds ----------------------------------------------------------------
 
-/** A mount to seed; columns not given take the table's defaults. */
-export interface SeedMount extends Row {
+/** The columns of a mount that `Store.addMount` takes (the service comes separately); others take their defaults. */
+export interface MountInit {
   type: MountType;
   mountPath: string;
   mountId?: string;
@@ -72,6 +53,9 @@ export interface SeedMount extends Row {
   filePath?: string | null;
   content?: string | null;
 }
+
+/** A mount to seed. */
+export interface SeedMount extends Row, MountInit {}
 
 /** A port to seed (`publishMode` defaults to the API's `ingress`, `protocol` to `tcp`). */
 export interface SeedPort extends Row {

@@ -15,7 +15,7 @@ import type {
 import { destinationRow, portRow, redirectRow, scheduleRow, securityRow, volumeBackupRow } from "./rows.ts";
 import type { RouteContext } from "./routes/context.ts";
 import { generatedAppName, isServiceType } from "./routes/child-context.ts";
-import type { MountInit, Store } from "./store.ts";
+import type { Store } from "./store.ts";
 import type { SeedResult } from "./types.ts";
 
 type Row = Record<string, unknown>;
@@ -59,7 +59,7 @@ class ChildSeeder {
   mount(type: ServiceType, serviceId: string, m: SeedMount, path: string): void {
     need(["bind", "volume", "file"].includes(m.type) && typeof m.mountPath === "string", `${path}: a mount needs a type (bind|volume|file) and a mountPath`);
     const mountId = this.#fresh(this.#store.children.mounts, m.mountId, `${path}/mount:${m.mountPath}`);
-    const row = this.#store.addMount(type, serviceId, { ...given(m, ["serviceId", "serviceType"]), mountId } as unknown as MountInit);
+    const row = this.#store.addMount(type, serviceId, { ...given(m, ["serviceId", "serviceType"]), type: m.type, mountPath: m.mountPath, mountId });
     this.#result.mountIds.push(row.mountId);
     this.#result.ids[`${path}/mount:${row.mountPath}`] = row.mountId;
   }

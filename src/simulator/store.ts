@@ -5,9 +5,9 @@
  * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
  * structure only; Dokploy's business rules live in the route handlers.
  */
-import type { MountType, ServiceType } from "../dokploy/routers/mounts.ts";
+import type { ServiceType } from "../dokploy/routers/mounts.ts";
 import { serviceIdColumn, ServiceChildren } from "./child-table.ts";
-import type { ChildTables, MountRecord } from "./child-types.ts";
+import type { ChildTables, MountInit, MountRecord } from "./child-types.ts";
 import type { Random } from "./random.ts";
 import { mountRow } from "./rows.ts";
 import type {
@@ -24,16 +24,6 @@ export interface ServiceRecord extends Row {
   environmentId: string;
 }
 
-/** The columns of a mount that `addMount` takes (the service comes separately). */
-export interface MountInit {
-  type: MountType;
-  mountPath: string;
-  mountId?: string;
-  hostPath?: string | null;
-  volumeName?: string | null;
-  filePath?: string | null;
-  content?: string | null;
-}
 
 /** The persisted form of a store (`--state FILE`). Child tables are optional: older state files lack them. */
 export interface PersistedStore extends Partial<ChildTables> {

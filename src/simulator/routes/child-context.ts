@@ -10,7 +10,7 @@ import { serviceIdColumn } from "../child-table.ts";
 import { SimError, type TrpcCode } from "../errors.ts";
 import { ORGANIZATION_ID } from "../rows.ts";
 import type { Store } from "../store.ts";
-import type { Input } from "./context.ts";
+import { failedInsert, failedUpdate, type Input } from "./context.ts";
 
 type Row = Record<string, unknown>;
 
@@ -53,6 +53,21 @@ export function foreignKeysHold(store: Store, values: Input): boolean {
   if (typeof values.serverId === "string") return false;
   if (typeof values.organizationId === "string" && values.organizationId !== ORGANIZATION_ID) return false;
   return true;
+}
+
+/**
+ * Inserts `row` after the foreign-key checks Postgres makes on `values`; a
+ * failed check is drizzle's error, unwrapped by the handler: a bare 500.
+ */
+export function insertChecked<R extends Row>(store: Store, table: ChildTable<R>, sqlTable: string, values: Input, row: () => R): R {
+  if (!foreignKeysHold(store, values)) throw new SimError("INTERNAL_SERVER_ERROR", failedInsert(sqlTable, values));
+  return table.insert(row());
+}
+
+/** Patches row `id` after the foreign-key checks; a failed check is drizzle's bare 500 `Failed query: update ...`. */
+export function patchChecked<R extends Row>(store: Store, table: ChildTable<R>, sqlTable: string, id: string, patch: Input): R {
+  if (!foreignKeysHold(store, patch)) throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate(sqlTable, table.idColumn, id, patch));
+  return table.patch(id, patch)!;
 }
 
 /** Dokploy's `generateAppName(type)`: `<type>-<verb>-<adjective>-<noun>-<6 of [a-z1-9]>` (the default appName is the `app` one). */

@@ -12,8 +12,8 @@ import { serviceIdColumn } from "../child-table.ts";
 import { mountWithServices } from "../child-views.ts";
 import { SimError } from "../errors.ts";
 import { mountRow } from "../rows.ts";
-import { definedOnly, failedInsert, failedUpdate, type Handler } from "./context.ts";
-import { findChild, foreignKeysHold, isServiceType, SERVICE_NOT_FOUND } from "./child-context.ts";
+import { definedOnly, failedInsert, type Handler } from "./context.ts";
+import { findChild, foreignKeysHold, isServiceType, patchChecked, SERVICE_NOT_FOUND } from "./child-context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -46,11 +46,7 @@ export const mountRoutes: Record<string, Handler> = {
     const mount = findChild(store.children.mounts, input.mountId, "Mount not found");
     // `updateMount` re-reads with `findMountById` outside its transaction: the answer is the old row.
     const before = mountWithServices(store, mount);
-    const patch = definedOnly(input, UPDATE_COLUMNS);
-    if (!foreignKeysHold(store, patch)) {
-      throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate("mount", "mountId", mount.mountId, patch));
-    }
-    store.children.mounts.patch(mount.mountId, patch);
+    patchChecked(store, store.children.mounts, "mount", mount.mountId, definedOnly(input, UPDATE_COLUMNS));
     return before;
   },
 

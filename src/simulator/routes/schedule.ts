@@ -13,8 +13,8 @@ import { scheduleDetail, scheduleListItem } from "../child-views.ts";
 import { SimError } from "../errors.ts";
 import { ORGANIZATION_ID, scheduleRow } from "../rows.ts";
 import type { ScheduleRecord } from "../child-types.ts";
-import { definedOnly, failedInsert, failedUpdate, type Handler, type Input } from "./context.ts";
-import { findChild, foreignKeysHold, generatedAppName } from "./child-context.ts";
+import { definedOnly, type Handler, type Input } from "./context.ts";
+import { findChild, generatedAppName, insertChecked, patchChecked } from "./child-context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -42,8 +42,8 @@ export const scheduleRoutes: Record<string, Handler> = {
     };
     values.appName ??= generatedAppName(store, "schedule");
     values.createdAt ??= store.now();
-    if (!foreignKeysHold(store, values)) throw new SimError("INTERNAL_SERVER_ERROR", failedInsert("schedule", values));
-    return copy(store.children.schedules.insert(scheduleRow(values as Parameters<typeof scheduleRow>[0])));
+    const row = insertChecked(store, store.children.schedules, "schedule", values, () => scheduleRow(values as Parameters<typeof scheduleRow>[0]));
+    return copy(row);
   },
 
   "schedule.one": (input, { store }) => scheduleDetail(store, findChild(store.children.schedules, input.scheduleId, "Schedule not found")),
@@ -51,11 +51,7 @@ export const scheduleRoutes: Record<string, Handler> = {
   "schedule.update": (input, { store }) => {
     const schedule = findChild(store.children.schedules, input.scheduleId, "Schedule not found");
     assertHostAccess(input.scheduleType, input.serverId ?? schedule.serverId);
-    const patch = definedOnly(input, COLUMNS);
-    if (!foreignKeysHold(store, patch)) {
-      throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate("schedule", "scheduleId", schedule.scheduleId, patch));
-    }
-    return copy(store.children.schedules.patch(schedule.scheduleId, patch));
+    return copy(patchChecked(store, store.children.schedules, "schedule", schedule.scheduleId, definedOnly(input, COLUMNS)));
   },
 
   "schedule.delete": (input, { store }) => {

@@ -12,10 +12,9 @@ import type { ServiceType } from "../../dokploy/routers/mounts.ts";
 import { serviceIdColumn } from "../child-table.ts";
 import type { VolumeBackupRecord } from "../child-types.ts";
 import { volumeBackupDetail, volumeBackupListItem } from "../child-views.ts";
-import { SimError } from "../errors.ts";
 import { volumeBackupRow } from "../rows.ts";
-import { definedOnly, failedInsert, failedUpdate, type Handler, type Input } from "./context.ts";
-import { findChild, foreignKeysHold, generatedAppName } from "./child-context.ts";
+import { definedOnly, type Handler, type Input } from "./context.ts";
+import { findChild, generatedAppName, insertChecked, patchChecked } from "./child-context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -35,8 +34,9 @@ export const volumeBackupRoutes: Record<string, Handler> = {
     const values: Input = { volumeBackupId: store.random.id(), ...definedOnly(input, COLUMNS) };
     values.appName ??= generatedAppName(store, "volumeBackup");
     values.createdAt ??= store.now();
-    if (!foreignKeysHold(store, values)) throw new SimError("INTERNAL_SERVER_ERROR", failedInsert("volume_backup", values));
-    return copy(store.children.volumeBackups.insert(volumeBackupRow(values as Parameters<typeof volumeBackupRow>[0])));
+    const row = insertChecked(store, store.children.volumeBackups, "volume_backup", values, () =>
+      volumeBackupRow(values as Parameters<typeof volumeBackupRow>[0]));
+    return copy(row);
   },
 
   "volumeBackups.one": (input, { store }) =>
@@ -45,10 +45,7 @@ export const volumeBackupRoutes: Record<string, Handler> = {
   "volumeBackups.update": (input, { store }) => {
     const backup = findChild(store.children.volumeBackups, input.volumeBackupId, "Volume backup not found");
     const patch = { ...definedOnly(input, COLUMNS), volumeBackupId: backup.volumeBackupId };
-    if (!foreignKeysHold(store, patch)) {
-      throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate("volume_backup", "volumeBackupId", backup.volumeBackupId, patch));
-    }
-    return copy(store.children.volumeBackups.patch(backup.volumeBackupId, patch));
+    return copy(patchChecked(store, store.children.volumeBackups, "volume_backup", backup.volumeBackupId, patch));
   },
 
   "volumeBackups.delete": (input, { store }) => {
