@@ -38,13 +38,19 @@ export function isServiceType(value: unknown): value is ServiceType {
   return (SERVICE_TYPES as readonly unknown[]).includes(value);
 }
 
+/** The children's `integer` columns (Postgres `int4`: a JSON number that is not a 32-bit integer fails). */
+const INTEGER_COLUMNS = ["publishedPort", "targetPort", "keepLatestCount"] as const;
+
+const isInt4 = (v: unknown): boolean => typeof v !== "number" || (Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31);
+
 /**
- * Whether every foreign key among `values` points at an existing row (what
- * Postgres checks on insert/update): the service columns, `destinationId`,
- * and the `serverId`/`organizationId` of schedules. Servers are not
- * simulated, so any `serverId` fails.
+ * Whether Postgres would store `values` (on insert or update): every foreign
+ * key points at an existing row (the service columns, `destinationId`, the
+ * `serverId`/`organizationId` of schedules; servers are not simulated, so any
+ * `serverId` fails) and every integer column holds a 32-bit integer.
  */
-export function foreignKeysHold(store: Store, values: Input): boolean {
+export function postgresAccepts(store: Store, values: Input): boolean {
+  if (!INTEGER_COLUMNS.every((c) => isInt4(values[c]))) return false;
   for (const type of SERVICE_TYPES) {
     const id = values[serviceIdColumn(type)];
     if (typeof id === "string" && !store.serviceRow(type, id)) return false;
@@ -56,17 +62,17 @@ export function foreignKeysHold(store: Store, values: Input): boolean {
 }
 
 /**
- * Inserts `row` after the foreign-key checks Postgres makes on `values`; a
- * failed check is drizzle's error, unwrapped by the handler: a bare 500.
+ * Inserts `row` after the checks Postgres makes on `values`; a failed check
+ * is drizzle's error, unwrapped by the handler: a bare 500.
  */
 export function insertChecked<R extends Row>(store: Store, table: ChildTable<R>, sqlTable: string, values: Input, row: () => R): R {
-  if (!foreignKeysHold(store, values)) throw new SimError("INTERNAL_SERVER_ERROR", failedInsert(sqlTable, values));
+  if (!postgresAccepts(store, values)) throw new SimError("INTERNAL_SERVER_ERROR", failedInsert(sqlTable, values));
   return table.insert(row());
 }
 
-/** Patches row `id` after the foreign-key checks; a failed check is drizzle's bare 500 `Failed query: update ...`. */
+/** Patches row `id` after Postgres's checks; a failed check is drizzle's bare 500 `Failed query: update ...`. */
 export function patchChecked<R extends Row>(store: Store, table: ChildTable<R>, sqlTable: string, id: string, patch: Input): R {
-  if (!foreignKeysHold(store, patch)) throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate(sqlTable, table.idColumn, id, patch));
+  if (!postgresAccepts(store, patch)) throw new SimError("INTERNAL_SERVER_ERROR", failedUpdate(sqlTable, table.idColumn, id, patch));
   return table.patch(id, patch)!;
 }
 

@@ -13,7 +13,7 @@ import { mountWithServices } from "../child-views.ts";
 import { SimError } from "../errors.ts";
 import { mountRow } from "../rows.ts";
 import { definedOnly, failedInsert, type Handler } from "./context.ts";
-import { findChild, foreignKeysHold, isServiceType, patchChecked, SERVICE_NOT_FOUND } from "./child-context.ts";
+import { findChild, postgresAccepts, isServiceType, patchChecked, SERVICE_NOT_FOUND } from "./child-context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -36,7 +36,7 @@ export const mountRoutes: Record<string, Handler> = {
       // `createMount` sets the service's column only for a known serviceType: none when it is omitted.
       ...(serviceType ? { [serviceIdColumn(serviceType)]: String(input.serviceId) } : {}),
     };
-    if (!foreignKeysHold(store, values)) throw new SimError("BAD_REQUEST", `Error ${failedInsert("mount", values)}`);
+    if (!postgresAccepts(store, values)) throw new SimError("BAD_REQUEST", `Error ${failedInsert("mount", values)}`);
     return copy(store.children.mounts.insert(mountRow(values as Parameters<typeof mountRow>[0])));
   },
 

@@ -9,8 +9,8 @@
 import { portWithApplication } from "../child-views.ts";
 import { SimError } from "../errors.ts";
 import { portRow } from "../rows.ts";
-import { definedOnly, type Handler } from "./context.ts";
-import { findChild } from "./child-context.ts";
+import { definedOnly, failedUpdate, type Handler } from "./context.ts";
+import { findChild, postgresAccepts } from "./child-context.ts";
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -19,14 +19,10 @@ const COLUMNS = ["publishedPort", "publishMode", "targetPort", "protocol"] as co
 /** Handlers by endpoint. */
 export const portRoutes: Record<string, Handler> = {
   "port.create": (input, { store }) => {
-    const applicationId = String(input.applicationId);
-    if (!store.applications.has(applicationId)) throw new SimError("BAD_REQUEST", "Error input: Inserting port");
-    const row = portRow({
-      portId: store.random.id(),
-      ...definedOnly(input, COLUMNS),
-      applicationId,
-    } as Parameters<typeof portRow>[0]);
-    return copy(store.children.ports.insert(row));
+    const values = { portId: store.random.id(), ...definedOnly(input, COLUMNS), applicationId: String(input.applicationId) };
+    // The handler wraps every failure (a missing application, a port that is no int4) alike.
+    if (!postgresAccepts(store, values)) throw new SimError("BAD_REQUEST", "Error input: Inserting port");
+    return copy(store.children.ports.insert(portRow(values as Parameters<typeof portRow>[0])));
   },
 
   "port.one": (input, { store }) =>
@@ -34,7 +30,10 @@ export const portRoutes: Record<string, Handler> = {
 
   "port.update": (input, { store }) => {
     const port = findChild(store.children.ports, input.portId, "Port not found");
-    return copy(store.children.ports.patch(port.portId, definedOnly(input, COLUMNS)));
+    // `.set()` gets the whole input, `portId` included; the handler re-wraps a refusal as 400.
+    const patch = { portId: port.portId, ...definedOnly(input, COLUMNS) };
+    if (!postgresAccepts(store, patch)) throw new SimError("BAD_REQUEST", failedUpdate("port", "portId", port.portId, patch));
+    return copy(store.children.ports.patch(port.portId, patch));
   },
 
   "port.delete": (input, { store }) => {

@@ -141,8 +141,10 @@ describe("port", () => {
     expect((res.body as { issues: Row[] }).issues).toEqual([
       { expected: "number", code: "invalid_type", path: ["publishedPort"], message: "Invalid input: expected number, received string" },
     ]);
-    const unknown = await callApi(sim, "POST", "port.create", { applicationId: "nope", publishedPort: 1, targetPort: 1 });
-    expect(unknown).toMatchObject({ status: 400, body: { message: "Error input: Inserting port", code: "BAD_REQUEST" } });
+    for (const input of [{ applicationId: "nope", publishedPort: 1, targetPort: 1 }, { applicationId: appId, publishedPort: 1.5, targetPort: 1 }]) {
+      const refused = await callApi(sim, "POST", "port.create", input);
+      expect(refused).toMatchObject({ status: 400, body: { message: "Error input: Inserting port", code: "BAD_REQUEST" } });
+    }
   });
 
   it("one nests application{applicationId}; every failure, not-found included, is 400 Port not found", async () => {
@@ -159,6 +161,9 @@ describe("port", () => {
     ]);
     const updated = await api(sim, "POST", "port.update", { portId: p.portId, publishedPort: 9000, targetPort: 90 });
     expect(updated).toEqual({ ...p, publishedPort: 9000, targetPort: 90, publishMode: "ingress", protocol: "tcp" });
+    const tooBig = await callApi(sim, "POST", "port.update", { portId: p.portId, publishedPort: 2 ** 31, targetPort: 90 });
+    expect(tooBig.status).toBe(400);
+    expect((tooBig.body as Row).message).toMatch(/^Failed query: update "port" set "portId" = \$1, "publishedPort" = \$2/);
     const noId = await callApi(sim, "POST", "port.update", { publishedPort: 1, targetPort: 1 });
     expect((noId.body as { issues: Row[] }).issues[0]).toMatchObject({ expected: "nonoptional", path: ["portId"] });
   });

@@ -111,7 +111,7 @@ describe("volumeBackups", () => {
       origin: "string", code: "invalid_format", format: "regex", pattern: "/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/", path: ["volumeName"],
       message: "Volume name must start with a letter or number and contain only letters, numbers, dots, underscores and hyphens",
     }]);
-    for (const input of [{ destinationId: "nope" }, { applicationId: "nope" }]) {
+    for (const input of [{ destinationId: "nope" }, { applicationId: "nope" }, { keepLatestCount: 1.5 }]) {
       const res = await callApi(sim, "POST", "volumeBackups.create", { ...backup, destinationId, applicationId: appId, ...input });
       expect(res.status).toBe(500);
       expect((res.body as Row).message).toMatch(/^Failed query: insert into "volume_backup" /);
