@@ -7,12 +7,12 @@
  */
 import type { EndpointDef } from "../dokploy/endpoint.ts";
 import { ENDPOINTS } from "../dokploy/port.ts";
-import { MOUNTS } from "../dokploy/routers/mounts.ts";
-import { PORT } from "../dokploy/routers/port.ts";
-import { REDIRECTS } from "../dokploy/routers/redirects.ts";
-import { SCHEDULE } from "../dokploy/routers/schedule.ts";
-import { SECURITY } from "../dokploy/routers/security.ts";
-import { VOLUME_BACKUPS } from "../dokploy/routers/volume-backups.ts";
+import { mountsRouter } from "../dokploy/routers/mounts.ts";
+import { portRouter } from "../dokploy/routers/port.ts";
+import { redirectsRouter } from "../dokploy/routers/redirects.ts";
+import { scheduleRouter } from "../dokploy/routers/schedule.ts";
+import { securityRouter } from "../dokploy/routers/security.ts";
+import { volumeBackupsRouter } from "../dokploy/routers/volume-backups.ts";
 
 /** `name -> method` of every endpoint of the given routers. */
 function methodsOf(...routers: Array<Record<string, EndpointDef>>): Record<string, "GET" | "POST"> {
@@ -23,5 +23,5 @@ function methodsOf(...routers: Array<Record<string, EndpointDef>>): Record<strin
 export const SERVED_ENDPOINTS: Readonly<Record<string, "GET" | "POST">> = {
   ...ENDPOINTS,
   // ---- service children (issue 15) ----
-  ...methodsOf(MOUNTS, PORT, REDIRECTS, SECURITY, SCHEDULE, VOLUME_BACKUPS),
+  ...methodsOf(mountsRouter, portRouter, redirectsRouter, securityRouter, scheduleRouter, volumeBackupsRouter),
 };

@@ -82,7 +82,7 @@ export interface MountCreateInput {
 export type MountUpdateInput = { mountId: string } & Partial<Omit<MountRow, "mountId">>;
 
 /** The procedures, with the retry safety the client applies to each. */
-export const MOUNTS = {
+export const mountsRouter = {
   /** Returns the inserted row. Unknown service: 400 `Error Failed query: insert into "mount" ...`. */
   create: mutation<MountCreateInput, MountRow>("mounts.create", "once"),
   /** 404 `Mount not found`. */

@@ -52,7 +52,7 @@ export interface PortUpdateInput {
 }
 
 /** The procedures, with the retry safety the client applies to each. */
-export const PORT = {
+export const portRouter = {
   /** Returns the row. Every failure (an unknown application too) is 400 `Error input: Inserting port`. */
   create: mutation<PortCreateInput, PortRow>("port.create", "once"),
   /** Every failure, not-found included, is 400 `Port not found`. */

@@ -35,7 +35,7 @@ export interface RedirectUpdateInput {
 }
 
 /** The procedures, with the retry safety the client applies to each. */
-export const REDIRECTS = {
+export const redirectsRouter = {
   /**
    * Returns `true`, no id: find the new row in `application.one`'s `redirects`
    * by its values. Unknown application: 400 `Error creating this redirect`.

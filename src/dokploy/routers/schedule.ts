@@ -98,7 +98,7 @@ export interface ScheduleDetail extends ScheduleRow {
 }
 
 /** The procedures, with the retry safety the client applies to each. */
-export const SCHEDULE = {
+export const scheduleRouter = {
   /** Returns the inserted row. */
   create: mutation<ScheduleCreateInput, ScheduleRow>("schedule.create", "once"),
   /** 404 `Schedule not found`. */

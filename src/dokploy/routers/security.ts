@@ -34,7 +34,7 @@ export interface SecurityUpdateInput {
 }
 
 /** The procedures, with the retry safety the client applies to each. */
-export const SECURITY = {
+export const securityRouter = {
   /**
    * Returns `true`, no id: find the row in `application.one`'s `security` by
    * username. A duplicate username is 400 `Failed query: insert into "security" ...`

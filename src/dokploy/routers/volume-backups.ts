@@ -118,7 +118,7 @@ export interface VolumeBackupDetail extends VolumeBackupRow {
 }
 
 /** The procedures, with the retry safety the client applies to each. */
-export const VOLUME_BACKUPS = {
+export const volumeBackupsRouter = {
   /** Returns the inserted row. */
   create: mutation<VolumeBackupCreateInput, VolumeBackupRow>("volumeBackups.create", "once"),
   /** 404 `Volume backup not found`. */

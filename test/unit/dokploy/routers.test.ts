@@ -5,15 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import type { EndpointDef } from "../../../src/dokploy/endpoint.ts";
-import { MOUNTS } from "../../../src/dokploy/routers/mounts.ts";
-import { PORT } from "../../../src/dokploy/routers/port.ts";
-import { REDIRECTS } from "../../../src/dokploy/routers/redirects.ts";
-import { SCHEDULE } from "../../../src/dokploy/routers/schedule.ts";
-import { SECURITY } from "../../../src/dokploy/routers/security.ts";
-import { VOLUME_BACKUPS } from "../../../src/dokploy/routers/volume-backups.ts";
+import { mountsRouter } from "../../../src/dokploy/routers/mounts.ts";
+import { portRouter } from "../../../src/dokploy/routers/port.ts";
+import { redirectsRouter } from "../../../src/dokploy/routers/redirects.ts";
+import { scheduleRouter } from "../../../src/dokploy/routers/schedule.ts";
+import { securityRouter } from "../../../src/dokploy/routers/security.ts";
+import { volumeBackupsRouter } from "../../../src/dokploy/routers/volume-backups.ts";
 
 const ROUTERS: Record<string, Record<string, EndpointDef>> = {
-  mounts: MOUNTS, port: PORT, redirects: REDIRECTS, security: SECURITY, schedule: SCHEDULE, volumeBackups: VOLUME_BACKUPS,
+  mounts: mountsRouter, port: portRouter, redirects: redirectsRouter, security: securityRouter, schedule: scheduleRouter, volumeBackups: volumeBackupsRouter,
 };
 
 const EXPECTED_SAFETY: Record<string, EndpointDef["safety"]> = {
