@@ -103,7 +103,7 @@ export function destinationWithoutKeys(d: DestinationRecord | undefined): Row | 
 export function volumeBackupDetail(store: Store, v: VolumeBackupRecord): Row {
   const out: Row = copy(v);
   for (const type of VOLUME_BACKUP_RELATIONS) out[type] = detailedService(store, v, type);
-  out.destination = destinationWithoutKeys(store.children.destinations.get(v.destinationId));
+  out.destination = destinationWithoutKeys(store.destinationRow(v.destinationId));
   return out;
 }
 

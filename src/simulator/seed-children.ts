@@ -115,7 +115,7 @@ class ChildSeeder {
 
   volumeBackup(type: ServiceType, serviceId: string, v: SeedVolumeBackup, path: string): void {
     need(typeof v.name === "string" && typeof v.volumeName === "string" && typeof v.cronExpression === "string", `${path}: a volume backup needs name, volumeName and cronExpression`);
-    need(this.#store.children.destinations.has(v.destinationId), `${path}/volumeBackup:${v.name}: destination ${v.destinationId} does not exist (seed it in "destinations")`);
+    need(this.#store.destinationRow(v.destinationId) !== undefined, `${path}/volumeBackup:${v.name}: destination ${v.destinationId} does not exist (seed it in "destinations")`);
     const volumeBackupId = this.#fresh(this.#store.children.volumeBackups, v.volumeBackupId, `${path}/volumeBackup:${v.name}`);
     const row = this.#store.children.volumeBackups.insert(volumeBackupRow({
       appName: generatedAppName(this.#store, "volumeBackup"), ...given(v, ["serviceId", "serviceType"]), volumeBackupId,

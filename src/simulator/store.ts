@@ -7,7 +7,7 @@
  */
 import type { ServiceType } from "../dokploy/routers/mounts.ts";
 import { serviceIdColumn, ServiceChildren } from "./child-table.ts";
-import type { ChildTables, MountInit, MountRecord } from "./child-types.ts";
+import type { ChildTables, DestinationRecord, MountInit, MountRecord } from "./child-types.ts";
 import type { Random } from "./random.ts";
 import { mountRow } from "./rows.ts";
 import type {
@@ -291,6 +291,15 @@ export class Store {
   /** The service row of `type` with `id`, if it exists. */
   serviceRow(type: ServiceType, id: string): ServiceRecord | undefined {
     return this.#serviceTables.get(type)?.get(id);
+  }
+
+  /**
+   * The destination with `id`: the one way the children (volume backups) read
+   * destinations, so the table can move (to the one `destination.*` serves)
+   * by changing this line.
+   */
+  destinationRow(id: string): DestinationRecord | undefined {
+    return this.children.destinations.get(id);
   }
 
   /** The mounts of a service, in insertion order: what `<service>.one` lists under `mounts`. */

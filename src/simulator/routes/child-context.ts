@@ -55,7 +55,7 @@ export function postgresAccepts(store: Store, values: Input): boolean {
     const id = values[serviceIdColumn(type)];
     if (typeof id === "string" && !store.serviceRow(type, id)) return false;
   }
-  if (typeof values.destinationId === "string" && !store.children.destinations.has(values.destinationId)) return false;
+  if (typeof values.destinationId === "string" && !store.destinationRow(values.destinationId)) return false;
   if (typeof values.serverId === "string") return false;
   if (typeof values.organizationId === "string" && values.organizationId !== ORGANIZATION_ID) return false;
   return true;
