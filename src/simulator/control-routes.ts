@@ -10,7 +10,9 @@ import type { RecordKind, SimulatorControl } from "./types.ts";
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 const KINDS: RecordKind[] = [
   "project", "environment", "application", "domain",
-  "compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql", "mount", "backup", "destination",
+  "compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql", "backup", "destination",
+  // ---- service children (issue 15) ----
+  "mount", "port", "redirect", "security", "schedule", "volumeBackup",
 ];
 
 function reply(res: ServerResponse, status: number, value: unknown): void {

@@ -18,6 +18,7 @@ import { createApiListener } from "./http-server.ts";
 import { readStateFile, StateWriter } from "./persistence.ts";
 import { Random } from "./random.ts";
 import { BuildTiming, checkBuildSettings } from "./builds.ts";
+import { applicationChildrenState } from "./child-views.ts";
 import { applicationRoutes } from "./routes/application.ts";
 import { backupRoutes } from "./routes/backup.ts";
 import { composeRoutes } from "./routes/compose.ts";
@@ -26,6 +27,13 @@ import { databaseRoutesByEndpoint } from "./routes/database.ts";
 import { domainRoutes } from "./routes/domain.ts";
 import { projectRoutes } from "./routes/project.ts";
 import { nestedServices } from "./service-state.ts";
+// ---- service children (issue 15) ----
+import { mountRoutes } from "./routes/mounts.ts";
+import { portRoutes } from "./routes/port.ts";
+import { redirectRoutes } from "./routes/redirects.ts";
+import { scheduleRoutes } from "./routes/schedule.ts";
+import { securityRoutes } from "./routes/security.ts";
+import { volumeBackupRoutes } from "./routes/volume-backups.ts";
 import { seedStore } from "./seed.ts";
 import { Store } from "./store.ts";
 import type {
@@ -42,6 +50,8 @@ const ROUTES: Record<string, Handler> = {
   ...projectRoutes, ...applicationRoutes, ...domainRoutes,
   // ---- compose, databases, backups, queue (issues 12-14) ----
   ...composeRoutes, ...databaseRoutesByEndpoint, ...backupRoutes,
+  // ---- service children (issue 15) ----
+  ...mountRoutes, ...portRoutes, ...redirectRoutes, ...securityRoutes, ...scheduleRoutes, ...volumeBackupRoutes,
 };
 
 function checkOptions(o: SimulatorOptions): void {
@@ -70,6 +80,7 @@ function nestedState(store: Store): SimulatorState {
           ...copy(a),
           domains: store.domainsOf(a.applicationId).map(copy),
           deployments: store.deploymentsOf(a.applicationId).map(copy),
+          ...applicationChildrenState(store, a.applicationId),
         })),
         ...nestedServices(store, e.environmentId),
       })),

@@ -129,7 +129,7 @@ export function serviceSeeder(ctx: RouteContext, result: SeedResult): {
           createdAt: store.now(),
         }),
       );
-      services.createVolumeMount(kind, id, `${appName}-data`, info!.dataPath(String(row.dockerImage)));
+      store.addMount(kind, id, { type: "volume", volumeName: `${appName}-data`, mountPath: info!.dataPath(String(row.dockerImage)) });
       const dbPath = `${path}/${row.name}`;
       result.databaseIds.push(id);
       result.ids[dbPath] = id;

@@ -8,13 +8,15 @@ import { createProjectWithDefault } from "./routes/project.ts";
 import type { RouteContext } from "./routes/context.ts";
 import { columns, need, serviceSeeder } from "./seed-services.ts";
 import type { SeedApplication, SeedData, SeedDomain, SeedEnvironment, SeedResult } from "./types.ts";
+// ---- service children (issue 15) ----
+import { CHILD_SEED_KEYS, emptyChildSeedResult, seedChildData, seedServiceChildren } from "./seed-children.ts";
 
 /** Inserts `data`; throws a specific error (and inserts nothing more) on a bad reference or duplicate id. */
 export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
   const { store } = ctx;
   const result: SeedResult = {
     projectIds: [], environmentIds: [], applicationIds: [], domainIds: [], deploymentIds: [],
-    composeIds: [], databaseIds: [], backupIds: [], destinationIds: [], ids: {},
+    composeIds: [], databaseIds: [], backupIds: [], destinationIds: [], ids: {}, ...emptyChildSeedResult(),
   };
   const services = serviceSeeder(ctx, result);
   for (const d of data.destinations ?? []) services.addDestination(d);
@@ -43,7 +45,7 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     need(store.appIdByAppName(appName) === undefined, `${path}: appName ${appName} already exists`);
     const row = store.insertApplication(
       applicationRow({
-        ...columns(a, ["applicationId", "domains", "appName"]),
+        ...columns(a, ["applicationId", "domains", "appName", ...CHILD_SEED_KEYS]),
         applicationId: a.applicationId ?? store.random.id(),
         name: a.name,
         appName,
@@ -56,6 +58,7 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     result.applicationIds.push(row.applicationId);
     result.ids[appPath] = row.applicationId;
     for (const d of a.domains ?? []) addDomain(row.applicationId, d, appPath);
+    seedServiceChildren(ctx, "application", row.applicationId, a, appPath, result);
   };
 
   const addEnvironment = (projectId: string, e: SeedEnvironment, path: string): void => {
@@ -144,5 +147,6 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     );
     result.deploymentIds.push(row.deploymentId);
   }
+  seedChildData(ctx, data, result);
   return result;
 }

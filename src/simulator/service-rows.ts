@@ -1,14 +1,14 @@
 /**
- * Column defaults, in table order, of the compose, database, mount, backup and
+ * Column defaults, in table order, of the compose, database, backup and
  * destination tables of Dokploy v0.30.2 (packages/server/src/db/schema/{compose,
- * postgres,mysql,mariadb,mongo,redis,libsql,mount,backups,destination}.ts), and
+ * postgres,mysql,mariadb,mongo,redis,libsql,backups,destination}.ts), and
  * what differs per database kind (id key, default image, data directory,
  * Dokploy's messages). A read-back must equal a real Dokploy's, or every plan
  * against the simulator would show drift a real Dokploy would not.
  */
 import { ORGANIZATION_ID } from "./rows.ts";
 import type {
-  BackupRecord, ComposeRecord, DatabaseKind, DatabaseRecord, DestinationRecord, MountRecord, Row,
+  BackupRecord, ComposeRecord, DatabaseKind, DatabaseRecord, DestinationRecord, Row,
 } from "./types.ts";
 
 type Columns = ReadonlyArray<readonly [string, unknown]>;
@@ -149,20 +149,6 @@ export function databaseRow(kind: DatabaseKind, init: Row): DatabaseRecord {
 /** The id of a database row. */
 export function databaseId(kind: DatabaseKind, row: Row): string {
   return row[DATABASE_KINDS[kind].idKey] as string;
-}
-
-/** The service id columns of `mount` (and, less `applicationId`, of `backup`), in table order. */
-export const SERVICE_ID_COLUMNS = [
-  "applicationId", "composeId", "libsqlId", "mariadbId", "mongoId", "mysqlId", "postgresId", "redisId",
-] as const;
-
-/** A mount row with Dokploy's defaults. */
-export function mountRow(init: Pick<MountRecord, "mountId" | "type" | "mountPath"> & Row): MountRecord {
-  return build(
-    [...nulls("mountId", "type", "hostPath", "volumeName", "filePath", "content"), ["serviceType", "application"],
-      ["mountPath", null], ...nulls(...SERVICE_ID_COLUMNS)],
-    init,
-  ) as MountRecord;
 }
 
 /** A backup row with Dokploy's defaults (`enabled` null when omitted: not scheduled). */

@@ -17,7 +17,7 @@ export function nestedServices(store: Store, environmentId: string): { compose: 
       kind,
       services.databasesOf(kind, environmentId).map((d) => {
         const id = databaseId(kind, d);
-        return { ...copy(d), mounts: services.mountsOf(id).map(copy), backups: services.backupsOf(id).map(copy) };
+        return { ...copy(d), mounts: store.mountsOf(kind, id).map(copy), backups: services.backupsOf(id).map(copy) };
       }),
     ]),
   ) as Record<DatabaseKind, DatabaseState[]>;
@@ -25,7 +25,7 @@ export function nestedServices(store: Store, environmentId: string): { compose: 
     ...copy(c),
     domains: store.composeDomainsOf(c.composeId).map(copy),
     deployments: store.composeDeploymentsOf(c.composeId).map(copy),
-    mounts: services.mountsOf(c.composeId).map(copy),
+    mounts: store.mountsOf("compose", c.composeId).map(copy),
     backups: services.backupsOf(c.composeId).map(copy),
   }));
   return { compose, ...databases };

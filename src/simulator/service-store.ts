@@ -1,23 +1,24 @@
 /**
- * The store's tables for compose stacks, the six database kinds, their mounts
- * and backups, and the organisation's S3 destinations, with the foreign keys
+ * The store's tables for compose stacks, the six database kinds, their
+ * backups, and the organisation's S3 destinations, with the foreign keys
  * Dokploy declares `onDelete: cascade` (packages/server/src/db/schema/*.ts):
- * a service takes its mounts and backups with it, a destination its backups,
- * an environment every service in it. Compose domains and deployments live in
- * the store's own domain and deployment tables (`Store.removeComposeChildren`).
+ * a service takes its backups and children (mounts...) with it, a destination
+ * its backups and volume backups, an environment every service in it. Compose
+ * domains and deployments live in the store's own domain and deployment tables
+ * (`Store.removeComposeChildren`), mounts and the other children in
+ * `Store.children` (`Store.removeServiceChildren`).
  * Like the store, it enforces structure only; Dokploy's rules are in the routes.
  */
-import { DATABASE_KINDS, mountRow, SERVICE_ID_COLUMNS } from "./service-rows.ts";
+import { DATABASE_KINDS } from "./service-rows.ts";
 import type { Store } from "./store.ts";
 import type {
-  BackupRecord, ComposeRecord, DatabaseKind, DatabaseRecord, DestinationRecord, MountRecord, Row, ServiceRecordKind,
+  BackupRecord, ComposeRecord, DatabaseKind, DatabaseRecord, DestinationRecord, Row, ServiceRecordKind,
 } from "./types.ts";
 
 /** The persisted form of these tables (optional in a state file written before they existed). */
 export interface PersistedServices {
   compose: ComposeRecord[];
   databases: Record<DatabaseKind, DatabaseRecord[]>;
-  mounts: MountRecord[];
   backups: BackupRecord[];
   destinations: DestinationRecord[];
   /** Services with a runtime on the server (see `ServiceTables.deployed`). */
@@ -44,19 +45,18 @@ function drop(map: Map<string, Set<string>>, key: unknown, id: string): void {
 
 const byCreatedAt = (a: Row, b: Row): number => String(a.createdAt).localeCompare(String(b.createdAt));
 
-/** The first non-null service id column of a mount or backup row. */
+/** The first non-null service id column of a backup row. */
 function ownerOf(row: Row, columns: readonly string[]): string | undefined {
   for (const c of columns) if (typeof row[c] === "string") return row[c];
   return undefined;
 }
 
-/** Compose, database, mount, backup and destination tables. */
+/** Compose, database, backup and destination tables. */
 export class ServiceTables {
   readonly compose = new Map<string, ComposeRecord>();
   readonly databases = Object.fromEntries(KINDS.map((k) => [k, new Map<string, DatabaseRecord>()])) as Record<
     DatabaseKind, Map<string, DatabaseRecord>
   >;
-  readonly mounts = new Map<string, MountRecord>();
   readonly backups = new Map<string, BackupRecord>();
   readonly destinations = new Map<string, DestinationRecord>();
   /**
@@ -68,12 +68,14 @@ export class ServiceTables {
   readonly #store: Store;
   readonly #byEnvironment = new Map<string, Set<string>>();
   readonly #kindOf = new Map<string, "compose" | DatabaseKind>();
-  readonly #mountsByService = new Map<string, Set<string>>();
   readonly #backupsByService = new Map<string, Set<string>>();
   readonly #backupsByDestination = new Map<string, Set<string>>();
 
   constructor(store: Store) {
     this.#store = store;
+    // The children's routes (mounts, volume backups...) check and nest these services through the store.
+    store.registerServiceTable("compose", this.compose);
+    for (const kind of KINDS) store.registerServiceTable(kind, this.databases[kind]);
   }
 
   /** Whether `id` is a compose or which database kind it is. */
@@ -118,40 +120,6 @@ export class ServiceTables {
     return [...(this.#byEnvironment.get(environmentId) ?? [])];
   }
 
-  /**
-   * The `<appName>-data` volume `<kind>.create` adds (`createMount` in the
-   * database routers). The one way the simulator makes a mount today: a mounts
-   * table with its own routes takes this helper over.
-   */
-  createVolumeMount(serviceType: DatabaseKind | "compose", serviceId: string, volumeName: string, mountPath: string): MountRecord {
-    return this.insertMount(
-      mountRow({
-        mountId: this.#store.random.id(), type: "volume", volumeName, mountPath, serviceType, [`${serviceType}Id`]: serviceId,
-      }),
-    );
-  }
-
-  insertMount(row: MountRecord): MountRecord {
-    this.mounts.set(row.mountId, row);
-    add(this.#mountsByService, ownerOf(row, SERVICE_ID_COLUMNS), row.mountId);
-    this.#store.onChange();
-    return row;
-  }
-
-  /** The mounts of a service, in insertion order. */
-  mountsOf(serviceId: string): MountRecord[] {
-    return [...(this.#mountsByService.get(serviceId) ?? [])].map((id) => this.mounts.get(id)!);
-  }
-
-  removeMount(id: string): MountRecord | undefined {
-    const row = this.mounts.get(id);
-    if (!row) return undefined;
-    drop(this.#mountsByService, ownerOf(row, SERVICE_ID_COLUMNS), id);
-    this.mounts.delete(id);
-    this.#store.onChange();
-    return row;
-  }
-
   insertBackup(row: BackupRecord): BackupRecord {
     this.backups.set(row.backupId, row);
     add(this.#backupsByService, ownerOf(row, BACKUP_SERVICE_COLUMNS), row.backupId);
@@ -181,21 +149,22 @@ export class ServiceTables {
     return row;
   }
 
-  /** Deletes a destination and, by cascade, the backups that use it. */
+  /** Deletes a destination and, by cascade, the backups and volume backups that use it. */
   removeDestination(id: string): DestinationRecord | undefined {
     const row = this.destinations.get(id);
     if (!row) return undefined;
     for (const b of [...(this.#backupsByDestination.get(id) ?? [])]) this.removeBackup(b);
+    this.#store.children.volumeBackups.removeByParent("destinationId", id);
     this.destinations.delete(id);
     this.#store.onChange();
     return row;
   }
 
-  /** Deletes a compose with its mounts, backups, domains and deployments. */
+  /** Deletes a compose with its children (mounts...), backups, domains and deployments. */
   removeCompose(id: string): ComposeRecord | undefined {
     const row = this.compose.get(id);
     if (!row) return undefined;
-    this.#removeChildren(id);
+    this.#removeChildren("compose", id);
     this.#store.removeComposeChildren(id);
     drop(this.#byEnvironment, row.environmentId, id);
     this.compose.delete(id);
@@ -204,11 +173,11 @@ export class ServiceTables {
     return row;
   }
 
-  /** Deletes a database with its mounts and backups. */
+  /** Deletes a database with its children (mounts...) and backups. */
   removeDatabase(kind: DatabaseKind, id: string): DatabaseRecord | undefined {
     const row = this.databases[kind].get(id);
     if (!row) return undefined;
-    this.#removeChildren(id);
+    this.#removeChildren(kind, id);
     drop(this.#byEnvironment, row.environmentId, id);
     this.#store.releaseAppName(row.appName, id);
     this.databases[kind].delete(id);
@@ -217,8 +186,8 @@ export class ServiceTables {
     return row;
   }
 
-  #removeChildren(serviceId: string): void {
-    for (const m of this.mountsOf(serviceId)) this.removeMount(m.mountId);
+  #removeChildren(kind: "compose" | DatabaseKind, serviceId: string): void {
+    this.#store.removeServiceChildren(kind, serviceId);
     for (const b of this.backupsOf(serviceId)) this.removeBackup(b.backupId);
     this.deployed.delete(serviceId);
   }
@@ -239,12 +208,6 @@ export class ServiceTables {
       if (row) Object.assign(row, patch, { destinationId: id });
       this.#store.onChange();
       return row;
-    }
-    if (kind === "mount") {
-      const row = this.mounts.get(id);
-      if (!row) return undefined;
-      this.removeMount(id);
-      return this.insertMount(Object.assign(row, patch, { mountId: id }));
     }
     if (kind === "backup") {
       const row = this.backups.get(id);
@@ -269,7 +232,6 @@ export class ServiceTables {
     return {
       compose: [...this.compose.values()],
       databases: Object.fromEntries(KINDS.map((k) => [k, [...this.databases[k].values()]])) as PersistedServices["databases"],
-      mounts: [...this.mounts.values()],
       backups: [...this.backups.values()],
       destinations: [...this.destinations.values()],
       deployed: [...this.deployed],
@@ -281,7 +243,6 @@ export class ServiceTables {
     for (const d of data.destinations) this.insertDestination(d);
     for (const c of data.compose) this.insertCompose(c);
     for (const k of KINDS) for (const r of data.databases[k] ?? []) this.insertDatabase(k, r);
-    for (const m of data.mounts) this.insertMount(m);
     for (const b of data.backups) this.insertBackup(b);
     for (const id of data.deployed) this.deployed.add(id);
   }

@@ -68,7 +68,7 @@ export function serviceLists(store: Store, e: EnvironmentRecord, shape: ServiceL
 
 /** A destination as relations show it: without `accessKey` and `secretAccessKey`. */
 export function destinationWithoutKeys(store: Store, destinationId: string): Row | null {
-  const d = store.services.destinations.get(destinationId);
+  const d = store.destinationRow(destinationId);
   if (!d) return null;
   const { accessKey: _a, secretAccessKey: _s, ...rest } = d;
   return copy(rest);
@@ -90,7 +90,7 @@ export function composeDetail(store: Store, c: ComposeRecord): Row {
     ...copy(c),
     environment: environmentWithProject(store, c.environmentId),
     deployments: store.composeDeploymentsOf(c.composeId).map(copy),
-    mounts: store.services.mountsOf(c.composeId).map(copy),
+    mounts: store.mountsOf("compose", c.composeId).map(copy),
     domains: store.composeDomainsOf(c.composeId).map(copy),
     github: null,
     gitlab: null,
@@ -107,7 +107,7 @@ export function databaseDetail(store: Store, kind: DatabaseKind, d: DatabaseReco
   const out: Row = {
     ...copy(d),
     environment: environmentWithProject(store, d.environmentId),
-    mounts: store.services.mountsOf(id).map(copy),
+    mounts: store.mountsOf(kind, id).map(copy),
     server: null,
   };
   if (DATABASE_KINDS[kind].hasBackups) out.backups = store.services.backupsOf(id).map((b) => backupWithDestination(store, b));

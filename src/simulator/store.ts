@@ -5,14 +5,29 @@
  * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
  * structure only; Dokploy's business rules live in the route handlers.
  */
+import type { ServiceType } from "../dokploy/routers/mounts.ts";
+import { CHILD_RECORD_KINDS, serviceIdColumn, ServiceChildren } from "./child-table.ts";
+import type { ChildRecordKind, ChildTables, MountInit, MountRecord } from "./child-types.ts";
 import type { Random } from "./random.ts";
 import { ServiceTables, type PersistedServices } from "./service-store.ts";
+import { mountRow } from "./rows.ts";
 import type {
-  ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
+  ApplicationRecord, DeploymentRecord, DestinationRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
+  ServiceRecordKind,
 } from "./types.ts";
 
-/** The persisted form of a store (`--state FILE`). */
-export interface PersistedStore {
+/**
+ * What the children's tables need to know of a service row (application,
+ * compose, database): its names, environment and server.
+ */
+export interface ServiceRecord extends Row {
+  name: string;
+  appName: string;
+  environmentId: string;
+}
+
+/** The persisted form of a store (`--state FILE`). Child tables are optional: older state files lack them. */
+export interface PersistedStore extends Partial<ChildTables> {
   version: 1;
   projects: ProjectRecord[];
   environments: EnvironmentRecord[];
@@ -20,7 +35,7 @@ export interface PersistedStore {
   domains: DomainRecord[];
   deployments: DeploymentRecord[];
   uniqueConfigKey: number;
-  /** Compose, databases, mounts, backups, destinations; absent in files written before they existed. */
+  /** Compose, databases, backups, destinations; absent in files written before they existed. */
   services?: PersistedServices;
 }
 
@@ -210,7 +225,9 @@ export class Store {
         return row;
       }
       default:
-        return this.services.patch(kind, id, patch);
+        return CHILD_RECORD_KINDS.has(kind)
+          ? this.children.patch(kind as ChildRecordKind, id, patch)
+          : this.services.patch(kind as ServiceRecordKind, id, patch);
     }
   }
 
@@ -240,6 +257,7 @@ export class Store {
     if (!row) return undefined;
     for (const d of this.domainsOf(id)) this.removeDomain(d.domainId);
     for (const d of this.deploymentsOf(id)) this.removeDeployment(d.deploymentId);
+    this.removeServiceChildren("application", id);
     unindex(this.#appsByEnv, row.environmentId, id);
     if (this.#appNames.get(row.appName) === id) this.#appNames.delete(row.appName);
     this.applications.delete(id);
@@ -278,6 +296,7 @@ export class Store {
       deployments: [...this.deployments.values()],
       uniqueConfigKey: this.#uniqueConfigKey,
       services: this.services.toJSON(),
+      ...this.children.toJSON(),
     });
   }
 
@@ -288,15 +307,63 @@ export class Store {
     for (const a of data.applications) this.insertApplication(a);
     // Before domains and deployments: the compose indexes need nothing, but keep parents first.
     if (data.services) this.services.load(data.services);
+    this.children.load(data);
     for (const d of data.domains) this.insertDomain(d);
     for (const d of data.deployments) this.insertDeployment(d);
     this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
     const stamps = [data.projects, data.environments, data.applications, data.deployments]
       .flatMap((table) => (table as Array<{ createdAt: string }>).map((r) => r.createdAt))
-      .concat(this.services.timestamps());
+      .concat(this.services.timestamps(), this.children.timestamps());
     for (const at of stamps) {
       const t = Date.parse(at);
       if (t > this.#lastTime) this.#lastTime = t;
     }
+  }
+
+  // ---- service children (issue 15): mounts, ports, redirects, security, schedules, volume backups ----
+  // Child rows point at their service by (serviceType, serviceId), i.e. by the `<serviceType>Id`
+  // column. The compose and database tables (`ServiceTables`) register themselves with
+  // `registerServiceTable`, list their mounts with `mountsOf`, and call `removeServiceChildren`
+  // when a row is deleted.
+
+  /** Mounts, ports, redirects, basic-auth users, schedules and volume backups of every service kind. */
+  readonly children = new ServiceChildren(() => this.onChange());
+  readonly #serviceTables = new Map<ServiceType, ReadonlyMap<string, ServiceRecord>>([["application", this.applications]]);
+
+  /** Makes a service table visible to the children's routes (foreign-key checks, relations in answers). */
+  registerServiceTable(type: ServiceType, table: ReadonlyMap<string, ServiceRecord>): void {
+    this.#serviceTables.set(type, table);
+  }
+
+  /** The service row of `type` with `id`, if it exists. */
+  serviceRow(type: ServiceType, id: string): ServiceRecord | undefined {
+    return this.#serviceTables.get(type)?.get(id);
+  }
+
+  /** The destination with `id` (the table `destination.*` and backups use): the one way the children read destinations. */
+  destinationRow(id: string): DestinationRecord | undefined {
+    return this.services.destinations.get(id);
+  }
+
+  /** The mounts of a service, in insertion order: what `<service>.one` lists under `mounts`. */
+  mountsOf(type: ServiceType, id: string): MountRecord[] {
+    return this.children.mounts.byParent(serviceIdColumn(type), id);
+  }
+
+  /**
+   * Inserts a mount for an existing service, as Dokploy's own code does (no
+   * input validation): a database `create` adds its data volume this way
+   * (`<appName>-data`), and seeds use it. Returns the stored row.
+   */
+  addMount(type: ServiceType, serviceId: string, init: MountInit): MountRecord {
+    const { mountId, ...columns } = init;
+    return this.children.mounts.insert(
+      mountRow({ ...columns, mountId: mountId ?? this.random.id(), serviceType: type, [serviceIdColumn(type)]: serviceId }),
+    );
+  }
+
+  /** Deletes every child of a service (mounts, ports, ..., volume backups): call it when deleting the service row. */
+  removeServiceChildren(type: ServiceType, id: string): void {
+    this.children.removeService(type, id);
   }
 }

@@ -4,6 +4,13 @@
  * every column Dokploy's tables have for the endpoints served (NOTES §2-§6,
  * §10), so a read-back looks like a real Dokploy's.
  */
+import type { DestinationRow } from "../dokploy/routers/destination.ts";
+import type {
+  ApplicationChildrenState, ChildRecordKind, ChildSeedResult, MountRecord, SeedChildData, SeedServiceChildren,
+} from "./child-types.ts";
+
+// ---- service children (issue 15): their rows and seeds live in child-types.ts ----
+export type * from "./child-types.ts";
 
 /** Options of {@link startSimulator}; every field has a test-friendly default. */
 export interface SimulatorOptions {
@@ -136,7 +143,7 @@ export interface SimulatorControl {
 }
 
 /** The kinds `update` can patch. */
-export type RecordKind = "project" | "environment" | "application" | "domain" | ServiceRecordKind;
+export type RecordKind = "project" | "environment" | "application" | "domain" | ServiceRecordKind | ChildRecordKind;
 
 /** A stored row: a JSON object of columns. */
 export type Row = Record<string, unknown>;
@@ -195,7 +202,7 @@ export interface SimulatorState {
     ProjectRecord & {
       environments: Array<
         EnvironmentRecord & {
-          applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] }>;
+          applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] } & ApplicationChildrenState>;
           compose: ComposeState[];
         } & { [K in DatabaseKind]: DatabaseState[] }
       >;
@@ -210,7 +217,7 @@ export interface SimulatorState {
  * Ids may be given (e.g. to build a "copied marker" case); otherwise generated.
  * `appName` is stored verbatim (no suffix added), so look-alikes are exact.
  */
-export interface SeedData {
+export interface SeedData extends SeedChildData {
   projects?: SeedProject[];
   /** Extra environments for existing projects. */
   environments?: Array<SeedEnvironment & { projectId: string }>;
@@ -246,7 +253,7 @@ export interface SeedEnvironment extends Row {
   databases?: SeedDatabase[];
 }
 
-export interface SeedApplication extends Row {
+export interface SeedApplication extends Row, SeedServiceChildren {
   name: string;
   applicationId?: string;
   appName?: string;
@@ -260,7 +267,7 @@ export interface SeedDomain extends Row {
 }
 
 /** Ids created by a seed, in creation order, plus a lookup by name path (`project/env/app/host`). */
-export interface SeedResult {
+export interface SeedResult extends ChildSeedResult {
   projectIds: string[];
   environmentIds: string[];
   applicationIds: string[];
@@ -285,7 +292,7 @@ export interface SeedResult {
 export type DatabaseKind = "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "libsql";
 
 /** Every kind of row the simulator stores beyond the four of `RecordKind`. */
-export type ServiceRecordKind = "compose" | DatabaseKind | "mount" | "backup" | "destination";
+export type ServiceRecordKind = "compose" | DatabaseKind | "backup" | "destination";
 
 export interface ComposeRecord extends Row {
   composeId: string;
@@ -312,13 +319,6 @@ export interface DatabaseRecord extends Row {
   createdAt: string;
 }
 
-export interface MountRecord extends Row {
-  mountId: string;
-  type: "bind" | "volume" | "file";
-  serviceType: string;
-  mountPath: string;
-}
-
 export interface BackupRecord extends Row {
   backupId: string;
   appName: string;
@@ -327,11 +327,8 @@ export interface BackupRecord extends Row {
   backupType: "database" | "compose";
 }
 
-export interface DestinationRecord extends Row {
-  destinationId: string;
-  name: string;
-  createdAt: string;
-}
+/** A `destination` row (packages/server/src/db/schema/destination.ts): organisation-wide, keys in plain text. */
+export type DestinationRecord = DestinationRow & { accessKey: string; secretAccessKey: string } & Row;
 
 /** A compose with its children, as `state()` nests it. */
 export type ComposeState = ComposeRecord & {

@@ -21,6 +21,7 @@
 import { mutation, query, type EndpointDef } from "../endpoint.ts";
 import type { ApplicationStatus, ApplicationSummary, EnvironmentRow, ProjectRow } from "../types.ts";
 import type { BackupWithDestination } from "./backup.ts";
+import type { MountRow } from "./mounts.ts";
 
 /** Dokploy's six database service kinds (router names). */
 export type DatabaseKind = "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "libsql";
@@ -89,26 +90,9 @@ export type LibsqlRow = DatabaseIdInput<"libsql"> & DatabaseCommonRow & {
 
 /**
  * A mount row as nested in a service's `one` answer (packages/server/src/db/schema/mount.ts):
- * the database's automatic `<appName>-data` volume is one.
+ * the database's automatic `<appName>-data` volume is one. The `mounts.*` router's row.
  */
-export interface ServiceMountRow {
-  mountId: string;
-  type: "bind" | "volume" | "file";
-  hostPath: string | null;
-  volumeName: string | null;
-  filePath: string | null;
-  content: string | null;
-  serviceType: "application" | "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "compose" | "libsql";
-  mountPath: string;
-  applicationId: string | null;
-  composeId: string | null;
-  libsqlId: string | null;
-  mariadbId: string | null;
-  mongoId: string | null;
-  mysqlId: string | null;
-  postgresId: string | null;
-  redisId: string | null;
-}
+export type ServiceMountRow = MountRow;
 
 /**
  * A database as `project.one`, `environment.one` and `environment.byProjectId`

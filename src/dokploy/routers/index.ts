@@ -12,9 +12,15 @@ import { domainRouter } from "./domain.ts";
 import { libsqlRouter } from "./libsql.ts";
 import { mariadbRouter } from "./mariadb.ts";
 import { mongoRouter } from "./mongo.ts";
+import { mountsRouter } from "./mounts.ts";
 import { mysqlRouter } from "./mysql.ts";
+import { portRouter } from "./port.ts";
 import { postgresRouter } from "./postgres.ts";
+import { redirectsRouter } from "./redirects.ts";
 import { redisRouter } from "./redis.ts";
+import { scheduleRouter } from "./schedule.ts";
+import { securityRouter } from "./security.ts";
+import { volumeBackupsRouter } from "./volume-backups.ts";
 
 /** An endpoint whatever its input and output types. */
 export type AnyEndpoint = Pick<EndpointDef, "name" | "method" | "safety" | "timeoutMs">;
@@ -27,5 +33,8 @@ const SERVICE_ROUTERS = [
   libsqlRouter, backupRouter, destinationRouter,
 ];
 
+// ---- service children (issue 15) ----
+const CHILD_ROUTERS = [mountsRouter, portRouter, redirectsRouter, securityRouter, scheduleRouter, volumeBackupsRouter];
+
 /** Every endpoint declared under `routers/`. */
-export const ROUTER_ENDPOINTS: readonly AnyEndpoint[] = [...SERVICE_ROUTERS.flatMap(endpointsOf)];
+export const ROUTER_ENDPOINTS: readonly AnyEndpoint[] = [...SERVICE_ROUTERS, ...CHILD_ROUTERS].flatMap(endpointsOf);

@@ -117,7 +117,7 @@ function create(kind: DatabaseKind): Handler {
         createdAt: store.now(),
       }),
     );
-    store.services.createVolumeMount(kind, id, `${appName}-data`, info.dataPath(String(row.dockerImage)));
+    store.addMount(kind, id, { type: "volume", volumeName: `${appName}-data`, mountPath: info.dataPath(String(row.dockerImage)) });
     return kind === "libsql" ? true : copy(row);
   };
 }
