@@ -146,9 +146,10 @@ describe("persistence", () => {
     const before = first.control.state();
     await first.close();
     const file = JSON.parse(readFileSync(statePath, "utf8")) as Row;
-    for (const table of ["mounts", "ports", "redirects", "security", "schedules", "volumeBackups", "destinations"]) {
+    for (const table of ["mounts", "ports", "redirects", "security", "schedules", "volumeBackups"]) {
       expect(Array.isArray(file[table]), table).toBe(true);
     }
+    expect((file.services as Row).destinations).toEqual([expect.objectContaining({ name: "s3" })]);
     const second = await startTestSimulator({ statePath });
     try {
       expect(second.control.state()).toEqual(before);
