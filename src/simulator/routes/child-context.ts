@@ -76,7 +76,7 @@ export function patchChecked<R extends Row>(store: Store, table: ChildTable<R>, 
   return table.patch(id, patch)!;
 }
 
-/** Dokploy's `generateAppName(type)`: `<type>-<verb>-<adjective>-<noun>-<6 of [a-z1-9]>` (the default appName is the `app` one). */
+/** Dokploy's `generateAppName(type)` for a child row (`schedule-...`, `volumeBackup-...`): `Random.defaultAppName`. */
 export function generatedAppName(store: Store, type: string): string {
-  return `${type}-${store.random.defaultAppName().slice("app-".length)}`;
+  return store.random.defaultAppName(type);
 }
