@@ -20,7 +20,8 @@ import { desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import type { ApplicationDetail } from "../dokploy/types.ts";
 import type { ApplicationSpec } from "../model/spec.ts";
 import { desiredSource, liveSource } from "./application-views.ts";
-import { COMPOSE, DEPLOYMENTS_BY_COMPOSE, type ComposeDetail, type ComposeUpdateInput } from "./compose-api.ts";
+import { composeRouter, type ComposeDetail, type ComposeUpdateInput } from "../dokploy/routers/compose.ts";
+import { deploymentRouter } from "../dokploy/routers/deployment.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
@@ -136,8 +137,8 @@ function configPayload(ctx: ApplyContext, view: View): Omit<ComposeUpdateInput, 
 
 function deployCalls(api: DokployApi, composeId: string): DeployCalls {
   return {
-    deploy: (title, description) => api.call(COMPOSE.deploy, { composeId, title, description }),
-    deployments: () => api.call(DEPLOYMENTS_BY_COMPOSE, { composeId }),
+    deploy: (title, description) => api.call(composeRouter.deploy, { composeId, title, description }),
+    deployments: () => api.call(deploymentRouter.allByCompose, { composeId }),
   };
 }
 
@@ -160,7 +161,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       const composeId = await createOnce(
         ctx, step,
         async () => {
-          const row = await ctx.api.call(COMPOSE.create, {
+          const row = await ctx.api.call(composeRouter.create, {
             name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
             composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
             ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
@@ -173,7 +174,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       );
       ctx.ids.set(step.key, composeId);
       const marker: Marker = { ...pending, id: composeId };
-      await ctx.api.call(COMPOSE.update, { composeId, ...config, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker) });
+      await ctx.api.call(composeRouter.update, { composeId, ...config, description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker) });
       ctx.setServiceMarker(step, composeId, text, step.deploy ? { ...marker, dirty: true } : marker);
       return { dokployId: composeId };
     }
@@ -188,7 +189,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       const markerChanged = step.markerWrite || JSON.stringify(marker) !== JSON.stringify(step.marker);
       // One call: ownership (and the dirty flag) land together with the configuration.
       if (step.deploy || configChanged || markerChanged) {
-        await ctx.api.call(COMPOSE.update, {
+        await ctx.api.call(composeRouter.update, {
           composeId,
           ...(configChanged ? configPayload(ctx, view) : {}),
           description: renderDescription(text, step.deploy ? { ...marker, dirty: true } : marker),
@@ -197,10 +198,10 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       ctx.setServiceMarker(step, composeId, text, step.deploy ? { ...marker, dirty: true } : marker);
       let lifecycle: StepOutcome["lifecycle"];
       if (step.lifecycle === "stop") {
-        await ctx.api.call(COMPOSE.stop, { composeId });
+        await ctx.api.call(composeRouter.stop, { composeId });
         lifecycle = "stopped";
       } else if (step.lifecycle === "start") {
-        await ctx.api.call(COMPOSE.start, { composeId });
+        await ctx.api.call(composeRouter.start, { composeId });
         lifecycle = "started";
       }
       return { dokployId: composeId, ...(lifecycle ? { lifecycle } : {}) };
@@ -209,9 +210,9 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
     case "orphan": {
       const composeId = ctx.idOf(step.key);
       return removeOwned(ctx, step, {
-        read: async () => ({ ...(await ctx.api.call(COMPOSE.one, { composeId })), id: composeId }),
-        release: (description) => ctx.api.call(COMPOSE.update, { composeId, description }),
-        remove: (_live, marker) => ctx.api.call(COMPOSE.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
+        read: async () => ({ ...(await ctx.api.call(composeRouter.one, { composeId })), id: composeId }),
+        release: (description) => ctx.api.call(composeRouter.update, { composeId, description }),
+        remove: (_live, marker) => ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
         cascades: (live, marker) => foreignDomains(live.domains, marker),
       });
     }
@@ -257,8 +258,8 @@ export const compose: ServiceKind<"Compose"> = {
   kindMarker: composeMarker,
   liveView: (d) => liveComposeView(d.raw as ComposeDetail),
   deployCalls,
-  writeDescription: (api: DokployApi, id: string, description: string) => api.call(COMPOSE.update, { composeId: id, description }),
-  read: async (api: DokployApi, id: string) => composeDetail(await api.call(COMPOSE.one, { composeId: id })),
+  writeDescription: (api: DokployApi, id: string, description: string) => api.call(composeRouter.update, { composeId: id, description }),
+  read: async (api: DokployApi, id: string) => composeDetail(await api.call(composeRouter.one, { composeId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),
   health: serviceHealth,
   cascades: (detail, marker) => foreignDomains(detail.domains, marker),

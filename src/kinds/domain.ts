@@ -8,7 +8,7 @@
  * receives the traffic (`serviceName`).
  */
 import type { DomainCreateInput, DomainRow } from "../dokploy/types.ts";
-import { query } from "../dokploy/endpoint.ts";
+import { domainRouter } from "../dokploy/routers/domain.ts";
 import { ownershipOf, type Marker } from "../model/marker.ts";
 import type { Manifest } from "../model/manifest.ts";
 import { resourceLabel } from "../model/resource.ts";
@@ -17,9 +17,6 @@ import type { PlanStep } from "../plan/types.ts";
 import { DEFAULTS, emptyToNull, type View } from "../plan/views.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
 import type { RecordKey, RecordKind, StepResult } from "./types.ts";
-
-/** `domain.byComposeId` (Dokploy v0.30.2, apps/dokploy/server/api/routers/domain.ts). */
-const DOMAIN_BY_COMPOSE = query<{ composeId: string }, DomainRow[]>("domain.byComposeId");
 
 const isCompose = (m: Manifest<"Domain">): boolean => m.metadata.compose !== undefined;
 
@@ -196,7 +193,7 @@ async function applyDomain(ctx: ApplyContext, step: PlanStep): Promise<StepResul
 /** After a create whose answer was lost: the one domain with this host+path that no record claims. */
 async function findUnrecorded(ctx: ApplyContext, parentKey: string, compose: boolean, parentId: string, key: RecordKey, original: unknown): Promise<string> {
   const recorded = new Set(Object.values(ctx.serviceMarker(parentKey)?.marker.domains ?? {}).map((r) => r.id).filter(Boolean));
-  const rows = compose ? await ctx.api.call(DOMAIN_BY_COMPOSE, { composeId: parentId }) : await ctx.api.domainByApplicationId({ applicationId: parentId });
+  const rows = compose ? await ctx.api.call(domainRouter.byComposeId, { composeId: parentId }) : await ctx.api.domainByApplicationId({ applicationId: parentId });
   const found = rows.filter((d) => !recorded.has(d.domainId) && d.host === key.host && (d.path ?? "/") === key.path);
   if (found.length !== 1) throw original;
   return found[0]!.domainId;

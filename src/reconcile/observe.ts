@@ -23,15 +23,14 @@ import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
 import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { ownershipOf } from "../model/marker.ts";
-import { query } from "../dokploy/endpoint.ts";
-
-/** One job of Dokploy's in-memory build queue (only the fields read here). */
-interface QueueJob {
-  data?: { applicationId?: string; composeId?: string };
-  state?: string;
-}
-const QUEUE_LIST = query<undefined, QueueJob[]>("deployment.queueList");
+import { deploymentRouter, type QueueJobData } from "../dokploy/routers/deployment.ts";
 import { mapConcurrent } from "../util/concurrency.ts";
+
+/** The service a queued job deploys; nothing when the job is malformed (the queue is read defensively). */
+function queuedServiceId(data: Partial<QueueJobData> | undefined): string[] {
+  const id = data && "composeId" in data ? data.composeId : data && "applicationId" in data ? data.applicationId : undefined;
+  return typeof id === "string" ? [id] : [];
+}
 
 /** Id columns of the `project.one` service lists of kinds the tool does not manage (they only block a prune). */
 const UNMANAGED_ID: Readonly<Record<string, string>> = {
@@ -119,8 +118,8 @@ export class LiveReads {
    */
   queueList(): Promise<string[] | undefined> {
     return (this.#queue ??= held(
-      this.api.call(QUEUE_LIST, undefined).then(
-        (jobs) => (Array.isArray(jobs) ? jobs : []).flatMap((j) => [j.data?.applicationId, j.data?.composeId].filter((x): x is string => typeof x === "string")),
+      this.api.call(deploymentRouter.queueList, {}).then(
+        (jobs) => (Array.isArray(jobs) ? jobs : []).flatMap((j) => queuedServiceId(j.data)),
         () => undefined,
       ),
     ));

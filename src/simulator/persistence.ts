@@ -2,13 +2,15 @@
  * `--state FILE`: the store survives restarts. Writes are debounced (a burst
  * of API calls costs one write) and atomic (a temporary file renamed over the
  * old one), so a crash never leaves a half-written file. On load, deployments
- * still `running` become `cancelled` and their applications `idle`, as Dokploy
- * does at startup (NOTES §6): the in-memory queue did not survive.
+ * still `running` become `cancelled` and their applications and compose stacks
+ * `idle`, as Dokploy does at startup: the in-memory queue did not survive.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PersistedStore, Store } from "./store.ts";
 
 const TABLES = ["projects", "environments", "applications", "domains", "deployments"] as const;
+/** Tables added later (issue 15): optional, so a state file written before them still loads. */
+const OPTIONAL_TABLES = ["mounts", "ports", "redirects", "security", "schedules", "volumeBackups"] as const;
 
 /** Reads and checks a state file; undefined when it does not exist. Throws a specific error when corrupt. */
 export function readStateFile(path: string): PersistedStore | undefined {
@@ -23,12 +25,15 @@ export function readStateFile(path: string): PersistedStore | undefined {
   if (typeof d !== "object" || d === null || d.version !== 1) {
     throw new Error(`simulator: state file ${path} is not a simulator state file (expected an object with "version": 1)`);
   }
-  for (const table of TABLES) {
-    if (!Array.isArray(d[table]) || !(d[table] as unknown[]).every((r) => typeof r === "object" && r !== null)) {
+  const isRows = (v: unknown): boolean => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null);
+  for (const table of [...TABLES, ...OPTIONAL_TABLES]) {
+    const optional = (OPTIONAL_TABLES as readonly string[]).includes(table);
+    if (!(optional && d[table] === undefined) && !isRows(d[table])) {
       throw new Error(`simulator: state file ${path}: "${table}" must be an array of rows`);
     }
   }
   if (typeof d.uniqueConfigKey !== "number") throw new Error(`simulator: state file ${path}: "uniqueConfigKey" must be a number`);
+  if (d.services !== undefined) checkServices(path, d.services);
   const state = data as PersistedStore;
   // Dokploy's `initCancelDeployments` (packages/server/src/utils/startup/cancel-deployments.ts):
   // running rows become cancelled and their applications idle.
@@ -37,9 +42,28 @@ export function readStateFile(path: string): PersistedStore | undefined {
     if (dep.status !== "running") continue;
     dep.status = "cancelled";
     if (dep.applicationId) interrupted.add(dep.applicationId);
+    if (typeof dep.composeId === "string") interrupted.add(dep.composeId);
   }
   for (const app of state.applications) if (interrupted.has(app.applicationId)) app.applicationStatus = "idle";
+  for (const c of state.services?.compose ?? []) if (interrupted.has(c.composeId)) c.composeStatus = "idle";
   return state;
+}
+
+/** The compose, database, backup and destination tables of a state file must be arrays of rows. */
+function checkServices(path: string, services: unknown): void {
+  const s = services as Record<string, unknown>;
+  const rows = (v: unknown): boolean => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null);
+  if (typeof s !== "object" || s === null) throw new Error(`simulator: state file ${path}: "services" must be an object`);
+  for (const table of ["compose", "backups", "destinations"]) {
+    if (!rows(s[table])) throw new Error(`simulator: state file ${path}: "services.${table}" must be an array of rows`);
+  }
+  const dbs = s.databases as Record<string, unknown> | undefined;
+  if (typeof dbs !== "object" || dbs === null || !Object.values(dbs).every(rows)) {
+    throw new Error(`simulator: state file ${path}: "services.databases" must map each kind to an array of rows`);
+  }
+  if (!Array.isArray(s.deployed) || !s.deployed.every((x) => typeof x === "string")) {
+    throw new Error(`simulator: state file ${path}: "services.deployed" must be an array of ids`);
+  }
 }
 
 /** Debounced atomic writer of a store to `path`. */

@@ -28,6 +28,19 @@ export interface SpecPatch {
   messages?: Record<string, Partial<Record<"minLength" | "maxLength" | "pattern" | "minimum" | "maximum", string>>>;
   /** Refinements run after the schema checks pass for that field. */
   refinements?: Refinement[];
+  /**
+   * The REST adapter's `coerceSchema` (@dokploy/trpc-openapi), which runs on
+   * POST bodies too: top-level boolean and number fields that are not
+   * `nonoptional` go through `Boolean()`/`Number()` (`"false"` is `true`; an
+   * absent required boolean is `false`).
+   */
+  coerce?: boolean;
+  /**
+   * Drop the spec's `default`s: the `.partial()` update schemas list them, but
+   * an omitted key is left alone by Dokploy (an update without `replicaSets`
+   * does not reset it; `{mongoId}` alone is "No values to set").
+   */
+  dropDefaults?: boolean;
 }
 
 const BRANCH_MESSAGE = "Invalid branch name";
@@ -47,6 +60,33 @@ const DOMAIN_PATCH: SpecPatch = {
     { field: "host", test: (v) => v === v.trim(), message: "Domain name cannot have leading or trailing spaces" },
     { field: "host", test: (v) => VALID_HOSTNAME_REGEX.test(v.trim()), message: INVALID_HOSTNAME_MESSAGE },
   ],
+};
+
+// ---- service children (issue 15) ----
+// `.required()` over a key that drizzle-zod made optional (a primary key with a `$defaultFn`, a
+// column with a DB default) gives "nonoptional" when absent; a key with a zod `.default()` stays
+// optional and takes the default (packages/server/src/db/schema/{mount,port,redirects,security}.ts).
+
+/** `packages/server/src/db/schema/utils.ts` `VOLUME_NAME_MESSAGE`. */
+const VOLUME_NAME_MESSAGE =
+  "Volume name must start with a letter or number and contain only letters, numbers, dots, underscores and hyphens";
+
+const PORT_DEFAULTS = ["publishMode", "protocol"];
+
+// Dokploy's REST adapter coerces the top-level booleans and numbers of these POST bodies (`coerce`).
+const SERVICE_CHILD_PATCHES: Readonly<Record<string, SpecPatch>> = {
+  "mounts.remove": { nonoptional: ["mountId"] },
+  "port.create": { notRequired: PORT_DEFAULTS },
+  "port.update": { notRequired: PORT_DEFAULTS, nonoptional: ["portId"] },
+  "redirects.create": { nonoptional: ["permanent"] },
+  "redirects.update": { nonoptional: ["redirectId", "permanent"] },
+  "security.update": { nonoptional: ["securityId"] },
+  "volumeBackups.create": { coerce: true, messages: { volumeName: { pattern: VOLUME_NAME_MESSAGE } } },
+  "volumeBackups.update": { coerce: true, messages: { volumeName: { pattern: VOLUME_NAME_MESSAGE } } },
+  "mounts.create": { coerce: true },
+  "mounts.update": { coerce: true },
+  "schedule.create": { coerce: true },
+  "schedule.update": { coerce: true },
 };
 
 /** Patches by endpoint. */
@@ -103,4 +143,57 @@ export const SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = {
     addProperties: { enabled: { type: "boolean" } },
     nonoptional: ["domainId"],
   },
+  ...SERVICE_CHILD_PATCHES,
 };
+
+// ---- compose, databases, backups (issues 12-14) ---------------------------------
+
+/** `DATABASE_PASSWORD_MESSAGE` (packages/server/src/db/schema/utils.ts). */
+const DATABASE_PASSWORD_MESSAGE =
+  "Password contains invalid characters. Please avoid: $ ! ' \" \\ / and space characters for database compatibility";
+const PASSWORD_MESSAGES = {
+  appName: { pattern: APP_NAME_MESSAGE },
+  databasePassword: { pattern: DATABASE_PASSWORD_MESSAGE },
+  databaseRootPassword: { pattern: DATABASE_PASSWORD_MESSAGE },
+};
+const COMPOSE_SOURCE_TYPE = { type: "string", enum: ["git", "github", "gitlab", "bitbucket", "gitea", "raw"] };
+
+/** Patches of the compose, database and backup endpoints (packages/server/src/db/schema/{compose,<kind>,backups}.ts). */
+export const SERVICE_SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = servicePatches();
+
+function servicePatches(): Record<string, SpecPatch> {
+  const out: Record<string, SpecPatch> = {
+    "compose.create": { coerce: true, addProperties: { sourceType: COMPOSE_SOURCE_TYPE }, messages: { appName: { pattern: APP_NAME_MESSAGE } } },
+    "compose.update": {
+      coerce: true,
+      addProperties: {
+        createEnvFile: { type: "boolean" },
+        icon: { anyOf: [{ type: "string", maxLength: 2 * 1024 * 1024 }, { type: "null" }] },
+      },
+      messages: { appName: { pattern: APP_NAME_MESSAGE }, icon: { maxLength: "Icon must be less than 2MB" } },
+    },
+    "compose.saveEnvironment": { coerce: true, addProperties: { createEnvFile: { type: "boolean" } }, nonoptional: ["composeId", "env"] },
+    // `deleteVolumes: z.boolean()` is coerced: absent is `false` (a real v0.30.2 deletes with `{composeId}` alone).
+    "compose.delete": { coerce: true },
+    "backup.create": { coerce: true },
+    "backup.update": { coerce: true, nonoptional: ["enabled", "backupId", "keepLatestCount", "serviceName", "metadata"] },
+    "backup.remove": { nonoptional: ["backupId"] },
+    "libsql.create": {
+      coerce: true,
+      notRequired: ["dockerImage", "enableNamespaces"],
+      nonoptional: ["appName", "description", "sqldNode", "sqldPrimaryUrl", "serverId"],
+      messages: PASSWORD_MESSAGES,
+    },
+    "libsql.saveExternalPorts": { coerce: true, nonoptional: ["libsqlId"] },
+  };
+  for (const kind of ["postgres", "mysql", "mariadb", "mongo", "redis", "libsql"]) {
+    const id = `${kind}Id`;
+    out[`${kind}.create`] ??= { coerce: true, messages: PASSWORD_MESSAGES };
+    out[`${kind}.update`] = { coerce: true, dropDefaults: true, messages: PASSWORD_MESSAGES };
+    out[`${kind}.saveEnvironment`] = { nonoptional: [id, "env"] };
+    out[`${kind}.saveExternalPort`] = { nonoptional: [id, "externalPort"] };
+    out[`${kind}.deploy`] = { nonoptional: [id] };
+    out[`${kind}.changePassword`] = { messages: { password: { pattern: DATABASE_PASSWORD_MESSAGE } } };
+  }
+  return out;
+}

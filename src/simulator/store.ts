@@ -5,13 +5,29 @@
  * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
  * structure only; Dokploy's business rules live in the route handlers.
  */
+import type { ServiceType } from "../dokploy/routers/mounts.ts";
+import { CHILD_RECORD_KINDS, serviceIdColumn, ServiceChildren } from "./child-table.ts";
+import type { ChildRecordKind, ChildTables, MountInit, MountRecord } from "./child-types.ts";
 import type { Random } from "./random.ts";
+import { ServiceTables, type PersistedServices } from "./service-store.ts";
+import { mountRow } from "./rows.ts";
 import type {
-  ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
+  ApplicationRecord, DeploymentRecord, DestinationRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
+  ServiceRecordKind,
 } from "./types.ts";
 
-/** The persisted form of a store (`--state FILE`). */
-export interface PersistedStore {
+/**
+ * What the children's tables need to know of a service row (application,
+ * compose, database): its names, environment and server.
+ */
+export interface ServiceRecord extends Row {
+  name: string;
+  appName: string;
+  environmentId: string;
+}
+
+/** The persisted form of a store (`--state FILE`). Child tables are optional: older state files lack them. */
+export interface PersistedStore extends Partial<ChildTables> {
   version: 1;
   projects: ProjectRecord[];
   environments: EnvironmentRecord[];
@@ -19,6 +35,8 @@ export interface PersistedStore {
   domains: DomainRecord[];
   deployments: DeploymentRecord[];
   uniqueConfigKey: number;
+  /** Compose, databases, backups, destinations; absent in files written before they existed. */
+  services?: PersistedServices;
 }
 
 function index(map: Map<string, Set<string>>, key: string | null | undefined, id: string): void {
@@ -49,7 +67,12 @@ export class Store {
   readonly #appsByEnv = new Map<string, Set<string>>();
   readonly #domainsByApp = new Map<string, Set<string>>();
   readonly #deploymentsByApp = new Map<string, Set<string>>();
+  readonly #domainsByCompose = new Map<string, Set<string>>();
+  readonly #deploymentsByCompose = new Map<string, Set<string>>();
+  /** appName -> the application or database holding it (UNIQUE in those tables; compose has no constraint). */
   readonly #appNames = new Map<string, string>();
+  /** Compose stacks, databases, their mounts and backups, destinations. */
+  readonly services: ServiceTables;
   #uniqueConfigKey = 0;
   #lastTime = 0;
   readonly random: Random;
@@ -58,6 +81,7 @@ export class Store {
 
   constructor(random: Random) {
     this.random = random;
+    this.services = new ServiceTables(this);
   }
 
   /** A strictly increasing ISO timestamp, so "createdAt desc" orders are total, as tests and clients expect. */
@@ -71,9 +95,19 @@ export class Store {
     return ++this.#uniqueConfigKey;
   }
 
-  /** The application holding `appName`, if any (appName is UNIQUE in Dokploy). */
+  /** The application or database holding `appName`, if any (appName is UNIQUE in those tables). */
   appIdByAppName(appName: string): string | undefined {
     return this.#appNames.get(appName);
+  }
+
+  /** Records that service `id` holds `appName` (databases; applications register themselves). */
+  registerAppName(appName: string, id: string): void {
+    this.#appNames.set(appName, id);
+  }
+
+  /** Forgets `appName` if `id` holds it. */
+  releaseAppName(appName: string, id: string): void {
+    if (this.#appNames.get(appName) === id) this.#appNames.delete(appName);
   }
 
   insertProject(row: ProjectRecord): ProjectRecord {
@@ -100,6 +134,7 @@ export class Store {
   insertDomain(row: DomainRecord): DomainRecord {
     this.domains.set(row.domainId, row);
     index(this.#domainsByApp, row.applicationId, row.domainId);
+    index(this.#domainsByCompose, row.composeId as string | null, row.domainId);
     if (typeof row.uniqueConfigKey === "number") this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, row.uniqueConfigKey);
     this.onChange();
     return row;
@@ -108,6 +143,7 @@ export class Store {
   insertDeployment(row: DeploymentRecord): DeploymentRecord {
     this.deployments.set(row.deploymentId, row);
     index(this.#deploymentsByApp, row.applicationId, row.deploymentId);
+    index(this.#deploymentsByCompose, row.composeId as string | null, row.deploymentId);
     this.onChange();
     return row;
   }
@@ -130,6 +166,22 @@ export class Store {
   /** Deployments of an application, in insertion order (oldest first). */
   deploymentsOf(applicationId: string): DeploymentRecord[] {
     return [...(this.#deploymentsByApp.get(applicationId) ?? [])].map((id) => this.deployments.get(id)!);
+  }
+
+  /** Domains of a compose, in insertion order. */
+  composeDomainsOf(composeId: string): DomainRecord[] {
+    return [...(this.#domainsByCompose.get(composeId) ?? [])].map((id) => this.domains.get(id)!);
+  }
+
+  /** Deployments of a compose, in insertion order (oldest first). */
+  composeDeploymentsOf(composeId: string): DeploymentRecord[] {
+    return [...(this.#deploymentsByCompose.get(composeId) ?? [])].map((id) => this.deployments.get(id)!);
+  }
+
+  /** The compose's domains and deployments (its foreign keys cascade); `ServiceTables.removeCompose` calls it. */
+  removeComposeChildren(composeId: string): void {
+    for (const d of this.composeDomainsOf(composeId)) this.removeDomain(d.domainId);
+    for (const d of this.composeDeploymentsOf(composeId)) this.removeDeployment(d.deploymentId);
   }
 
   /** Partial column update, re-indexing moved children (environment.projectId, application.environmentId). */
@@ -165,11 +217,17 @@ export class Store {
         const row = this.domains.get(id);
         if (!row) return undefined;
         unindex(this.#domainsByApp, row.applicationId, id);
+        unindex(this.#domainsByCompose, row.composeId as string | null, id);
         Object.assign(row, patch, { domainId: id });
         index(this.#domainsByApp, row.applicationId, id);
+        index(this.#domainsByCompose, row.composeId as string | null, id);
         this.onChange();
         return row;
       }
+      default:
+        return CHILD_RECORD_KINDS.has(kind)
+          ? this.children.patch(kind as ChildRecordKind, id, patch)
+          : this.services.patch(kind as ServiceRecordKind, id, patch);
     }
   }
 
@@ -187,6 +245,7 @@ export class Store {
     const row = this.environments.get(id);
     if (!row) return undefined;
     for (const app of this.applicationsOf(id)) this.removeApplication(app.applicationId);
+    this.services.removeInEnvironment(id);
     unindex(this.#envsByProject, row.projectId, id);
     this.environments.delete(id);
     this.onChange();
@@ -198,6 +257,7 @@ export class Store {
     if (!row) return undefined;
     for (const d of this.domainsOf(id)) this.removeDomain(d.domainId);
     for (const d of this.deploymentsOf(id)) this.removeDeployment(d.deploymentId);
+    this.removeServiceChildren("application", id);
     unindex(this.#appsByEnv, row.environmentId, id);
     if (this.#appNames.get(row.appName) === id) this.#appNames.delete(row.appName);
     this.applications.delete(id);
@@ -209,6 +269,7 @@ export class Store {
     const row = this.domains.get(id);
     if (!row) return undefined;
     unindex(this.#domainsByApp, row.applicationId, id);
+    unindex(this.#domainsByCompose, row.composeId as string | null, id);
     this.domains.delete(id);
     this.onChange();
     return row;
@@ -218,6 +279,7 @@ export class Store {
     const row = this.deployments.get(id);
     if (!row) return undefined;
     unindex(this.#deploymentsByApp, row.applicationId, id);
+    unindex(this.#deploymentsByCompose, row.composeId as string | null, id);
     this.deployments.delete(id);
     this.onChange();
     return row;
@@ -233,6 +295,8 @@ export class Store {
       domains: [...this.domains.values()],
       deployments: [...this.deployments.values()],
       uniqueConfigKey: this.#uniqueConfigKey,
+      services: this.services.toJSON(),
+      ...this.children.toJSON(),
     });
   }
 
@@ -241,14 +305,65 @@ export class Store {
     for (const p of data.projects) this.insertProject(p);
     for (const e of data.environments) this.insertEnvironment(e);
     for (const a of data.applications) this.insertApplication(a);
+    // Before domains and deployments: the compose indexes need nothing, but keep parents first.
+    if (data.services) this.services.load(data.services);
+    this.children.load(data);
     for (const d of data.domains) this.insertDomain(d);
     for (const d of data.deployments) this.insertDeployment(d);
     this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
-    for (const table of [data.projects, data.environments, data.applications, data.deployments]) {
-      for (const r of table as Array<{ createdAt: string }>) {
-        const t = Date.parse(r.createdAt);
-        if (t > this.#lastTime) this.#lastTime = t;
-      }
+    const stamps = [data.projects, data.environments, data.applications, data.deployments]
+      .flatMap((table) => (table as Array<{ createdAt: string }>).map((r) => r.createdAt))
+      .concat(this.services.timestamps(), this.children.timestamps());
+    for (const at of stamps) {
+      const t = Date.parse(at);
+      if (t > this.#lastTime) this.#lastTime = t;
     }
+  }
+
+  // ---- service children (issue 15): mounts, ports, redirects, security, schedules, volume backups ----
+  // Child rows point at their service by (serviceType, serviceId), i.e. by the `<serviceType>Id`
+  // column. The compose and database tables (`ServiceTables`) register themselves with
+  // `registerServiceTable`, list their mounts with `mountsOf`, and call `removeServiceChildren`
+  // when a row is deleted.
+
+  /** Mounts, ports, redirects, basic-auth users, schedules and volume backups of every service kind. */
+  readonly children = new ServiceChildren(() => this.onChange());
+  readonly #serviceTables = new Map<ServiceType, ReadonlyMap<string, ServiceRecord>>([["application", this.applications]]);
+
+  /** Makes a service table visible to the children's routes (foreign-key checks, relations in answers). */
+  registerServiceTable(type: ServiceType, table: ReadonlyMap<string, ServiceRecord>): void {
+    this.#serviceTables.set(type, table);
+  }
+
+  /** The service row of `type` with `id`, if it exists. */
+  serviceRow(type: ServiceType, id: string): ServiceRecord | undefined {
+    return this.#serviceTables.get(type)?.get(id);
+  }
+
+  /** The destination with `id` (the table `destination.*` and backups use): the one way the children read destinations. */
+  destinationRow(id: string): DestinationRecord | undefined {
+    return this.services.destinations.get(id);
+  }
+
+  /** The mounts of a service, in insertion order: what `<service>.one` lists under `mounts`. */
+  mountsOf(type: ServiceType, id: string): MountRecord[] {
+    return this.children.mounts.byParent(serviceIdColumn(type), id);
+  }
+
+  /**
+   * Inserts a mount for an existing service, as Dokploy's own code does (no
+   * input validation): a database `create` adds its data volume this way
+   * (`<appName>-data`), and seeds use it. Returns the stored row.
+   */
+  addMount(type: ServiceType, serviceId: string, init: MountInit): MountRecord {
+    const { mountId, ...columns } = init;
+    return this.children.mounts.insert(
+      mountRow({ ...columns, mountId: mountId ?? this.random.id(), serviceType: type, [serviceIdColumn(type)]: serviceId }),
+    );
+  }
+
+  /** Deletes every child of a service (mounts, ports, ..., volume backups): call it when deleting the service row. */
+  removeServiceChildren(type: ServiceType, id: string): void {
+    this.children.removeService(type, id);
   }
 }

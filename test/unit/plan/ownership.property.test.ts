@@ -2,12 +2,14 @@
  * The safety promise as a property: for any live Dokploy state and any
  * manifests, every step that writes to or deletes an existing object targets
  * an object carrying this instance's marker (its own id, or pending), or one
- * its manifest explicitly adopts; a domain only inside an application we own
- * that records it; and never an object whose identity is claimed twice.
- * With references between the generated resources (hosts, names, domain
- * URLs, composed values carrying a canary secret, live env values holding
- * it too): every step runs after the steps that write what it references,
- * the plan's order has no cycle, and no rendering prints the secret.
+ * its manifest explicitly adopts; a domain only inside a service (application
+ * or compose stack) we own that records it; and never an object whose
+ * identity is claimed twice. Every service kind of the registry that the
+ * generators know is covered: applications and compose stacks here.
+ * With references between the generated services (hosts, names, domain
+ * URLs, composed values carrying a canary secret that live env values hold
+ * too): every step runs after the steps that write what it references, the
+ * plan's order has no cycle, and no rendering prints the secret.
  * PROPERTY_RUNS raises the case count (the reliability suite runs 10,000).
  */
 import fc from "fast-check";
@@ -15,19 +17,21 @@ import { describe, expect, it } from "vitest";
 import type { ApplicationDetail } from "../../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../../src/manifest/index.ts";
 import { ownershipOf, parseDescription, renderDescription, type DomainRecord } from "../../../src/model/marker.ts";
-import type { ObservedEnvironment, ObservedProject } from "../../../src/model/observed.ts";
+import type { ObservedEnvironment, ObservedProject, ObservedService } from "../../../src/model/observed.ts";
+import type { DomainRow } from "../../../src/dokploy/types.ts";
 import { planReconcile } from "../../../src/plan/planner.ts";
 import { SecretValues } from "../../../src/plan/secrets.ts";
 import { renderPlanJson } from "../../../src/plan/render-json.ts";
 import { renderPlanMarkdown } from "../../../src/plan/render-markdown.ts";
 import { renderPlanText } from "../../../src/plan/render-text.ts";
-import type { PlanStep } from "../../../src/plan/types.ts";
 import { appDetail, liveApp, liveDomain, liveEnvironment, liveProject } from "../../helpers/live-builders.ts";
+import { CANARY, CANARY_ENV, expectReferencesOrdered, nodeKey, refSpec, wiresText, wiring, type GraphNode, type RefSpecValue } from "../../helpers/reference-graphs.ts";
 
 const INSTANCE = "default";
 const PROJECTS = ["alpha", "beta"];
 const ENVS = ["production", "staging"];
 const APPS = ["web", "api"];
+const STACKS = ["chat", "web"];
 const HOSTS = ["a.test", "b.test"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 /** Room for the reliability suite's 10,000 cases on a busy machine (a bound, not a measurement). */
@@ -61,10 +65,41 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
 const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), others: fc.boolean() });
+const stackSpec = fc.record({ name: fc.constantFrom(...STACKS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
-type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: Array<{ name: string; v: Variant; domains: Array<{ host: string; recorded: string }> }>; others: boolean }> };
+type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }> };
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; others: boolean }> };
+
+/** Live domain rows of a service and the records its marker keeps of them, as the spec says. */
+function domainsOf(s: ServiceSpecValue, owner: { applicationId?: string; composeId?: string }): { rows: DomainRow[]; recs: Record<string, DomainRecord> } {
+  const rows = s.domains.map((d) => liveDomain(d.host, { domainId: nextId("d"), ...owner, ...(owner.composeId ? { domainType: "compose" as const, serviceName: "web" } : {}) }));
+  const recs: Record<string, DomainRecord> = {};
+  s.domains.forEach((d, i) => {
+    const name = `dom${i}`;
+    if (d.recorded === "id") recs[name] = { host: d.host, path: "/", id: rows[i]!.domainId };
+    else if (d.recorded === "intent") recs[name] = { host: d.host, path: "/" };
+    else if (d.recorded === "stale") recs[name] = { host: d.host, path: "/", id: "gone" };
+  });
+  return { rows, recs };
+}
+
+/** A live env that may hold the secret a reference reaches (hidden, never shown). */
+const liveEnvText = (s: ServiceSpecValue): string | null => (s.domains.length % 2 === 0 ? `R0=pg://app:${CANARY}@x/db` : null);
+
+/** A compose stack as the observer hands it over (`compose.one` reduced), with a raw compose file. */
+function liveStack(s: ServiceSpecValue, project: string, env: string): ObservedService {
+  const id = nextId("c");
+  const { rows, recs } = domainsOf(s, { composeId: id });
+  const description = describeAs(s.v, `Compose/${project}/${env}/${s.name}`, id, `Compose/${project}/${env}/zzz`, recs);
+  const raw = {
+    composeId: id, name: s.name, appName: `${s.name}-x1y2z3`, description, composeFile: "services: {}\n", sourceType: "raw",
+    composeType: "docker-compose", composePath: "./docker-compose.yml", command: "", composeStatus: "done", autoDeploy: true, env: liveEnvText(s),
+    isolatedDeployment: false, deployments: [], domains: rows,
+  };
+  return { kind: "Compose", id, name: s.name, description, appName: raw.appName, status: "done", detail: { id, name: s.name, description, appName: raw.appName, status: "done", deployments: [], domains: rows, raw } };
+}
 
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   return specs.map((p) => {
@@ -72,26 +107,15 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
     const pKey = `Project/${p.name}`;
     const envs: ObservedEnvironment[] = [];
     const production = p.envs.find((e) => e.name === "production");
-    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: production?.apps ?? [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
+    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: production?.apps ?? [], stacks: production?.stacks ?? [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
     for (const e of envList as Array<ProjectSpecValue["envs"][number] & { isDefault: boolean }>) {
       const eid = nextId("e");
       const eKey = `Environment/${p.name}/${e.name}`;
       const apps = e.apps.map((a) => {
         const aid = nextId("a");
         const aKey = `Application/${p.name}/${e.name}/${a.name}`;
-        const rows = a.domains.map((d) => liveDomain(d.host, { domainId: nextId("d"), applicationId: aid }));
-        const recs: Record<string, DomainRecord> = {};
-        a.domains.forEach((d, i) => {
-          const name = `dom${i}`;
-          if (d.recorded === "id") recs[name] = { host: d.host, path: "/", id: rows[i]!.domainId };
-          else if (d.recorded === "intent") recs[name] = { host: d.host, path: "/" };
-          else if (d.recorded === "stale") recs[name] = { host: d.host, path: "/", id: "gone" };
-        });
-        const detail: ApplicationDetail = appDetail(a.name, {
-          applicationId: aid, description: describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs), domains: rows,
-          // A live env may hold the secret a reference reaches (hidden, never shown).
-          env: a.domains.length % 2 === 0 ? `R0=pg://app:${CANARY}@x/db` : null,
-        });
+        const { rows, recs } = domainsOf(a, { applicationId: aid });
+        const detail: ApplicationDetail = appDetail(a.name, { applicationId: aid, description: describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs), domains: rows, env: liveEnvText(a) });
         // The observer reads every application in a project in scope that could be ours or adopted; a superset is harmless.
         return liveApp(detail, true);
       });
@@ -99,7 +123,10 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         id: eid, isDefault: e.isDefault,
         description: e.isDefault ? (e.v === "ours" ? describeAs("ours", eKey, eid, eKey) : "Production environment") : describeAs(e.v, eKey, eid, `Environment/${p.name}/zzz`),
         applications: apps,
-        services: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : [],
+        services: [
+          ...e.stacks.map((st) => liveStack(st, p.name, e.name)),
+          ...(e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : []),
+        ],
       }));
     }
     // Observer contract: projects named by a manifest or claimed by us are read in detail; we read all of them.
@@ -107,74 +134,38 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   });
 }
 
-/** A secret reached through references: it must never be printed. */
-const CANARY = "canary-secret-4d1f9b";
-type RefKind = "host" | "name" | "url" | "composed" | "args";
-const refSpec = fc.record({ from: fc.nat(7), to: fc.nat(7), kind: fc.constantFrom<RefKind>("host", "name", "url", "composed", "args") });
-
 const desiredSpec = fc.record({
   projects: fc.subarray(PROJECTS),
   adopt: fc.boolean(),
   envs: fc.subarray(ENVS),
   apps: fc.subarray(APPS),
+  stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
   refs: fc.array(refSpec, { maxLength: 8 }),
 });
 
-type DesiredSpecValue = { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; domains: string[]; refs: Array<{ from: number; to: number; kind: RefKind }> };
-
-/**
- * The env and args of each application (`env/app`), from the generated
- * references: an application references only applications before it (and
- * their domains) or its own domain, so the graph has no cycle.
- */
-function wiring(d: DesiredSpecValue): Map<string, { env: string[]; args: string[] }> {
-  const nodes = d.envs.flatMap((e) => d.apps.map((a) => ({ e, a })));
-  const out = new Map(nodes.map((n) => [`${n.e}/${n.a}`, { env: [] as string[], args: [] as string[] }]));
-  d.refs.forEach((r, i) => {
-    if (nodes.length === 0) return;
-    const i0 = r.from % nodes.length;
-    const from = nodes[i0]!;
-    // An earlier application, or (when there is none, or one in three times) itself.
-    const to = i0 === 0 || r.to % 3 === 0 ? from : nodes[i0 - 1 - (r.to % i0)]!;
-    const self = from === to;
-    const target = `Application/${to.e}/${to.a}`;
-    const w = out.get(`${from.e}/${from.a}`)!;
-    switch (r.kind) {
-      case "host":
-        if (!self) w.env.push(`R${i}: { ref: ${target}, field: host }`);
-        break;
-      case "name":
-        w.env.push(`R${i}: { ref: ${target}, field: name }`);
-        break;
-      case "url":
-        if (d.domains.length > 0) w.env.push(`R${i}: { ref: Domain/${to.e}/${to.a}/dom0, field: url }`);
-        break;
-      case "composed":
-        if (!self) w.env.push(`R${i}: { format: "pg://app:{pw}@{h}/db", args: { pw: { fromEnv: CANARY_PW }, h: { ref: ${target}, field: host } } }`);
-        break;
-      case "args":
-        if (!self) w.args.push(`{ ref: ${target}, field: appName }`);
-        break;
-    }
-  });
-  return out;
-}
+type DesiredSpecValue = { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; refs: RefSpecValue[] };
 
 function buildYaml(d: DesiredSpecValue): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
   const docs: string[] = [];
-  const wires = wiring(d);
+  const nodes = d.envs.flatMap((e): GraphNode[] => [...d.apps.map((name) => ({ kind: "Application" as const, environment: e, name })), ...d.stacks.map((name) => ({ kind: "Compose" as const, environment: e, name }))]);
+  const wires = wiring(nodes, d.refs, d.domains.length > 0);
+  const extra = (kind: GraphNode["kind"], environment: string, name: string): string => wiresText(wires.get(nodeKey({ kind, environment, name })));
   for (const p of d.projects) {
     docs.push(`apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${p}${ann} }\nspec: {}`);
     for (const e of d.envs) {
       docs.push(`apiVersion: dokploy-gitops/v1\nkind: Environment\nmetadata: { name: ${e}, project: ${p}${ann} }\nspec: {}`);
       for (const a of d.apps) {
-        const w = wires.get(`${e}/${a}`)!;
-        const extra = `${w.env.length > 0 ? `, env: { ${w.env.join(", ")} }` : ""}${w.args.length > 0 ? `, args: [${w.args.join(", ")}]` : ""}`;
-        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: docker, image: "nginx:2" }${extra} }`);
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: docker, image: "nginx:2" }${extra("Application", e, a)} }`);
         d.domains.forEach((h, i) => {
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, application: ${a}${ann} }\nspec: { host: ${a}.${e}.${p}.${h} }`);
+        });
+      }
+      for (const c of d.stacks) {
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Compose\nmetadata: { name: ${c}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: raw, content: "services: {}\\n" }${extra("Compose", e, c)} }`);
+        d.domains.forEach((h, i) => {
+          docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, compose: ${c}${ann} }\nspec: { host: stack-${c}.${e}.${p}.${h}, serviceName: web }`);
         });
       }
     }
@@ -183,60 +174,28 @@ function buildYaml(d: DesiredSpecValue): string {
 }
 
 const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
-const APPLIED = new Set(["create", "update", "adopt", "delete", "orphan"]);
-
-/**
- * Every applied step comes after the applied steps of what it references
- * (its own domain's URL excepted: the manifest decides it), a value "known
- * after apply" belongs to a target this apply creates, and the applied
- * steps can all run (their order has no cycle).
- */
-function expectReferencesOrdered(steps: PlanStep[]): void {
-  const byKey = new Map(steps.map((s) => [s.key, s]));
-  for (const s of steps) {
-    if (!APPLIED.has(s.action)) continue;
-    for (const r of s.references ?? []) {
-      const target = byKey.get(r.target);
-      if (r.within || !target || !APPLIED.has(target.action)) continue;
-      expect(s.dependsOn, `${s.key} waits for ${r.target}`).toContain(r.target);
-    }
-    for (const c of s.changes) {
-      if (c.pending !== "after-apply") continue;
-      expect((s.references ?? []).some((r) => byKey.get(r.target)?.action === "create"), `${s.key} ${c.path}: known after apply, so something it references is created`).toBe(true);
-    }
-  }
-  // Kahn's algorithm over the applied steps, as the applier runs them.
-  const applied = steps.filter((s) => APPLIED.has(s.action));
-  const keys = new Set(applied.map((s) => s.key));
-  const waiting = new Map(applied.map((s) => [s.key, new Set(s.dependsOn.filter((k) => keys.has(k)))]));
-  let progress = true;
-  while (progress && waiting.size > 0) {
-    progress = false;
-    for (const [key, deps] of waiting) {
-      if ([...deps].some((k) => waiting.has(k))) continue;
-      waiting.delete(key);
-      progress = true;
-    }
-  }
-  expect([...waiting.keys()], "steps whose dependencies can never be met").toEqual([]);
-}
 
 const settingsSpec = fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) });
 
-/** Desired trees that always hold applications wired by references. */
+/** Desired trees that always hold services wired by references. */
 const wiredSpec = fc.record({
   projects: fc.subarray(PROJECTS, { minLength: 1 }),
   adopt: fc.boolean(),
   envs: fc.subarray(ENVS, { minLength: 1 }),
   apps: fc.subarray(APPS, { minLength: 1 }),
+  stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
   refs: fc.array(refSpec, { minLength: 1, maxLength: 8 }),
 });
 
+/** A service of a wired tree as it stands live: mostly ours, sometimes pending or foreign (references to it cannot be resolved). */
+const liveService = (name: string) => fc.record({
+  name: fc.constant(name), v: fc.constantFrom<Variant>("ours", "ours", "ours", "pending", "foreign"), domains: fc.array(domainSpec, { maxLength: 1 }),
+});
+
 /**
- * A wired desired tree with a live state made from it: mostly ours, some
- * applications missing (created by the plan, so their hosts are known after
- * apply), some pending or foreign (references to them cannot be resolved).
+ * A wired desired tree with a live state made from it: some services
+ * missing (created by the plan, so their hosts are known after apply).
  */
 const wiredCase = wiredSpec.chain((want) => fc.record({
   want: fc.constant(want),
@@ -247,9 +206,8 @@ const wiredCase = wiredSpec.chain((want) => fc.record({
       name: fc.constant(e),
       v: fc.constantFrom<Variant>("ours", "ours", "none"),
       others: fc.boolean(),
-      apps: fc.subarray(want.apps).chain((apps) => fc.tuple(...apps.map((a) => fc.record({
-        name: fc.constant(a), v: fc.constantFrom<Variant>("ours", "ours", "ours", "pending", "foreign"), domains: fc.array(domainSpec, { maxLength: 1 }),
-      })))),
+      apps: fc.subarray(want.apps).chain((names) => fc.tuple(...names.map(liveService))),
+      stacks: fc.subarray(want.stacks).chain((names) => fc.tuple(...names.map(liveService))),
     }))),
   }))),
 }));
@@ -272,7 +230,7 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
   const desired = report.desired ?? { manifests: [], fileCount: 0 };
   expect(report.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
   const secrets = new SecretValues();
-  secrets.set({ fromEnv: "CANARY_PW" }, CANARY);
+  secrets.set({ fromEnv: CANARY_ENV }, CANARY);
   const plan = planReconcile({ desired, observed: { projects }, secrets, settings: { instance: INSTANCE, ...settings } });
   expectReferencesOrdered(plan.steps);
   if (plan.steps.some((s) => s.references !== undefined)) {
@@ -280,9 +238,10 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
   }
 
   // Index every live object by id.
-  type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string; app?: ApplicationDetail };
+  type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string };
+  type Parent = { id: string; description: string | null; domains: DomainRow[] };
   const objects = new Map<string, Obj>();
-  const domainParent = new Map<string, ApplicationDetail>();
+  const domainParent = new Map<string, Parent>();
   const claims = new Map<string, number>();
   const claim = (scope: string, o: Obj): void => {
     const own = ownershipOf(o.description, INSTANCE, o.id);
@@ -300,11 +259,18 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
       scopeOf.set(e.environmentId, p.projectId);
       claim(p.projectId, eo);
       for (const a of e.applications) {
-        const ao = { kind: "Application", id: a.applicationId, description: a.description, ...(a.detail ? { app: a.detail } : {}) };
+        const ao = { kind: "Application", id: a.applicationId, description: a.description };
         objects.set(a.applicationId, ao);
         scopeOf.set(a.applicationId, e.environmentId);
         claim(e.environmentId, ao);
-        for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, a.detail!);
+        for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, { id: a.applicationId, description: a.detail!.description, domains: a.detail!.domains });
+      }
+      for (const c of e.services) {
+        const co = { kind: String(c.kind), id: c.id, description: c.description };
+        objects.set(c.id, co);
+        scopeOf.set(c.id, e.environmentId);
+        claim(e.environmentId, co);
+        for (const d of c.detail?.domains ?? []) domainParent.set(d.domainId, { id: c.id, description: c.detail!.description, domains: c.detail!.domains });
       }
     }
   }
@@ -316,8 +282,8 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
     const id = step.dokployId!;
     if (step.kind === "Domain") {
       const app = domainParent.get(id);
-      expect(app, `domain ${id} belongs to a live application`).toBeDefined();
-      const appOwn = ownershipOf(app!.description, INSTANCE, app!.applicationId);
+      expect(app, `domain ${id} belongs to a live service`).toBeDefined();
+      const appOwn = ownershipOf(app!.description, INSTANCE, app!.id);
       if (step.action === "adopt") {
         expect(step.manifest?.adopt).toBe(true);
         continue;
