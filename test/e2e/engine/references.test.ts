@@ -1,8 +1,8 @@
 /**
  * References journeys (issue 19), the real CLI against the simulator over
  * HTTP: services in one commit wired together by reference (`web` reads the
- * host Dokploy gives `api` and `db`, a secret through a composed value, and
- * its own domain's URL). One apply creates everything, with the real
+ * host Dokploy gives `api`, `db` and the `cache` compose stack, a secret
+ * through a composed value, and its own domain's URL). One apply creates everything, with the real
  * appNames in `web`'s env; the plan before shows "(known after apply)"; the
  * plan after is empty; a changed value (a new password, a recreated
  * service) reaches `web` in one apply with one deploy; the canary secret
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallRecord, SimulatorHandle } from "../../../src/simulator/index.ts";
 import { runCliProcess, type CliResult } from "../../helpers/cli.ts";
 import { api, startTestSimulator } from "../../helpers/simulator.ts";
-import { Scratch, application, envMap, expectExit, markerOf, runEngine, writeCalls, type ManifestTree } from "./support.ts";
+import { Scratch, application, envMap, environment, expectExit, markerOf, runEngine, writeCalls, type ManifestTree } from "./support.ts";
 
 const CANARY = "canary-pw-7f3a91c2";
 const CANARY_2 = "canary-pw-second-55e0d1";
@@ -46,6 +46,11 @@ const stepOf = (steps: JsonStep[], key: string): JsonStep => {
 const change = (s: JsonStep, path: string): JsonChange | undefined => s.changes.find((c) => c.path === path);
 const deploysOf = (calls: CallRecord[], id: string): CallRecord[] => calls.filter((c) => c.endpoint === "application.deploy" && (c.body as { applicationId: string }).applicationId === id);
 const app = (name: string) => application(sim.control.state(), "wire", "production", name);
+const cacheAppName = (): string => {
+  const stacks = environment(sim.control.state(), "wire", "production").compose.filter((c) => c.name === "cache");
+  if (stacks.length !== 1) throw new Error(`expected one compose "cache", found ${stacks.length}`);
+  return stacks[0]!.appName;
+};
 
 beforeAll(async () => {
   sim = await startTestSimulator();
@@ -76,6 +81,7 @@ describe("services wired by reference, created in one commit", () => {
     expect(planText).toContain("+ /spec/env/API_URL: (known after apply)");
     expect(planText).toContain("+ /spec/env/DATABASE_URL: (secret, known after apply)");
     expect(planText).toContain('+ /spec/args: ["--upstream","(known after apply)"]');
+    expect(planText).toContain("+ /spec/env/REDIS_URL: (known after apply)");
     // A field the manifest decides is known when planning.
     expect(planText).toContain('+ /spec/env/PUBLIC_URL: "https://web.wire.example.com"');
     const web = stepOf(steps, "Application/wire/production/web");
@@ -85,14 +91,14 @@ describe("services wired by reference, created in one commit", () => {
 
   it("orders the referrer after what it references", () => {
     const web = stepOf(steps, "Application/wire/production/web");
-    expect(web.dependsOn).toEqual(expect.arrayContaining(["Application/wire/production/api", "Application/wire/production/db"]));
+    expect(web.dependsOn).toEqual(expect.arrayContaining(["Application/wire/production/api", "Application/wire/production/db", "Compose/wire/production/cache"]));
     // Its own domain's URL is decided by the manifest: no edge (the domain comes after web).
     expect(web.dependsOn).not.toContain("Domain/wire/production/web/public");
     expect(web.references).toEqual(expect.arrayContaining([{ target: "Application/wire/production/api", field: "host", secret: false }]));
   });
 
   it("creates everything in one apply, with the real appNames in the referrer", () => {
-    expect(applyOut).toContain("Apply complete: 5 created, 0 updated, 0 adopted, 0 deleted, 0 released, 0 failed.");
+    expect(applyOut).toContain("Apply complete: 6 created, 0 updated, 0 adopted, 0 deleted, 0 released, 0 failed.");
     const api = app("api");
     const db = app("db");
     const web = app("web");
@@ -102,7 +108,9 @@ describe("services wired by reference, created in one commit", () => {
       API_URL: `http://${api.appName}:8080/v1`,
       DATABASE_URL: `postgres://app:${CANARY}@${db.appName}:5432/app`,
       PUBLIC_URL: "https://web.wire.example.com",
+      REDIS_URL: `redis://${cacheAppName()}-redis-1:6379`,
     });
+    expect(cacheAppName()).toMatch(/^cache-[a-z0-9]{6}$/);
     expect(web.args).toEqual(["--upstream", api.appName]);
     expect(deploysOf(sim.control.calls(), web.applicationId)).toHaveLength(1);
     expect(markerOf(web.description, "web").dirty).toBeUndefined();
@@ -163,9 +171,9 @@ describe("invalid references", () => {
     const t = scratch.tree("references").edit("wire.yaml", "API_HOST: { ref: Application/api, field: host }", "API_HOST: { ref: Application/apii, field: host }");
     const { validate, plan } = await validateAndPlan(t);
     expect(validate.code).toBe(1);
-    expect(validate.stdout).toContain(`${t.dir}/wire.yaml:47:22: error: Application/web: /spec/env/API_HOST/ref: "Application/apii" names Application/wire/production/apii, which no manifest declares (did you mean Application/wire/production/api?)`);
+    expect(validate.stdout).toContain(`${t.dir}/wire.yaml:61:22: error: Application/web: /spec/env/API_HOST/ref: "Application/apii" names Application/wire/production/apii, which no manifest declares (did you mean Application/wire/production/api?)`);
     expect(plan.code).not.toBe(0);
-    expect(plan.stderr).toContain("wire.yaml:47:22");
+    expect(plan.stderr).toContain("wire.yaml:61:22");
     expect(sim.control.calls()).toEqual([]);
   });
 
@@ -174,8 +182,8 @@ describe("invalid references", () => {
     const { validate, plan } = await validateAndPlan(t);
     expect(validate.code).toBe(1);
     expect(validate.stdout).toContain(`${t.dir}/wire.yaml:21:10: error: Application/api: /spec/env/WEB: reference cycle: Application/wire/production/api -> Application/wire/production/web -> Application/wire/production/api`);
-    expect(validate.stdout).toMatch(/wire\.yaml:47:22: error: Application\/web: \/spec\/args\/1: reference cycle/);
-    expect(validate.stdout).toContain("invalid: 5 manifests in 1 file: 4 errors, 0 warnings");
+    expect(validate.stdout).toMatch(/wire\.yaml:61:22: error: Application\/web: \/spec\/args\/1: reference cycle/);
+    expect(validate.stdout).toContain("invalid: 6 manifests in 1 file: 4 errors, 0 warnings");
     expect(plan.code).not.toBe(0);
     expect(sim.control.calls()).toEqual([]);
   });
