@@ -15,10 +15,12 @@ export const CANARY = "canary-secret-4d1f9b";
 /** The environment variable the generated manifests read the canary from. */
 export const CANARY_ENV = "CANARY_PW";
 
+/** What a generated reference reads: a host, a name, a domain's URL, a composed value with the canary, a command argument. */
 export type RefKind = "host" | "name" | "url" | "composed" | "args";
 
 /** One generated reference: from the `from`-th service to an earlier one (or itself), by `kind`. */
 export const refSpec = fc.record({ from: fc.nat(15), to: fc.nat(15), kind: fc.constantFrom<RefKind>("host", "name", "url", "composed", "args") });
+/** A value of `refSpec`. */
 export type RefSpecValue = { from: number; to: number; kind: RefKind };
 
 /** A service of the generated tree. */
