@@ -1,5 +1,6 @@
 /**
- * Deploys as Dokploy runs them (NOTES §6): `application.deploy` only enqueues;
+ * Deploys as Dokploy runs them (apps/dokploy/server/api/routers/application.ts,
+ * apps/dokploy/server/queues/*.ts, packages/server/src/services/deployment.ts): `application.deploy` only enqueues;
  * a job starts after a short queue delay, sets `applicationStatus: running`,
  * trims the application's history to ten rows and only then inserts the
  * deployment row; after the "build" it ends `done` (or `error` when the fail
