@@ -1,7 +1,9 @@
 /**
  * The ownership marker: the record, kept in Dokploy itself, that an object was
  * created (or adopted) by this tool. It lives on the last line of the object's
- * `description` (NOTES §11), after the user's own description:
+ * `description` (a nullable text column without a length limit on every
+ * Dokploy v0.30.2 table we own: packages/server/src/db/schema/project.ts,
+ * environment.ts, application.ts, compose.ts), after the user's own description:
  *
  *     Shop front end
  *
@@ -14,8 +16,8 @@
  * is *pending*: written at create time, before the id was known; it is
  * completed by the next write.
  *
- * Domains have no description: an application's marker records the domains it
- * owns in `domains` (name -> host, path and, once created, id). An entry
+ * Domains have no description: their service's marker (an application's or a
+ * compose stack's) records the domains it owns in `domains` (name -> host, path and, once created, id). An entry
  * without an id is an intent written before `domain.create`, so a crash
  * between the create and the record cannot leave an unowned duplicate.
  */
@@ -23,7 +25,7 @@
 /** Prefix of the marker line. Never change it: it is how existing markers are found. */
 export const MARKER_PREFIX = "dokploy-gitops:managed ";
 
-/** A domain recorded in its application's marker. */
+/** A domain recorded in its service's (application's or compose stack's) marker. */
 export interface DomainRecord {
   host: string;
   path: string;

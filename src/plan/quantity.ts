@@ -1,6 +1,7 @@
 /**
  * Resource quantities. Dokploy stores Swarm limits as strings of integers:
- * memory in bytes, CPU in nano-CPUs (NOTES §4.3; the UI's own examples:
+ * memory in bytes, CPU in nano-CPUs (packages/server/src/db/schema/application.ts; the UI's own examples in
+ * apps/dokploy/components/dashboard/application/advanced/show-resources.tsx:
  * 1 GB = "1073741824", 2 CPUs = "2000000000"). Manifests may use friendlier
  * forms; both sides are normalised to Dokploy's form before diffing.
  */

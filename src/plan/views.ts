@@ -26,7 +26,7 @@ export interface View {
   spec: Record<string, unknown>;
 }
 
-/** Dokploy defaults (NOTES §10) used for omitted manifest fields. */
+/** Dokploy's column defaults (packages/server/src/db/schema/*.ts) used for omitted manifest fields. */
 export const DEFAULTS = {
   buildPath: "/",
   triggerType: "push",

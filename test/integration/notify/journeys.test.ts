@@ -169,7 +169,6 @@ describe("notifications (apply mode)", () => {
     // (With one build at a time, a failure seen while the other build still waits may clear and fire again once.)
     await eventually(() => expect(seq(rcv).filter((e) => e === "deploy-failed:firing").length).toBeGreaterThanOrEqual(2), WAIT);
     expect(seq(rcv).filter((e) => e.startsWith("pass-failed"))).toEqual([]);
-    const settled = seq(rcv).length;
     // The pass only queued the deploys; a later pass read the failed builds (with their deployment ids).
     const deploy = rcv.deliveries.find((x) => x.event === "deploy-failed" && /\(deployment /.test(JSON.stringify(x.body)))!.body as { events: Array<{ resource: string; deploymentId: string | null; message: string }>; url: string; revision: string };
     expect(deploy.events[0]!.resource).toMatch(/^Application\/shop\/production\/(web|api)$/);
