@@ -64,7 +64,7 @@ function measure(name: string, desired: DesiredState, observed: ObservedState): 
 export async function runPlanning(): Promise<PlanningFigures> {
   const setup = performance.now();
   const root = await fleetDir(SHAPE);
-  const sim = await startSimulator({ seed: 1, deployDurationMs: 1, queueDelayMs: 0, apiKey: "bench-planning-key" });
+  const sim = await startSimulator({ seed: 1, deployDurationMs: 1, queueDelayMs: 0, buildsConcurrency: "unlimited", apiKey: "bench-planning-key" });
   const api = benchClient(sim.url, sim.apiKey);
   try {
     const report = await loadManifests(root);

@@ -1,6 +1,8 @@
 /**
  * Dev-only: copies the request schemas of the endpoints the simulator serves
- * from Dokploy's own openapi.json (v0.30.2, kept beside the project in
+ * (`SERVED_ENDPOINTS`: the port's and every router module's under
+ * `src/dokploy/routers/`, so a new router is picked up without editing this
+ * list) from Dokploy's own openapi.json (v0.30.2, kept beside the project in
  * `../shared/dokploy-api/openapi.json`) into `src/simulator/spec/openapi-subset.json`.
  * The project never reads `../shared` at build, test or run time; it reads the
  * subset, which is committed. Response schemas are dropped: in Dokploy's spec

@@ -31,6 +31,8 @@ export interface SimProcessOptions {
   deployDurationMs: number;
   seed?: number;
   apiKey?: string;
+  /** Builds at once (default unlimited: the benchmarks written so far measure the API cost alone). */
+  buildsConcurrency?: number | "unlimited";
 }
 
 /** Starts `dokploy-gitops simulator` on an ephemeral loopback port; resolves once it listens (bounded: 20 s). */
@@ -39,6 +41,7 @@ export async function startSimProcess(options: SimProcessOptions): Promise<SimPr
   const child: ChildProcess = spawn(process.execPath, [
     join(REPO_ROOT, "src/main.ts"), "simulator", "--listen", "127.0.0.1:0", "--api-key", apiKey,
     "--latency", String(options.latencyMs), "--deploy-duration", String(options.deployDurationMs), "--seed", String(options.seed ?? 1),
+    "--builds-concurrency", String(options.buildsConcurrency ?? "unlimited"),
   ], { stdio: ["ignore", "pipe", "pipe"] });
   // Never leave a simulator behind when the benchmark exits early (an error, Ctrl-C).
   const reap = (): void => void child.kill("SIGKILL");

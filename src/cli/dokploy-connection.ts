@@ -37,6 +37,9 @@ export async function connectDokploy(settings: ConnectionSettings, redactor: Red
     simulator = await startSimulator({
       ...(options.simulatorState ? { statePath: options.simulatorState } : {}),
       deployDurationMs: options.simulatorDeployMs ?? 300,
+      // A one-shot command follows its deploys to the end: short builds, all at once.
+      databaseDeployDurationMs: options.simulatorDeployMs ?? 300,
+      buildsConcurrency: "unlimited",
     });
     url = simulator.url;
     apiKey = simulator.apiKey;

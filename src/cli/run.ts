@@ -77,6 +77,8 @@ Server and logs:
 
 ${REPORT_HELP}
 ${CONNECTION_HELP}  --simulator-state FILE keep the embedded simulator's data in FILE
+  (the embedded simulator runs builds one at a time, as a real Dokploy does,
+  but each takes 200 ms instead of minutes)
 
 Example (no Dokploy needed):
   dokploy-gitops run --simulator --source examples/ --listen 127.0.0.1:8080

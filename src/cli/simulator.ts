@@ -9,12 +9,15 @@
 import { isIP } from "node:net";
 import { parseArgs } from "node:util";
 import { startSimulator, type SimulatorOptions } from "../simulator/index.ts";
+import { parseDuration } from "./connection.ts";
 import { UsageError, type CliIo } from "./io.ts";
 
 const HELP = `Usage: dokploy-gitops simulator [options]
 
 Serves a simulated Dokploy v0.30.2 API (projects, environments, applications,
-domains, deployments) until stopped with Ctrl-C (SIGINT) or SIGTERM.
+domains, deployments, compose stacks, databases and their backups) until
+stopped with Ctrl-C (SIGINT) or SIGTERM. Builds behave as on a real server by
+default: one at a time, about 90 s each.
 
 Options:
   --listen HOST:PORT  address to listen on (default 127.0.0.1:3000; port 0 picks a free one)
@@ -22,7 +25,20 @@ Options:
   --state FILE        keep the data in FILE across restarts (atomic writes)
   --seed N            seed every random choice (ids, appName suffixes) for reproducible runs
   --latency MS        add MS milliseconds to every API call
-  --deploy-duration MS  how long a simulated deploy builds (default 200)
+  --deploy-duration DUR how long a build (application or compose deploy) runs: 90s, 2m,
+                      500ms, or a bare number of milliseconds (default 90s, each build
+                      within ±20%; an explicit duration is exact)
+  --deploy-jitter F   spread builds and database deploys by ±F of their duration (0-1)
+  --database-deploy-duration DUR
+                      how long a database deploy holds its request (default 15s ±20%)
+  --builds-concurrency N|unlimited
+                      builds at once on the server (default 1, as Dokploy's default;
+                      unlimited for benchmarks that measure the API alone)
+  --fail-deploys-image PATTERN
+                      builds and database deploys whose image matches fail (glob, * matches
+                      anything; a raw compose file's images count)
+  --fail-deploys-branch PATTERN
+                      builds of git sources whose branch matches fail (glob)
   --allow-remote      allow a non-loopback --listen address (the simulator is a test double:
                       its test controls have no authentication; do not expose it)
   -h, --help          show this help
@@ -68,6 +84,11 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions | "help" {
         seed: { type: "string" },
         latency: { type: "string" },
         "deploy-duration": { type: "string" },
+        "deploy-jitter": { type: "string" },
+        "database-deploy-duration": { type: "string" },
+        "builds-concurrency": { type: "string" },
+        "fail-deploys-image": { type: "string" },
+        "fail-deploys-branch": { type: "string" },
         "allow-remote": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -91,9 +112,42 @@ export function parseSimulatorArgs(argv: string[]): SimulatorOptions | "help" {
   if (seed !== undefined) options.seed = seed;
   const latency = integer(values.latency, "--latency");
   if (latency !== undefined) options.latencyMs = latency;
-  const duration = integer(values["deploy-duration"], "--deploy-duration");
+  const duration = durationMs(values["deploy-duration"], "--deploy-duration");
   if (duration !== undefined) options.deployDurationMs = duration;
+  const databaseDuration = durationMs(values["database-deploy-duration"], "--database-deploy-duration");
+  if (databaseDuration !== undefined) options.databaseDeployDurationMs = databaseDuration;
+  const jitter = values["deploy-jitter"];
+  if (jitter !== undefined) {
+    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(jitter)) throw new UsageError(`simulator: --deploy-jitter: expected a fraction between 0 and 1 such as 0.2, got "${jitter}"`);
+    options.deployJitter = Number(jitter);
+  }
+  const concurrency = values["builds-concurrency"];
+  if (concurrency !== undefined) {
+    if (concurrency !== "unlimited" && !/^[1-9]\d*$/.test(concurrency)) {
+      throw new UsageError(`simulator: --builds-concurrency: expected a positive integer or "unlimited", got "${concurrency}"`);
+    }
+    options.buildsConcurrency = concurrency === "unlimited" ? "unlimited" : Number(concurrency);
+  }
+  const image = values["fail-deploys-image"];
+  const branch = values["fail-deploys-branch"];
+  for (const [flag, v] of [["--fail-deploys-image", image], ["--fail-deploys-branch", branch]] as const) {
+    if (v !== undefined && v.length === 0) throw new UsageError(`simulator: ${flag}: must not be empty`);
+  }
+  if (image !== undefined || branch !== undefined) {
+    options.failDeploys = { ...(image !== undefined ? { imagePattern: image } : {}), ...(branch !== undefined ? { branchPattern: branch } : {}) };
+  }
   return options;
+}
+
+/** A duration flag: a bare number is milliseconds (the flag's first form), otherwise 90s, 2m, 500ms... */
+function durationMs(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  try {
+    return parseDuration(text, flag);
+  } catch {
+    throw new UsageError(`simulator: ${flag}: expected a duration such as 90s, 2m, 500ms or a number of milliseconds, got "${text}"`);
+  }
 }
 
 /** `dokploy-gitops simulator`: serve until SIGINT/SIGTERM, then close cleanly (exit 0). */

@@ -129,6 +129,7 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
 
   async function call(
     endpoint: string, method: "GET" | "POST", input?: unknown, authenticated = true, declared?: RetrySafety,
+    deadlineMs = timeoutMs,
   ): Promise<unknown> {
     const safety = declared ?? retrySafetyOf(endpoint, method);
     const isWrite = method === "POST";
@@ -166,7 +167,7 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
       const outcome = await sendAttempt(
         pool,
         {
-          endpoint, method, path, timeoutMs, cancel: closing.signal,
+          endpoint, method, path, timeoutMs: deadlineMs, cancel: closing.signal,
           ...(body !== undefined ? { body } : {}), ...(authenticated ? { apiKey } : {}),
         },
         redact,
@@ -210,8 +211,10 @@ export function createDokployClient(options: DokployClientOptions): DokployClien
       await pool.close();
     },
 
-    call: async <I, O>(endpoint: EndpointDef<I, O>, input: I): Promise<O> =>
-      (await call(endpoint.name, endpoint.method, input, true, endpoint.safety)) as O,
+    call: async <I, O>(endpoint: EndpointDef<I, O>, input: I): Promise<O> => {
+      const answer = await call(endpoint.name, endpoint.method, input, true, endpoint.safety, endpoint.timeoutMs ?? timeoutMs);
+      return endpoint.project ? endpoint.project(answer) : (answer as O);
+    },
 
     health: async () => {
       const value = await call(HEALTH_ENDPOINT, "GET", undefined, false);

@@ -87,6 +87,9 @@ export async function sendAttempt(
       method: req.method,
       headers,
       signal: req.cancel ? AbortSignal.any([controller.signal, req.cancel]) : controller.signal,
+      // Backstops sized to this attempt (an endpoint may be far slower than the pool's default).
+      headersTimeout: req.timeoutMs + 1_000,
+      bodyTimeout: req.timeoutMs + 1_000,
       ...(req.body !== undefined ? { body: req.body } : {}),
     };
     const res = await pool.request(options);

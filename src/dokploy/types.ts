@@ -235,13 +235,20 @@ export interface SaveEnvironmentInput {
   createEnvFile: boolean;
 }
 export interface DeployInput { applicationId: string; title?: string; description?: string }
+/**
+ * A compose domain names its compose (`composeId`), the compose service that
+ * receives the traffic (`serviceName`, checked only at deploy time) and
+ * `domainType: "compose"` (omitted, Dokploy stores `application`).
+ */
 export interface DomainCreateInput {
   host: string; path?: string | null; port?: number | null; https?: boolean; applicationId?: string | null;
   certificateType?: "letsencrypt" | "none" | "custom"; customCertResolver?: string | null;
   domainType?: "application" | "compose" | "preview" | null; internalPath?: string | null; stripPath?: boolean;
+  composeId?: string | null; serviceName?: string | null;
 }
 export interface DomainUpdateInput {
   domainId: string; host: string; path?: string | null; port?: number | null; https?: boolean;
   certificateType?: "letsencrypt" | "none" | "custom"; customCertResolver?: string | null;
   domainType?: "application" | "compose" | "preview" | null; internalPath?: string | null; stripPath?: boolean;
+  serviceName?: string | null;
 }

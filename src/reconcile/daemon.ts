@@ -177,7 +177,11 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
     if (settings.connection.simulator) {
       // Loaded only when asked for: a daemon talking to a real Dokploy never needs the simulator's modules.
       const { startSimulator } = await import("../simulator/index.ts");
-      const sim = await startSimulator({ ...(settings.simulatorState ? { statePath: settings.simulatorState } : {}) });
+      // Builds one at a time as on a real Dokploy, but short ones, so a trial run converges quickly.
+      const sim = await startSimulator({
+        deployDurationMs: 200, databaseDeployDurationMs: 200, buildsConcurrency: 1,
+        ...(settings.simulatorState ? { statePath: settings.simulatorState } : {}),
+      });
       cleanups.push(() => sim.close());
       url = sim.url;
       apiKey = sim.apiKey;

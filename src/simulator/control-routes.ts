@@ -8,7 +8,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RecordKind, SimulatorControl } from "./types.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-const KINDS: RecordKind[] = ["project", "environment", "application", "domain"];
+const KINDS: RecordKind[] = [
+  "project", "environment", "application", "domain",
+  "compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql", "mount", "backup", "destination",
+];
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   res.statusCode = status;
@@ -73,9 +76,12 @@ export async function handleControl(
         if (typeof obj.ms !== "number") throw new Error(`expected {"ms": <number>}`);
         control.setLatency(obj.ms);
         return reply(res, 200, { ok: true });
+      case "POST /builds":
+        control.setBuilds(obj);
+        return reply(res, 200, { ok: true });
       default:
         return reply(res, 404, {
-          error: `unknown control route ${route}; expected GET /calls, POST /calls/reset, POST /faults, GET /state, POST /seed, POST /update, POST /key, POST /idle, POST /fail-deploys, POST /latency`,
+          error: `unknown control route ${route}; expected GET /calls, POST /calls/reset, POST /faults, GET /state, POST /seed, POST /update, POST /key, POST /idle, POST /fail-deploys, POST /latency, POST /builds`,
         });
     }
   } catch (err) {

@@ -162,7 +162,7 @@ export function createApiListener(deps: ApiDeps): (req: IncomingMessage, res: Se
       const parsed = method === "GET" ? deps.validator.coerceQuery(canonical, url.searchParams) : input;
       const checked = deps.validator.validate(canonical, parsed);
       if (!checked.ok) throw new SimError("BAD_REQUEST", "Input validation failed", checked.issues);
-      const result = handler(checked.value ?? {}, deps.ctx);
+      const result: unknown = await handler(checked.value ?? {}, deps.ctx);
       status = 200;
       body = result === undefined ? undefined : JSON.stringify(result);
     } catch (err) {

@@ -17,10 +17,15 @@ import { Faults } from "./faults.ts";
 import { createApiListener } from "./http-server.ts";
 import { readStateFile, StateWriter } from "./persistence.ts";
 import { Random } from "./random.ts";
+import { BuildTiming, checkBuildSettings } from "./builds.ts";
 import { applicationRoutes } from "./routes/application.ts";
+import { backupRoutes } from "./routes/backup.ts";
+import { composeRoutes } from "./routes/compose.ts";
 import type { Handler, RouteContext } from "./routes/context.ts";
+import { databaseRoutesByEndpoint } from "./routes/database.ts";
 import { domainRoutes } from "./routes/domain.ts";
 import { projectRoutes } from "./routes/project.ts";
+import { nestedServices } from "./service-state.ts";
 import { seedStore } from "./seed.ts";
 import { Store } from "./store.ts";
 import type {
@@ -30,9 +35,14 @@ import { defaultValidator } from "./validation.ts";
 
 export type * from "./types.ts";
 export { DOKPLOY_VERSION } from "./routes/domain.ts";
+export { DEFAULT_DATABASE_DEPLOY_DURATION_MS, DEFAULT_DEPLOY_DURATION_MS } from "./builds.ts";
 
 /** Every served procedure's handler. */
-const ROUTES: Record<string, Handler> = { ...projectRoutes, ...applicationRoutes, ...domainRoutes };
+const ROUTES: Record<string, Handler> = {
+  ...projectRoutes, ...applicationRoutes, ...domainRoutes,
+  // ---- compose, databases, backups, queue (issues 12-14) ----
+  ...composeRoutes, ...databaseRoutesByEndpoint, ...backupRoutes,
+};
 
 function checkOptions(o: SimulatorOptions): void {
   const nonNegative = (name: keyof SimulatorOptions): void => {
@@ -41,18 +51,17 @@ function checkOptions(o: SimulatorOptions): void {
       throw new Error(`simulator: ${name} must be a non-negative number, got ${JSON.stringify(v)}`);
     }
   };
-  for (const k of ["port", "deployDurationMs", "queueDelayMs", "latencyMs", "persistDebounceMs", "seed"] as const) nonNegative(k);
+  for (const k of ["port", "queueDelayMs", "latencyMs", "persistDebounceMs", "seed"] as const) nonNegative(k);
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port > 65535)) throw new Error(`simulator: port must be an integer 0-65535, got ${o.port}`);
-  if (o.buildsConcurrency !== undefined && !(o.buildsConcurrency >= 1)) {
-    throw new Error(`simulator: buildsConcurrency must be at least 1, got ${o.buildsConcurrency}`);
-  }
+  checkBuildSettings(o, "simulator");
   if (o.apiKey !== undefined && (typeof o.apiKey !== "string" || o.apiKey.length === 0)) throw new Error("simulator: apiKey must be a non-empty string");
 }
 
-/** Nests the tables the way a person reads them: project > environment > application > domains, deployments. */
+/** Nests the tables the way a person reads them: project > environment > services > their children. */
 function nestedState(store: Store): SimulatorState {
   const copy = <T>(v: T): T => structuredClone(v);
   return {
+    destinations: [...store.services.destinations.values()].map(copy),
     projects: [...store.projects.values()].map((p) => ({
       ...copy(p),
       environments: store.environmentsOf(p.projectId).map((e) => ({
@@ -62,6 +71,7 @@ function nestedState(store: Store): SimulatorState {
           domains: store.domainsOf(a.applicationId).map(copy),
           deployments: store.deploymentsOf(a.applicationId).map(copy),
         })),
+        ...nestedServices(store, e.environmentId),
       })),
     })),
   };
@@ -87,13 +97,26 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     store.onChange = () => w.schedule();
   }
 
+  const builds = new BuildTiming(options);
   const queue = new DeployQueue(store, {
-    durationMs: options.deployDurationMs ?? 200,
+    durationMs: () => builds.buildMs(),
     delayMs: options.queueDelayMs ?? 20,
-    concurrency: options.buildsConcurrency ?? Number.POSITIVE_INFINITY,
+    concurrency: () => builds.concurrency(),
     failRule: () => failRule,
   });
-  const ctx: RouteContext = { store, queue };
+  // Synchronous deploys (databases) wait on these; close() abandons them.
+  const sleeping = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        sleeping.delete(t);
+        resolve();
+      }, ms);
+      sleeping.add(t);
+    });
+  const ctx: RouteContext = {
+    store, queue, runtime: { databaseDeployMs: () => builds.databaseDeployMs(), failRule: () => failRule, sleep },
+  };
   const log = new CallLog();
   const held = new Set<Socket>();
 
@@ -118,6 +141,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setLatency: (ms) => {
       if (!(ms >= 0)) throw new Error(`simulator: latency must be a non-negative number of ms, got ${ms}`);
       latencyMs = ms;
+    },
+    setBuilds: (settings) => {
+      if (typeof settings !== "object" || settings === null) throw new Error("simulator setBuilds: expected an object of build settings");
+      checkBuildSettings(settings, "simulator setBuilds");
+      builds.set(settings);
+      queue.reschedule();
     },
   };
 
@@ -154,6 +183,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         queue.close();
+        for (const t of sleeping) clearTimeout(t);
+        sleeping.clear();
         for (const socket of held) socket.destroy();
         server.close(() => resolve());
         server.closeAllConnections();

@@ -2,8 +2,8 @@
  * `--state FILE`: the store survives restarts. Writes are debounced (a burst
  * of API calls costs one write) and atomic (a temporary file renamed over the
  * old one), so a crash never leaves a half-written file. On load, deployments
- * still `running` become `cancelled` and their applications `idle`, as Dokploy
- * does at startup (NOTES §6): the in-memory queue did not survive.
+ * still `running` become `cancelled` and their applications and compose stacks
+ * `idle`, as Dokploy does at startup: the in-memory queue did not survive.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PersistedStore, Store } from "./store.ts";
@@ -29,6 +29,7 @@ export function readStateFile(path: string): PersistedStore | undefined {
     }
   }
   if (typeof d.uniqueConfigKey !== "number") throw new Error(`simulator: state file ${path}: "uniqueConfigKey" must be a number`);
+  if (d.services !== undefined) checkServices(path, d.services);
   const state = data as PersistedStore;
   // Dokploy's `initCancelDeployments` (packages/server/src/utils/startup/cancel-deployments.ts):
   // running rows become cancelled and their applications idle.
@@ -37,9 +38,28 @@ export function readStateFile(path: string): PersistedStore | undefined {
     if (dep.status !== "running") continue;
     dep.status = "cancelled";
     if (dep.applicationId) interrupted.add(dep.applicationId);
+    if (typeof dep.composeId === "string") interrupted.add(dep.composeId);
   }
   for (const app of state.applications) if (interrupted.has(app.applicationId)) app.applicationStatus = "idle";
+  for (const c of state.services?.compose ?? []) if (interrupted.has(c.composeId)) c.composeStatus = "idle";
   return state;
+}
+
+/** The compose, database, mount, backup and destination tables of a state file must be arrays of rows. */
+function checkServices(path: string, services: unknown): void {
+  const s = services as Record<string, unknown>;
+  const rows = (v: unknown): boolean => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null);
+  if (typeof s !== "object" || s === null) throw new Error(`simulator: state file ${path}: "services" must be an object`);
+  for (const table of ["compose", "mounts", "backups", "destinations"]) {
+    if (!rows(s[table])) throw new Error(`simulator: state file ${path}: "services.${table}" must be an array of rows`);
+  }
+  const dbs = s.databases as Record<string, unknown> | undefined;
+  if (typeof dbs !== "object" || dbs === null || !Object.values(dbs).every(rows)) {
+    throw new Error(`simulator: state file ${path}: "services.databases" must map each kind to an array of rows`);
+  }
+  if (!Array.isArray(s.deployed) || !s.deployed.every((x) => typeof x === "string")) {
+    throw new Error(`simulator: state file ${path}: "services.deployed" must be an array of ids`);
+  }
 }
 
 /** Debounced atomic writer of a store to `path`. */

@@ -53,10 +53,13 @@ export class Random {
     return this.string(SUFFIX_ALPHABET, 6);
   }
 
-  /** Dokploy's default appName when none is given: `app-<verb>-<adjective>-<noun>-<6 of [a-z1-9]>`. */
-  defaultAppName(): string {
+  /**
+   * Dokploy's `generateAppName(type)` when no appName is given:
+   * `<type>-<verb>-<adjective>-<noun>-<6 of [a-z1-9]>` (`app`, `compose`, `postgres`, `backup`...).
+   */
+  defaultAppName(type = "app"): string {
     const pick = (list: string[]): string => list[Math.floor(this.next() * list.length)]!;
-    return `app-${pick(VERBS)}-${pick(ADJECTIVES)}-${pick(NOUNS)}-${this.string(FAKER_SUFFIX_ALPHABET, 6)}`;
+    return `${type}-${pick(VERBS)}-${pick(ADJECTIVES)}-${pick(NOUNS)}-${this.string(FAKER_SUFFIX_ALPHABET, 6)}`;
   }
 
   /** A 40-character hex string, used as a fake git commit hash. */

@@ -6,20 +6,18 @@
 import { applicationRow, deploymentRow, domainRow, environmentRow } from "./rows.ts";
 import { createProjectWithDefault } from "./routes/project.ts";
 import type { RouteContext } from "./routes/context.ts";
+import { columns, need, serviceSeeder } from "./seed-services.ts";
 import type { SeedApplication, SeedData, SeedDomain, SeedEnvironment, SeedResult } from "./types.ts";
-
-function columns<T extends Record<string, unknown>>(row: T, drop: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(row).filter(([k, v]) => !drop.includes(k) && v !== undefined));
-}
-
-function need(cond: boolean, message: string): void {
-  if (!cond) throw new Error(`simulator seed: ${message}`);
-}
 
 /** Inserts `data`; throws a specific error (and inserts nothing more) on a bad reference or duplicate id. */
 export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
   const { store } = ctx;
-  const result: SeedResult = { projectIds: [], environmentIds: [], applicationIds: [], domainIds: [], deploymentIds: [], ids: {} };
+  const result: SeedResult = {
+    projectIds: [], environmentIds: [], applicationIds: [], domainIds: [], deploymentIds: [],
+    composeIds: [], databaseIds: [], backupIds: [], destinationIds: [], ids: {},
+  };
+  const services = serviceSeeder(ctx, result);
+  for (const d of data.destinations ?? []) services.addDestination(d);
 
   const addDomain = (applicationId: string, d: SeedDomain, path: string): void => {
     need(typeof d.host === "string", `${path}: a domain needs a "host" string`);
@@ -67,13 +65,13 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
       : undefined;
     let environmentId: string;
     if (existingDefault) {
-      store.patch("environment", existingDefault.environmentId, columns(e, ["environmentId", "applications", "name", "projectId"]));
+      store.patch("environment", existingDefault.environmentId, columns(e, ["environmentId", "applications", "name", "projectId", "compose", "databases"]));
       environmentId = existingDefault.environmentId;
     } else {
       need(!e.environmentId || !store.environments.has(e.environmentId), `${path}: environmentId ${e.environmentId} already exists`);
       const row = store.insertEnvironment(
         environmentRow({
-          ...columns(e, ["environmentId", "applications", "projectId"]),
+          ...columns(e, ["environmentId", "applications", "projectId", "compose", "databases"]),
           environmentId: e.environmentId ?? store.random.id(),
           name: e.name,
           projectId,
@@ -86,6 +84,13 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     const envPath = `${path}/${e.name}`;
     result.ids[envPath] = environmentId;
     for (const a of e.applications ?? []) addApplication(environmentId, a, envPath);
+    for (const c of e.compose ?? []) services.addCompose(environmentId, c, envPath);
+    for (const d of e.databases ?? []) services.addDatabase(environmentId, d, envPath);
+  };
+  const envPathOf = (environmentId: string, what: string): string => {
+    const env = store.environments.get(environmentId);
+    need(env !== undefined, `${what}: environment ${environmentId} does not exist`);
+    return `${store.projects.get(env!.projectId)?.name ?? "?"}/${env!.name}`;
   };
 
   for (const p of data.projects ?? []) {
@@ -115,6 +120,8 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     need(env !== undefined, `applications[]: environment ${a.environmentId} does not exist`);
     addApplication(a.environmentId, a, `${store.projects.get(env!.projectId)?.name ?? "?"}/${env!.name}`);
   }
+  for (const c of data.compose ?? []) services.addCompose(c.environmentId, c, envPathOf(c.environmentId, "compose[]"));
+  for (const d of data.databases ?? []) services.addDatabase(d.environmentId, d, envPathOf(d.environmentId, "databases[]"));
   for (const d of data.domains ?? []) {
     const app = store.applications.get(d.applicationId);
     need(app !== undefined, `domains[]: application ${d.applicationId} does not exist`);

@@ -28,6 +28,19 @@ export interface SpecPatch {
   messages?: Record<string, Partial<Record<"minLength" | "maxLength" | "pattern" | "minimum" | "maximum", string>>>;
   /** Refinements run after the schema checks pass for that field. */
   refinements?: Refinement[];
+  /**
+   * The REST adapter's `coerceSchema` (@dokploy/trpc-openapi), which runs on
+   * POST bodies too: top-level boolean and number fields that are not
+   * `nonoptional` go through `Boolean()`/`Number()` (`"false"` is `true`; an
+   * absent required boolean is `false`).
+   */
+  coerce?: boolean;
+  /**
+   * Drop the spec's `default`s: the `.partial()` update schemas list them, but
+   * an omitted key is left alone by Dokploy (an update without `replicaSets`
+   * does not reset it; `{mongoId}` alone is "No values to set").
+   */
+  dropDefaults?: boolean;
 }
 
 const BRANCH_MESSAGE = "Invalid branch name";
@@ -104,3 +117,55 @@ export const SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = {
     nonoptional: ["domainId"],
   },
 };
+
+// ---- compose, databases, backups (issues 12-14) ---------------------------------
+
+/** `DATABASE_PASSWORD_MESSAGE` (packages/server/src/db/schema/utils.ts). */
+const DATABASE_PASSWORD_MESSAGE =
+  "Password contains invalid characters. Please avoid: $ ! ' \" \\ / and space characters for database compatibility";
+const PASSWORD_MESSAGES = {
+  appName: { pattern: APP_NAME_MESSAGE },
+  databasePassword: { pattern: DATABASE_PASSWORD_MESSAGE },
+  databaseRootPassword: { pattern: DATABASE_PASSWORD_MESSAGE },
+};
+const COMPOSE_SOURCE_TYPE = { type: "string", enum: ["git", "github", "gitlab", "bitbucket", "gitea", "raw"] };
+
+/** Patches of the compose, database and backup endpoints (packages/server/src/db/schema/{compose,<kind>,backups}.ts). */
+export const SERVICE_SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = servicePatches();
+
+function servicePatches(): Record<string, SpecPatch> {
+  const out: Record<string, SpecPatch> = {
+    "compose.create": { coerce: true, addProperties: { sourceType: COMPOSE_SOURCE_TYPE }, messages: { appName: { pattern: APP_NAME_MESSAGE } } },
+    "compose.update": {
+      coerce: true,
+      addProperties: {
+        createEnvFile: { type: "boolean" },
+        icon: { anyOf: [{ type: "string", maxLength: 2 * 1024 * 1024 }, { type: "null" }] },
+      },
+      messages: { appName: { pattern: APP_NAME_MESSAGE }, icon: { maxLength: "Icon must be less than 2MB" } },
+    },
+    "compose.saveEnvironment": { coerce: true, addProperties: { createEnvFile: { type: "boolean" } }, nonoptional: ["composeId", "env"] },
+    // `deleteVolumes: z.boolean()` is coerced: absent is `false` (a real v0.30.2 deletes with `{composeId}` alone).
+    "compose.delete": { coerce: true },
+    "backup.create": { coerce: true },
+    "backup.update": { coerce: true, nonoptional: ["enabled", "backupId", "keepLatestCount", "serviceName", "metadata"] },
+    "backup.remove": { nonoptional: ["backupId"] },
+    "libsql.create": {
+      coerce: true,
+      notRequired: ["dockerImage", "enableNamespaces"],
+      nonoptional: ["appName", "description", "sqldNode", "sqldPrimaryUrl", "serverId"],
+      messages: PASSWORD_MESSAGES,
+    },
+    "libsql.saveExternalPorts": { coerce: true, nonoptional: ["libsqlId"] },
+  };
+  for (const kind of ["postgres", "mysql", "mariadb", "mongo", "redis", "libsql"]) {
+    const id = `${kind}Id`;
+    out[`${kind}.create`] ??= { coerce: true, messages: PASSWORD_MESSAGES };
+    out[`${kind}.update`] = { coerce: true, dropDefaults: true, messages: PASSWORD_MESSAGES };
+    out[`${kind}.saveEnvironment`] = { nonoptional: [id, "env"] };
+    out[`${kind}.saveExternalPort`] = { nonoptional: [id, "externalPort"] };
+    out[`${kind}.deploy`] = { nonoptional: [id] };
+    out[`${kind}.changePassword`] = { messages: { password: { pattern: DATABASE_PASSWORD_MESSAGE } } };
+  }
+  return out;
+}

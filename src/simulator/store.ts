@@ -6,6 +6,7 @@
  * structure only; Dokploy's business rules live in the route handlers.
  */
 import type { Random } from "./random.ts";
+import { ServiceTables, type PersistedServices } from "./service-store.ts";
 import type {
   ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
 } from "./types.ts";
@@ -19,6 +20,8 @@ export interface PersistedStore {
   domains: DomainRecord[];
   deployments: DeploymentRecord[];
   uniqueConfigKey: number;
+  /** Compose, databases, mounts, backups, destinations; absent in files written before they existed. */
+  services?: PersistedServices;
 }
 
 function index(map: Map<string, Set<string>>, key: string | null | undefined, id: string): void {
@@ -49,7 +52,12 @@ export class Store {
   readonly #appsByEnv = new Map<string, Set<string>>();
   readonly #domainsByApp = new Map<string, Set<string>>();
   readonly #deploymentsByApp = new Map<string, Set<string>>();
+  readonly #domainsByCompose = new Map<string, Set<string>>();
+  readonly #deploymentsByCompose = new Map<string, Set<string>>();
+  /** appName -> the application or database holding it (UNIQUE in those tables; compose has no constraint). */
   readonly #appNames = new Map<string, string>();
+  /** Compose stacks, databases, their mounts and backups, destinations. */
+  readonly services: ServiceTables;
   #uniqueConfigKey = 0;
   #lastTime = 0;
   readonly random: Random;
@@ -58,6 +66,7 @@ export class Store {
 
   constructor(random: Random) {
     this.random = random;
+    this.services = new ServiceTables(this);
   }
 
   /** A strictly increasing ISO timestamp, so "createdAt desc" orders are total, as tests and clients expect. */
@@ -71,9 +80,19 @@ export class Store {
     return ++this.#uniqueConfigKey;
   }
 
-  /** The application holding `appName`, if any (appName is UNIQUE in Dokploy). */
+  /** The application or database holding `appName`, if any (appName is UNIQUE in those tables). */
   appIdByAppName(appName: string): string | undefined {
     return this.#appNames.get(appName);
+  }
+
+  /** Records that service `id` holds `appName` (databases; applications register themselves). */
+  registerAppName(appName: string, id: string): void {
+    this.#appNames.set(appName, id);
+  }
+
+  /** Forgets `appName` if `id` holds it. */
+  releaseAppName(appName: string, id: string): void {
+    if (this.#appNames.get(appName) === id) this.#appNames.delete(appName);
   }
 
   insertProject(row: ProjectRecord): ProjectRecord {
@@ -100,6 +119,7 @@ export class Store {
   insertDomain(row: DomainRecord): DomainRecord {
     this.domains.set(row.domainId, row);
     index(this.#domainsByApp, row.applicationId, row.domainId);
+    index(this.#domainsByCompose, row.composeId as string | null, row.domainId);
     if (typeof row.uniqueConfigKey === "number") this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, row.uniqueConfigKey);
     this.onChange();
     return row;
@@ -108,6 +128,7 @@ export class Store {
   insertDeployment(row: DeploymentRecord): DeploymentRecord {
     this.deployments.set(row.deploymentId, row);
     index(this.#deploymentsByApp, row.applicationId, row.deploymentId);
+    index(this.#deploymentsByCompose, row.composeId as string | null, row.deploymentId);
     this.onChange();
     return row;
   }
@@ -130,6 +151,22 @@ export class Store {
   /** Deployments of an application, in insertion order (oldest first). */
   deploymentsOf(applicationId: string): DeploymentRecord[] {
     return [...(this.#deploymentsByApp.get(applicationId) ?? [])].map((id) => this.deployments.get(id)!);
+  }
+
+  /** Domains of a compose, in insertion order. */
+  composeDomainsOf(composeId: string): DomainRecord[] {
+    return [...(this.#domainsByCompose.get(composeId) ?? [])].map((id) => this.domains.get(id)!);
+  }
+
+  /** Deployments of a compose, in insertion order (oldest first). */
+  composeDeploymentsOf(composeId: string): DeploymentRecord[] {
+    return [...(this.#deploymentsByCompose.get(composeId) ?? [])].map((id) => this.deployments.get(id)!);
+  }
+
+  /** The compose's domains and deployments (its foreign keys cascade); `ServiceTables.removeCompose` calls it. */
+  removeComposeChildren(composeId: string): void {
+    for (const d of this.composeDomainsOf(composeId)) this.removeDomain(d.domainId);
+    for (const d of this.composeDeploymentsOf(composeId)) this.removeDeployment(d.deploymentId);
   }
 
   /** Partial column update, re-indexing moved children (environment.projectId, application.environmentId). */
@@ -165,11 +202,15 @@ export class Store {
         const row = this.domains.get(id);
         if (!row) return undefined;
         unindex(this.#domainsByApp, row.applicationId, id);
+        unindex(this.#domainsByCompose, row.composeId as string | null, id);
         Object.assign(row, patch, { domainId: id });
         index(this.#domainsByApp, row.applicationId, id);
+        index(this.#domainsByCompose, row.composeId as string | null, id);
         this.onChange();
         return row;
       }
+      default:
+        return this.services.patch(kind, id, patch);
     }
   }
 
@@ -187,6 +228,7 @@ export class Store {
     const row = this.environments.get(id);
     if (!row) return undefined;
     for (const app of this.applicationsOf(id)) this.removeApplication(app.applicationId);
+    this.services.removeInEnvironment(id);
     unindex(this.#envsByProject, row.projectId, id);
     this.environments.delete(id);
     this.onChange();
@@ -209,6 +251,7 @@ export class Store {
     const row = this.domains.get(id);
     if (!row) return undefined;
     unindex(this.#domainsByApp, row.applicationId, id);
+    unindex(this.#domainsByCompose, row.composeId as string | null, id);
     this.domains.delete(id);
     this.onChange();
     return row;
@@ -218,6 +261,7 @@ export class Store {
     const row = this.deployments.get(id);
     if (!row) return undefined;
     unindex(this.#deploymentsByApp, row.applicationId, id);
+    unindex(this.#deploymentsByCompose, row.composeId as string | null, id);
     this.deployments.delete(id);
     this.onChange();
     return row;
@@ -233,6 +277,7 @@ export class Store {
       domains: [...this.domains.values()],
       deployments: [...this.deployments.values()],
       uniqueConfigKey: this.#uniqueConfigKey,
+      services: this.services.toJSON(),
     });
   }
 
@@ -241,14 +286,17 @@ export class Store {
     for (const p of data.projects) this.insertProject(p);
     for (const e of data.environments) this.insertEnvironment(e);
     for (const a of data.applications) this.insertApplication(a);
+    // Before domains and deployments: the compose indexes need nothing, but keep parents first.
+    if (data.services) this.services.load(data.services);
     for (const d of data.domains) this.insertDomain(d);
     for (const d of data.deployments) this.insertDeployment(d);
     this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
-    for (const table of [data.projects, data.environments, data.applications, data.deployments]) {
-      for (const r of table as Array<{ createdAt: string }>) {
-        const t = Date.parse(r.createdAt);
-        if (t > this.#lastTime) this.#lastTime = t;
-      }
+    const stamps = [data.projects, data.environments, data.applications, data.deployments]
+      .flatMap((table) => (table as Array<{ createdAt: string }>).map((r) => r.createdAt))
+      .concat(this.services.timestamps());
+    for (const at of stamps) {
+      const t = Date.parse(at);
+      if (t > this.#lastTime) this.#lastTime = t;
     }
   }
 }

@@ -17,17 +17,29 @@ export interface SimulatorOptions {
   statePath?: string;
   /** Seeds every random choice (appName suffixes, ids, fault dice) for reproducible runs. */
   seed?: number;
-  /** How long a deploy job "builds" (default 200 ms). */
+  /**
+   * How long a queued build (application or compose deploy) runs. Default
+   * 90 s, each build drawn within ±20% of it (seeded): a real build takes
+   * minutes. An explicit duration is exact unless `deployJitter` is given.
+   */
   deployDurationMs?: number;
+  /** Spread of build durations, a fraction of the duration (0..1); see `deployDurationMs`. */
+  deployJitter?: number;
+  /**
+   * How long a database `deploy` (synchronous in Dokploy: image pull and
+   * service start) holds its request. Default 15 s (±20%, seeded); explicit: exact.
+   */
+  databaseDeployDurationMs?: number;
   /** Delay between enqueue and job start (default 20 ms). */
   queueDelayMs?: number;
   /**
-   * Deploy jobs running at once across all applications (default unlimited, so a
-   * 1,000-app benchmark is not serialised; real Dokploy's `buildsConcurrency`
-   * default is 1 per server). Per application it is always one at a time, FIFO.
+   * Builds running at once on the server, applications and compose stacks
+   * sharing one queue as in Dokploy (default 1, Dokploy's `buildsConcurrency`).
+   * `"unlimited"` (or `Infinity`) for benchmarks that measure API cost alone.
+   * Per service it is always one at a time, FIFO.
    */
-  buildsConcurrency?: number;
-  /** Deploys of matching apps end in "error" (glob patterns, `*` matches anything). */
+  buildsConcurrency?: number | "unlimited";
+  /** Builds and database deploys that match fail (glob patterns, `*` matches anything). */
   failDeploys?: FailDeploysRule;
   /** Fixed added latency on every API call (benchmarks model a real Dokploy with 5/20 ms). */
   latencyMs?: number;
@@ -35,7 +47,11 @@ export interface SimulatorOptions {
   persistDebounceMs?: number;
 }
 
-/** Which deploys fail: a glob on the app's docker image, or on its branch (any provider's branch column). */
+/**
+ * Which deploys fail: a glob on the docker image (an application's, a
+ * database's, or any `image:` of a raw compose file), or on the branch of a
+ * git source (any provider's branch column, applications and compose).
+ */
 export interface FailDeploysRule {
   imagePattern?: string;
   branchPattern?: string;
@@ -49,6 +65,14 @@ export interface SimulatorHandle {
   control: SimulatorControl;
   /** Stops the server; pending deploy timers cleared; flushes the state file. */
   close(): Promise<void>;
+}
+
+/** Build timing that can change while a simulator runs (`setBuilds`, `POST /__simulator/builds`). */
+export interface BuildSettings {
+  deployDurationMs?: number;
+  deployJitter?: number;
+  databaseDeployDurationMs?: number;
+  buildsConcurrency?: number | "unlimited";
 }
 
 /** One fault-injection rule; the first matching rule that fires decides a call's fate. */
@@ -97,7 +121,7 @@ export interface SimulatorControl {
   /** The call log since start or the last resetCalls(). */
   calls(): CallRecord[];
   resetCalls(): void;
-  /** Raw store access for tests: every project with environments, applications (all columns), domains, deployments. */
+  /** Raw store access for tests: every project with environments and their services (all columns) and children. */
   state(): SimulatorState;
   /** Seed objects directly (bypassing the API), e.g. unowned look-alikes; returns the created ids. */
   seed(data: SeedData): SeedResult;
@@ -107,10 +131,12 @@ export interface SimulatorControl {
   idle(timeoutMs?: number): Promise<void>;
   setFailDeploys(rule: FailDeploysRule | undefined): void;
   setLatency(ms: number): void;
+  /** Changes the build timing of jobs started from now on (a running one keeps its duration). */
+  setBuilds(settings: BuildSettings): void;
 }
 
 /** The kinds `update` can patch. */
-export type RecordKind = "project" | "environment" | "application" | "domain";
+export type RecordKind = "project" | "environment" | "application" | "domain" | ServiceRecordKind;
 
 /** A stored row: a JSON object of columns. */
 export type Row = Record<string, unknown>;
@@ -163,12 +189,15 @@ export interface DeploymentRecord extends Row {
 
 /** Deep copy of the store, nested the way a person thinks of it. JSON-serialisable. */
 export interface SimulatorState {
+  /** Organisation-wide S3 destinations (`project.remove` leaves them). */
+  destinations: DestinationRecord[];
   projects: Array<
     ProjectRecord & {
       environments: Array<
         EnvironmentRecord & {
           applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] }>;
-        }
+          compose: ComposeState[];
+        } & { [K in DatabaseKind]: DatabaseState[] }
       >;
     }
   >;
@@ -191,6 +220,12 @@ export interface SeedData {
   domains?: Array<SeedDomain & { applicationId: string }>;
   /** Extra deployment rows for existing applications (e.g. history). */
   deployments?: Array<Row & { applicationId: string; title?: string; status?: DeploymentRecord["status"] }>;
+  /** S3 destinations, inserted before everything else (backups name them). */
+  destinations?: SeedDestination[];
+  /** Extra compose stacks for existing environments. */
+  compose?: Array<SeedCompose & { environmentId: string }>;
+  /** Extra databases for existing environments. */
+  databases?: Array<SeedDatabase & { environmentId: string }>;
 }
 
 export interface SeedProject extends Row {
@@ -207,6 +242,8 @@ export interface SeedEnvironment extends Row {
   description?: string | null;
   env?: string;
   applications?: SeedApplication[];
+  compose?: SeedCompose[];
+  databases?: SeedDatabase[];
 }
 
 export interface SeedApplication extends Row {
@@ -229,6 +266,110 @@ export interface SeedResult {
   applicationIds: string[];
   domainIds: string[];
   deploymentIds: string[];
-  /** `"shop"`, `"shop/production"`, `"shop/production/web"`, `"shop/production/web/example.com"` -> id (last wins on duplicates). */
+  composeIds: string[];
+  /** Every seeded database's id, whatever its kind. */
+  databaseIds: string[];
+  backupIds: string[];
+  destinationIds: string[];
+  /**
+   * `"shop"`, `"shop/production"`, `"shop/production/web"`, `"shop/production/web/example.com"` -> id
+   * (last wins on duplicates); compose stacks and databases by their name as applications; destinations as
+   * `"destination/<name>"`, backups as `"<service path>/backup/<prefix>"`.
+   */
   ids: Record<string, string>;
+}
+
+// ---- compose, databases, backups, destinations (issues 12-14) ----------------
+
+/** Dokploy's six database kinds, by router name. */
+export type DatabaseKind = "postgres" | "mysql" | "mariadb" | "mongo" | "redis" | "libsql";
+
+/** Every kind of row the simulator stores beyond the four of `RecordKind`. */
+export type ServiceRecordKind = "compose" | DatabaseKind | "mount" | "backup" | "destination";
+
+export interface ComposeRecord extends Row {
+  composeId: string;
+  name: string;
+  appName: string;
+  description: string | null;
+  environmentId: string;
+  composeStatus: "idle" | "running" | "done" | "error";
+  sourceType: string;
+  composeFile: string;
+  createdAt: string;
+}
+
+/** A row of one of the six database tables; its id column is `<kind>Id`. */
+export interface DatabaseRecord extends Row {
+  name: string;
+  appName: string;
+  description: string | null;
+  environmentId: string;
+  applicationStatus: "idle" | "running" | "done" | "error";
+  dockerImage: string;
+  databasePassword: string;
+  externalPort: number | null;
+  createdAt: string;
+}
+
+export interface MountRecord extends Row {
+  mountId: string;
+  type: "bind" | "volume" | "file";
+  serviceType: string;
+  mountPath: string;
+}
+
+export interface BackupRecord extends Row {
+  backupId: string;
+  appName: string;
+  destinationId: string;
+  databaseType: string;
+  backupType: "database" | "compose";
+}
+
+export interface DestinationRecord extends Row {
+  destinationId: string;
+  name: string;
+  createdAt: string;
+}
+
+/** A compose with its children, as `state()` nests it. */
+export type ComposeState = ComposeRecord & {
+  domains: DomainRecord[]; deployments: DeploymentRecord[]; mounts: MountRecord[]; backups: BackupRecord[];
+};
+/** A database with its children, as `state()` nests it. */
+export type DatabaseState = DatabaseRecord & { mounts: MountRecord[]; backups: BackupRecord[] };
+
+/** A compose to seed (columns not given take Dokploy's defaults; `appName` verbatim when given). */
+export interface SeedCompose extends Row {
+  name: string;
+  composeId?: string;
+  appName?: string;
+  domains?: Array<SeedDomain & { serviceName?: string }>;
+  /** Backups of a compose (`backupType: compose`), by destination id. */
+  backups?: SeedBackup[];
+}
+
+/** A database to seed; the kind says which table. Gets its `<appName>-data` volume like `create`. */
+export interface SeedDatabase extends Row {
+  kind: DatabaseKind;
+  name: string;
+  /** The `<kind>Id`; generated when absent. */
+  id?: string;
+  appName?: string;
+  backups?: SeedBackup[];
+}
+
+/** A backup to seed; `destinationId` must exist (seed destinations first, or in the same call). */
+export interface SeedBackup extends Row {
+  destinationId: string;
+  schedule?: string;
+  prefix?: string;
+  database?: string;
+}
+
+/** An S3 destination to seed (organisation-wide). */
+export interface SeedDestination extends Row {
+  name: string;
+  destinationId?: string;
 }

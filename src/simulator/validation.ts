@@ -9,7 +9,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import type { ZodIssue } from "./errors.ts";
-import { SPEC_PATCHES, type SpecPatch } from "./spec-patches.ts";
+import { SERVICE_SPEC_PATCHES, SPEC_PATCHES, type SpecPatch } from "./spec-patches.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ export class InputValidator {
     for (const [path, methods] of Object.entries(spec.paths)) {
       const endpoint = path.slice(1);
       const op = methods.get ?? methods.post;
-      const patch = SPEC_PATCHES[endpoint] ?? {};
+      const patch = SPEC_PATCHES[endpoint] ?? SERVICE_SPEC_PATCHES[endpoint] ?? {};
       let schema: Schema | undefined = op?.requestBody?.content["application/json"].schema;
       if (!schema && op?.parameters) {
         schema = {
@@ -86,6 +86,12 @@ export class InputValidator {
       const s = normalize(structuredClone(schema)) as Schema;
       const properties = { ...((s.properties as Record<string, Schema>) ?? {}) };
       for (const [k, v] of Object.entries(patch.addProperties ?? {})) properties[k] = normalize(v) as Schema;
+      if (patch.dropDefaults) {
+        for (const [k, v] of Object.entries(properties)) {
+          const { default: _dropped, ...rest } = v;
+          properties[k] = rest;
+        }
+      }
       s.properties = properties;
       s.required = ((s.required as string[]) ?? []).filter((k) => !(patch.notRequired ?? []).includes(k));
       this.#compiled.set(endpoint, { properties, order: Object.keys(properties), check: this.#ajv.compile(s), patch });
@@ -121,6 +127,7 @@ export class InputValidator {
     for (const key of compiled.order) {
       if (key in input) value[key] = (input as Record<string, unknown>)[key];
     }
+    if (compiled.patch.coerce) coerceBody(compiled, value);
     const issues: ZodIssue[] = [];
     // ajv counts NaN as a number; zod does not (a coerced "?n=abc" is NaN).
     for (const [k, v] of Object.entries(value)) {
@@ -206,6 +213,20 @@ export class InputValidator {
       }
     }
     return issues;
+  }
+}
+
+/** The REST adapter's coercion of top-level boolean and number fields (see `SpecPatch.coerce`). */
+function coerceBody(compiled: Compiled, value: Record<string, unknown>): void {
+  const required = new Set((compiled.check.schema as { required?: string[] }).required ?? []);
+  const nonoptional = new Set(compiled.patch.nonoptional ?? []);
+  for (const [key, prop] of Object.entries(compiled.properties)) {
+    const type = prop.type;
+    if ((type !== "boolean" && type !== "number") || nonoptional.has(key)) continue;
+    const v = value[key];
+    if (v === null || (v === undefined && !required.has(key) && !(key in value))) continue;
+    if (v === undefined && type === "number") continue; // `Number(undefined)` is NaN: the required check reports it
+    value[key] = type === "boolean" ? Boolean(v) : Number(v);
   }
 }
 

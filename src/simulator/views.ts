@@ -1,19 +1,13 @@
 /**
  * Response shapes: which columns and relations each read endpoint returns
- * (NOTES §2-§6). These differ per endpoint on purpose — `project.all` has no
+ * (NOTES §2-§6; the compose and database arrays come from `service-views.ts`). These differ per endpoint on purpose — `project.all` has no
  * service descriptions or appName, `environment.one` has no appName and no
  * createdAt, `project.one` has no domains — because a reconciler that relies
  * on a field an endpoint does not return must fail here, not in production.
  */
+import { serviceLists } from "./service-views.ts";
 import type { Store } from "./store.ts";
 import type { ApplicationRecord, DomainRecord, EnvironmentRecord, ProjectRecord, Row } from "./types.ts";
-
-const OTHER_SERVICES = ["compose", "postgres", "mysql", "mariadb", "mongo", "redis", "libsql"] as const;
-
-/** Empty arrays for the service kinds the simulator does not model. */
-function emptyServices(): Record<string, unknown[]> {
-  return Object.fromEntries(OTHER_SERVICES.map((k) => [k, []]));
-}
 
 const copy = <T>(row: T): T => structuredClone(row);
 
@@ -30,7 +24,7 @@ export function projectListItem(store: Store, p: ProjectRecord): Row {
         name: a.name,
         applicationStatus: a.applicationStatus,
       })),
-      ...emptyServices(),
+      ...serviceLists(store, e, "projectAll"),
     })),
     projectTags: [],
   };
@@ -59,7 +53,7 @@ export function projectDetail(store: Store, p: ProjectRecord): Row {
     environments: store.environmentsOf(p.projectId).map((e) => ({
       ...copy(e),
       applications: store.applicationsOf(e.environmentId).map(applicationSummary),
-      ...emptyServices(),
+      ...serviceLists(store, e, "projectOne"),
     })),
   };
 }
@@ -84,7 +78,7 @@ export function environmentDetail(store: Store, e: EnvironmentRecord): Row {
       icon: a.icon ?? null,
       server: null,
     })),
-    ...emptyServices(),
+    ...serviceLists(store, e, "environmentOne"),
   };
 }
 
@@ -97,7 +91,7 @@ export function environmentListItem(store: Store, e: EnvironmentRecord): Row {
     isDefault: e.isDefault,
     project: copy(store.projects.get(e.projectId) ?? null),
     applications: store.applicationsOf(e.environmentId).map(applicationSummary),
-    ...emptyServices(),
+    ...serviceLists(store, e, "byProjectId"),
   };
 }
 
@@ -125,7 +119,7 @@ export function applicationWithRelations(store: Store, a: ApplicationRecord): Ro
   };
 }
 
-/** `domain.one` / `domain.byApplicationId` item: row + `application{applicationId, appName, name}` or null. */
+/** `domain.one` / `domain.byApplicationId` item: row + `application{applicationId, appName, name}` or null (a compose domain's). */
 export function domainWithApplication(store: Store, d: DomainRecord): Row {
   const app = d.applicationId ? store.applications.get(d.applicationId) : undefined;
   return {

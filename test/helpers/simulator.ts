@@ -9,9 +9,22 @@ import { startSimulator, type SimulatorHandle, type SimulatorOptions } from "../
 /** The key test simulators use unless told otherwise. */
 export const TEST_API_KEY = "test-simulator-key";
 
-/** Starts a simulator with test defaults (seed 1, 20 ms deploys, 5 ms queue delay, fixed key). Close it yourself. */
+/**
+ * The build settings the suites were written against: fast builds, all at
+ * once. The simulator's own defaults are a real server's (serial 90 s
+ * builds); a test that is about the queue opts in with its own settings.
+ */
+export const FAST_BUILDS = { buildsConcurrency: "unlimited", databaseDeployDurationMs: 20 } as const satisfies SimulatorOptions;
+
+/** The settings of a simulator started before builds were serial (200 ms builds, all at once). */
+export const LEGACY_BUILDS = { ...FAST_BUILDS, deployDurationMs: 200 } as const satisfies SimulatorOptions;
+
+/**
+ * Starts a simulator with test defaults (seed 1, 20 ms builds all at once, 20 ms database deploys,
+ * 5 ms queue delay, fixed key). Close it yourself.
+ */
 export function startTestSimulator(options: SimulatorOptions = {}): Promise<SimulatorHandle> {
-  return startSimulator({ seed: 1, deployDurationMs: 20, queueDelayMs: 5, apiKey: TEST_API_KEY, ...options });
+  return startSimulator({ seed: 1, deployDurationMs: 20, queueDelayMs: 5, apiKey: TEST_API_KEY, ...FAST_BUILDS, ...options });
 }
 
 /** Runs `fn` with a fresh test simulator and closes it afterwards, even when `fn` throws. */

@@ -17,6 +17,7 @@ import { startSimulator, type SimulatorHandle } from "../../src/simulator/index.
 import { writeFleet } from "../../bench/lib/fleet.ts";
 import { insideManaged, seedLookalikes, unmanagedProject } from "./lookalikes.ts";
 import { applySettings, CANARY, CANARY_ENV, CanaryScan, duplicates, faultClient, pass, rowsById, writesToAny } from "./support.ts";
+import { FAST_BUILDS } from "../helpers/simulator.ts";
 
 const RUNS = Number(process.env.FAULT_RUNS ?? 100);
 const SEED = Number(process.env.FAULT_SEED ?? 8_000);
@@ -46,7 +47,7 @@ interface RunReport {
 }
 
 async function oneRun(seed: number, fleetRoot: string): Promise<RunReport> {
-  const sim: SimulatorHandle = await startSimulator({ seed, apiKey: CANARY.apiKey, deployDurationMs: 2, queueDelayMs: 0 });
+  const sim: SimulatorHandle = await startSimulator({ seed, apiKey: CANARY.apiKey, deployDurationMs: 2, queueDelayMs: 0, ...FAST_BUILDS });
   const api = faultClient(sim);
   try {
     const ids = seedLookalikes(sim, unmanagedProject(`legacy-${seed}`, ["app-000", "app-001", "app-002"], false));

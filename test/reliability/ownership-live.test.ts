@@ -21,6 +21,7 @@ import { renderDescription } from "../../src/model/marker.ts";
 import { startSimulator, type SeedData, type SimulatorHandle, type SimulatorState } from "../../src/simulator/index.ts";
 import { seedLookalikes } from "./lookalikes.ts";
 import { applySettings, CANARY, CANARY_ENV, CanaryScan, duplicates, faultClient, pass, rowsById, seeded, writesToAny } from "./support.ts";
+import { FAST_BUILDS } from "../helpers/simulator.ts";
 
 const RUNS = Number(process.env.OWNERSHIP_RUNS ?? 25);
 const SEED = Number(process.env.OWNERSHIP_SEED ?? 9_000);
@@ -93,7 +94,7 @@ async function oneRun(run: number): Promise<{ run: number; writes: string[]; cha
   const rng = seeded(SEED + run);
   const dir = join(root, `run-${run}`);
   await writeFleet(dir, SHAPE);
-  const sim: SimulatorHandle = await startSimulator({ seed: SEED + run, apiKey: CANARY.apiKey, deployDurationMs: 2, queueDelayMs: 0 });
+  const sim: SimulatorHandle = await startSimulator({ seed: SEED + run, apiKey: CANARY.apiKey, deployDurationMs: 2, queueDelayMs: 0, ...FAST_BUILDS });
   const api = faultClient(sim, 5_000);
   try {
     const ids = seedLookalikes(sim, projectLookalikes(rng, run));

@@ -4,6 +4,7 @@
  * `true` / empty-body returns, the save* calls that also set `sourceType` and
  * reset `applicationStatus`, and deploys that only enqueue.
  */
+import { jobFor } from "../deploy-queue.ts";
 import { notFound, SimError } from "../errors.ts";
 import { applicationRow } from "../rows.ts";
 import type { ApplicationRecord } from "../types.ts";
@@ -46,12 +47,7 @@ function provider(sourceType: string, keys: readonly string[]): Handler {
 function enqueue(type: "deploy" | "redeploy", defaultTitle: string): Handler {
   return (input, ctx) => {
     const app = findApplication(ctx, input.applicationId);
-    ctx.queue.enqueue({
-      applicationId: app.applicationId,
-      type,
-      title: (input.title as string | undefined) || defaultTitle,
-      description: (input.description as string | undefined) || "",
-    });
+    ctx.queue.enqueue(jobFor({ applicationId: app.applicationId }, type, input, defaultTitle));
     return undefined;
   };
 }
@@ -111,6 +107,7 @@ export const applicationRoutes: Record<string, Handler> = {
     const app = findApplication(ctx, input.applicationId);
     const before = applicationWithRelations(ctx.store, app);
     ctx.store.removeApplication(app.applicationId);
+    ctx.queue.dropWaiting({ applicationId: app.applicationId }); // `cleanQueuesByApplication`
     return before;
   },
 

@@ -1,15 +1,25 @@
 /**
- * What a route handler gets: the store and the deploy queue. Handlers receive
- * input that already passed validation (unknown keys stripped), return the
- * procedure's value (`undefined` becomes Dokploy's empty 200 body) or throw a
- * `SimError` with the status and message Dokploy's handler would produce.
+ * What a route handler gets: the store, the deploy queue and what synchronous
+ * work needs. Handlers receive input that already passed validation (unknown
+ * keys stripped), return the procedure's value (`undefined` becomes Dokploy's
+ * empty 200 body), or a promise of it for a call Dokploy holds (a database
+ * deploy), or throw a `SimError` with the status and message Dokploy's
+ * handler would produce.
  */
 import type { DeployQueue } from "../deploy-queue.ts";
 import type { Store } from "../store.ts";
+import type { FailDeploysRule } from "../types.ts";
 
 export interface RouteContext {
   store: Store;
   queue: DeployQueue;
+  /** Synchronous deploys (databases): how long one holds its request, and which fail. */
+  runtime: {
+    databaseDeployMs(): number;
+    failRule(): FailDeploysRule | undefined;
+    /** A wait that the simulator's close abandons (the request then never answers). */
+    sleep(ms: number): Promise<void>;
+  };
 }
 
 /** Validated input: a plain object of the endpoint's known keys. */

@@ -31,8 +31,10 @@ export const domainRoutes: Record<string, Handler> = {
     try {
       const values = { domainId: store.random.id(), ...withoutUndefined(input), host: String(input.host).trim(), createdAt: store.now() };
       const appId = input.applicationId as string | null | undefined;
-      // Compose and preview deployments are not simulated: any id of theirs is unknown.
-      if ((appId && !store.applications.has(appId)) || input.composeId || input.previewDeploymentId) {
+      const composeId = input.composeId as string | null | undefined;
+      // Preview deployments are not simulated: any id of theirs is unknown. `serviceName` is not
+      // checked here (a compose domain without it fails only at the compose's next deploy).
+      if ((appId && !store.applications.has(appId)) || (composeId && !store.services.compose.has(composeId)) || input.previewDeploymentId) {
         throw new Error(failedInsert("domain", values));
       }
       const row = store.insertDomain(domainRow({ ...values, uniqueConfigKey: store.nextUniqueConfigKey() }));
@@ -46,6 +48,13 @@ export const domainRoutes: Record<string, Handler> = {
 
   "domain.byApplicationId": (input, { store }) =>
     store.domainsOf(String(input.applicationId)).map((d) => domainWithApplication(store, d)),
+
+  /** `findDomainsByComposeId`: rows + `compose{composeId, appName, name}`; an unknown id gives `[]`. */
+  "domain.byComposeId": (input, { store }) =>
+    store.composeDomainsOf(String(input.composeId)).map((d) => {
+      const c = store.services.compose.get(String(d.composeId));
+      return { ...copy(d), compose: c ? { composeId: c.composeId, appName: c.appName, name: c.name } : null };
+    }),
 
   "domain.update": (input, ctx) => {
     const d = findDomain(ctx, input.domainId);

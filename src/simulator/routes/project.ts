@@ -145,7 +145,7 @@ export const projectRoutes: Record<string, Handler> = {
     try {
       const e = findEnvironment(ctx, input.environmentId);
       if (e.isDefault) throw new SimError("BAD_REQUEST", "You cannot delete the default environment");
-      if (ctx.store.applicationsOf(e.environmentId).length > 0) {
+      if (ctx.store.applicationsOf(e.environmentId).length > 0 || ctx.store.services.hasServices(e.environmentId)) {
         throw new SimError("BAD_REQUEST", "Cannot delete environment: it has active services. Delete all services first.");
       }
       return copy(ctx.store.removeEnvironment(e.environmentId));

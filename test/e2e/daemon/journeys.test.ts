@@ -13,6 +13,7 @@ import type { SimulatorHandle } from "../../../src/simulator/types.ts";
 import { spawnDaemon, type SpawnedDaemon } from "../../helpers/daemon.ts";
 import { eventually } from "../../helpers/eventually.ts";
 import { createTestRepo, type TestRepo } from "../../helpers/git-repo.ts";
+import { LEGACY_BUILDS } from "../../helpers/simulator.ts";
 
 const SECRET = "journey-webhook-secret";
 const TOKEN = "journey-status-token-5f1c9a7e";
@@ -171,7 +172,7 @@ describe("dokploy-gitops run (journeys)", () => {
   });
 
   it("shows drift made behind its back as OutOfSync in detect mode, and corrects it in apply mode", async () => {
-    const sim: SimulatorHandle = await startSimulator({});
+    const sim: SimulatorHandle = await startSimulator(LEGACY_BUILDS);
     cleanups.push(() => sim.close());
     const r = repo();
     r.commit(manifests("info"));

@@ -7,11 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDokployClient, UNAUTHORIZED_MESSAGE } from "../../../src/dokploy/client.ts";
 import type { DokployClient } from "../../../src/dokploy/client.ts";
-import { DokployError } from "../../../src/dokploy/errors.ts";
+import type { DokployError } from "../../../src/dokploy/errors.ts";
 import type { ProjectCreateResult } from "../../../src/dokploy/types.ts";
 import { startSimulator } from "../../../src/simulator/index.ts";
 import { eventually } from "../../helpers/eventually.ts";
-import { expectNoKeyIn, rejection } from "./leak-check.ts";
+import { dokployRejection, expectNoKeyIn } from "./leak-check.ts";
+import { FAST_BUILDS } from "../../helpers/simulator.ts";
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -21,7 +22,7 @@ let api: DokployClient;
 beforeAll(async () => {
   // queueDelayMs 0: with a positive delay the simulator's queue (as of this commit) can miss its
   // start timer when setTimeout fires a millisecond before Date.now() reaches readyAt.
-  sim = await startSimulator({ seed: 3, deployDurationMs: 30, queueDelayMs: 0 });
+  sim = await startSimulator({ seed: 3, deployDurationMs: 30, queueDelayMs: 0, ...FAST_BUILDS });
   api = createDokployClient({ url: `${sim.url}/`, apiKey: sim.apiKey, requestTimeoutMs: 5_000 });
 });
 
@@ -31,11 +32,7 @@ afterAll(async () => {
 });
 
 /** Expects a DokployError and checks it for the key. */
-async function fails(promise: Promise<unknown>): Promise<DokployError> {
-  const err = await rejection(promise, sim.apiKey);
-  expect(err).toBeInstanceOf(DokployError);
-  return err as unknown as DokployError;
-}
+const fails = (promise: Promise<unknown>): Promise<DokployError> => dokployRejection(promise, sim.apiKey);
 
 describe("Dokploy contract (client against simulator)", () => {
   // One scenario, in order: later steps use what earlier ones created.

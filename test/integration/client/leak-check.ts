@@ -5,6 +5,7 @@
  */
 import { inspect } from "node:util";
 import { expect } from "vitest";
+import { DokployError } from "../../../src/dokploy/errors.ts";
 
 /** Asserts that no rendering of `err` contains `apiKey`. Returns `err` for chaining. */
 export function expectNoKeyIn<T>(err: T, apiKey: string): T {
@@ -30,4 +31,11 @@ export async function rejection(promise: Promise<unknown>, apiKey: string): Prom
     return expectNoKeyIn(err as Record<string, unknown> & Error, apiKey);
   }
   throw new Error("expected the call to reject, but it resolved");
+}
+
+/** Awaits `promise`, which must reject with a `DokployError` that does not carry `apiKey`. */
+export async function dokployRejection(promise: Promise<unknown>, apiKey: string): Promise<DokployError> {
+  const err = await rejection(promise, apiKey);
+  expect(err).toBeInstanceOf(DokployError);
+  return err as unknown as DokployError;
 }

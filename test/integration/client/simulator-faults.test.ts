@@ -11,6 +11,7 @@ import type { DokployApi } from "../../../src/dokploy/port.ts";
 import type { DokployError } from "../../../src/dokploy/errors.ts";
 import { startSimulator } from "../../../src/simulator/index.ts";
 import { rejection } from "./leak-check.ts";
+import { FAST_BUILDS } from "../../helpers/simulator.ts";
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 
@@ -29,7 +30,7 @@ function client(extra: Partial<DokployClientOptions> = {}): DokployClient {
 }
 
 beforeEach(async () => {
-  sim = await startSimulator({ seed: 42, deployDurationMs: 20 });
+  sim = await startSimulator({ seed: 42, deployDurationMs: 20, ...FAST_BUILDS });
 });
 
 afterEach(async () => {

@@ -13,6 +13,7 @@ import { parse } from "yaml";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../../src/simulator/index.ts";
 import { startFakeProvider, type FakeProvider } from "../../helpers/fake-git-providers.ts";
+import { LEGACY_BUILDS } from "../../helpers/simulator.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const TOKEN = "ghs_action_journey_token";
@@ -34,7 +35,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeEach(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator(LEGACY_BUILDS);
   fake = await startFakeProvider("github", { token: TOKEN });
 });
 afterEach(async () => {

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startSimulator, type SimulatorHandle } from "../../../src/simulator/index.ts";
 import { isWriteEndpoint } from "../../../src/dokploy/port.ts";
 import { startFakeProvider, type FakeProvider } from "../../helpers/fake-git-providers.ts";
+import { LEGACY_BUILDS } from "../../helpers/simulator.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const TOKEN = "ghp_simulator_journey_token";
@@ -58,7 +59,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 beforeEach(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator(LEGACY_BUILDS);
   fake = await startFakeProvider("github", { token: TOKEN });
 });
 afterEach(async () => {
