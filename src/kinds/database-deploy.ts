@@ -9,9 +9,10 @@
  *
  * Whether a deploy happened is recorded as for the other services: the
  * marker is `dirty` from the configuration write until the deploy was sent,
- * then one write clears it and records `queuedAt`. `queuedAt` also tells a
- * stopped database (start it) from one never deployed by this tool (deploy
- * it: Dokploy's `start` fails while no Swarm service exists).
+ * then one write clears it and records `queuedAt` (only once Dokploy showed
+ * it took the deploy). `queuedAt` also tells a stopped database (start it)
+ * from one never deployed by this tool (deploy it: Dokploy's `start` fails
+ * while no Swarm service exists).
  */
 import { DokployError } from "../dokploy/errors.ts";
 import type { DeployOutcome } from "../apply/types.ts";
@@ -19,13 +20,6 @@ import type { ApplyContext } from "../apply/context.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { recordQueued } from "./service.ts";
 import type { DeployContext, DeployDecision } from "./types.ts";
-
-/**
- * How long after this tool sent a deploy an `idle` database is taken as "the
- * deploy has not reached Dokploy yet" rather than "stopped". Dokploy marks
- * the database `running` as soon as the request arrives, so this is short.
- */
-export const DATABASE_DEPLOY_GRACE_MS = 2 * 60_000;
 
 /** Bounded wait, in the daemon, for Dokploy to show that it took a deploy. */
 const CONFIRM_POLLS = 20;
@@ -49,12 +43,8 @@ export function decideDatabaseDeploy(c: DeployContext, wantRunning: boolean, han
     return { deploy: false, reasons: [...reasons, `${label}: its last deploy failed; a change or a new dokploy-gitops/redeploy token deploys it again`] };
   }
   if (status !== "idle") return { deploy: false, reasons };
-  const queuedAt = owned ? liveMarker?.queuedAt : undefined;
-  if (queuedAt === undefined) return { deploy: true, reasons: [...reasons, `${label}: has never been deployed by this tool`] };
-  const age = c.now - Date.parse(queuedAt);
-  if (age >= 0 && age < DATABASE_DEPLOY_GRACE_MS) {
-    return { deploy: false, reasons: [...reasons, `${label}: a deploy sent at ${queuedAt} has not started yet; waiting for it`] };
-  }
+  // `queuedAt` is recorded only once Dokploy showed it took the deploy, so idle after it means stopped.
+  if ((owned ? liveMarker?.queuedAt : undefined) === undefined) return { deploy: true, reasons: [...reasons, `${label}: has never been deployed by this tool`] };
   return { deploy: false, lifecycle: "start", reasons };
 }
 
@@ -97,12 +87,15 @@ export async function runDatabaseDeploy(ctx: ApplyContext, step: PlanStep, calls
     (err: unknown) => void (settled = { ok: false, err }),
   );
   if (deps.waitForDeploys === false) {
-    for (let i = 0; i < CONFIRM_POLLS && settled === undefined; i++) {
-      if ((await calls.status()) === "running") break;
-      await ctx.withoutSlot(() => sleep(deps.pollIntervalMs ?? 500));
+    let seen = false;
+    for (let i = 0; i < CONFIRM_POLLS && settled === undefined && !seen; i++) {
+      seen = (await calls.status()) === "running";
+      if (!seen) await ctx.withoutSlot(() => sleep(deps.pollIntervalMs ?? 500));
     }
     const early = settled as typeof settled;
     if (early && !early.ok && !deployFailed(early.err)) throw early.err;
+    // Not shown by Dokploy: the marker stays dirty, and the next pass deploys again.
+    if (!early && !seen) throw new Error(`deploy sent, but Dokploy did not show it running after ${CONFIRM_POLLS} polls`);
     await recordQueued(ctx, step);
     void sent.then(() => {
       const done = settled as typeof settled;
