@@ -4,6 +4,8 @@
  * an object carrying this instance's marker (its own id, or pending), or one
  * its manifest explicitly adopts; a domain only inside an application we own
  * that records it; and never an object whose identity is claimed twice.
+ * The live state and the manifests include databases (issue 14) of three
+ * kinds, with backups made by hand beside the ones their marker records.
  * PROPERTY_RUNS raises the case count (the reliability suite runs 10,000).
  */
 import fc from "fast-check";
@@ -11,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { ApplicationDetail } from "../../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../../src/manifest/index.ts";
 import { ownershipOf, parseDescription, renderDescription, type DomainRecord } from "../../../src/model/marker.ts";
-import type { ObservedEnvironment, ObservedProject } from "../../../src/model/observed.ts";
+import type { ObservedEnvironment, ObservedProject, ObservedService } from "../../../src/model/observed.ts";
 import { planReconcile } from "../../../src/plan/planner.ts";
 import { SecretValues } from "../../../src/plan/secrets.ts";
 import { appDetail, liveApp, liveDomain, liveEnvironment, liveProject } from "../../helpers/live-builders.ts";
@@ -21,6 +23,8 @@ const PROJECTS = ["alpha", "beta"];
 const ENVS = ["production", "staging"];
 const APPS = ["web", "api"];
 const HOSTS = ["a.test", "b.test"];
+const DB_KINDS = ["Postgres", "Redis", "LibSQL"] as const;
+const DBS = ["db", "cache"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
 type Variant = "none" | "ours" | "pending" | "copied" | "foreign" | "malformed" | "other-key";
@@ -51,10 +55,32 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
 const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), others: fc.boolean() });
+const dbSpec = fc.record({ kind: fc.constantFrom(...DB_KINDS), name: fc.constantFrom(...DBS), v: variant, backups: fc.constantFrom("none", "ours", "hand-made", "stale") });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), dbs: fc.array(dbSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
-type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: Array<{ name: string; v: Variant; domains: Array<{ host: string; recorded: string }> }>; others: boolean }> };
+type DbSpecValue = { kind: (typeof DB_KINDS)[number]; name: string; v: Variant; backups: string };
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: Array<{ name: string; v: Variant; domains: Array<{ host: string; recorded: string }> }>; dbs: DbSpecValue[]; others: boolean }> };
+
+/** A live database as the observer hands it over (`project.one` summary plus its `<kind>.one` detail). */
+function liveDatabase(p: string, e: string, d: DbSpecValue): ObservedService {
+  const id = nextId("db");
+  const key = `${d.kind}/${p}/${e}/${d.name}`;
+  const backupId = nextId("bk");
+  const backups = d.backups === "none" ? [] : [{ backupId, appName: `backup-${backupId}`, schedule: "0 3 * * *", prefix: "/", database: "app", destinationId: "dest1", destination: { name: "s3" }, keepLatestCount: null, enabled: true }];
+  const records = d.backups === "ours" ? { nightly: { id: backupId } } : d.backups === "stale" ? { nightly: { id: "gone" } } : undefined;
+  const describe = (): string | null => {
+    const base = describeAs(d.v, key, id, `${d.kind}/${p}/${e}/zzz`);
+    const parsed = parseDescription(base);
+    return parsed.marker && records ? renderDescription("", { ...parsed.marker, backups: records }) : base;
+  };
+  const description = describe();
+  const raw = {
+    name: d.name, appName: `${d.name}-x`, description, applicationStatus: "done", databasePassword: "pw", dockerImage: "img", env: null, command: null, args: null,
+    replicas: 1, externalPort: null, databaseName: "app", databaseUser: "app", mounts: [], ...(d.kind === "Redis" ? {} : { backups }),
+  };
+  return { kind: d.kind, id, name: d.name, description, appName: raw.appName, status: "done", detail: { id, name: d.name, description, appName: raw.appName, status: "done", deployments: [], domains: [], raw } };
+}
 
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   return specs.map((p) => {
@@ -84,7 +110,10 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         id: eid, isDefault: e.isDefault,
         description: e.isDefault ? (e.v === "ours" ? describeAs("ours", eKey, eid, eKey) : "Production environment") : describeAs(e.v, eKey, eid, `Environment/${p.name}/zzz`),
         applications: apps,
-        services: e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : [],
+        services: [
+          ...(e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : []),
+          ...(e.dbs ?? []).map((d) => liveDatabase(p.name, e.name, d)),
+        ],
       }));
     }
     // Observer contract: projects named by a manifest or claimed by us are read in detail; we read all of them.
@@ -98,10 +127,13 @@ const desiredSpec = fc.record({
   envs: fc.subarray(ENVS),
   apps: fc.subarray(APPS),
   domains: fc.subarray(HOSTS),
+  dbs: fc.subarray([...DB_KINDS]),
+  deletionPolicy: fc.constantFrom("", "delete", "orphan"),
 });
 
-function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; domains: string[] }): string {
+function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; domains: string[]; dbs: string[]; deletionPolicy: string }): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
+  const dbAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${d.deletionPolicy ? `, dokploy-gitops/deletion-policy: ${d.deletionPolicy}` : ""} }`;
   const docs: string[] = [];
   for (const p of d.projects) {
     docs.push(`apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${p}${ann} }\nspec: {}`);
@@ -113,6 +145,11 @@ function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, application: ${a}${ann} }\nspec: { host: ${a}.${e}.${p}.${h} }`);
         });
       }
+      for (const k of d.dbs) {
+        const fields = k === "Redis" ? "" : k === "LibSQL" ? "databaseUser: app, " : "databaseName: app, databaseUser: app, ";
+        const backups = k === "Redis" ? "" : ", backups: [{ name: nightly, schedule: \"0 4 * * *\", destination: s3, database: app }]";
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: ${k}\nmetadata: { name: ${DBS[0]}, project: ${p}, environment: ${e}${dbAnn} }\nspec: { ${fields}databasePassword: { fromEnv: PW }${backups} }`);
+      }
     }
   }
   return docs.join("\n---\n");
@@ -122,6 +159,8 @@ const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
 
 describe("ownership property", () => {
   it("never plans a write or delete on an object that is not ours or adopted", () => {
+    // The generators must reach databases that are written, or the property says nothing about them.
+    let databaseWrites = 0;
     fc.assert(
       fc.property(fc.array(projectSpec, { maxLength: 3 }), desiredSpec, fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) }), (liveSpecs, want, settings) => {
         const projects = buildLive(liveSpecs);
@@ -129,7 +168,7 @@ describe("ownership property", () => {
         const report = loadManifestTexts(yaml ? [{ file: "m.yaml", text: yaml }] : []);
         const desired = report.desired ?? { manifests: [], fileCount: 0 };
         expect(report.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
-        const plan = planReconcile({ desired, observed: { projects }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
+        const plan = planReconcile({ desired, observed: { projects, destinations: [{ destinationId: "dest1", name: "s3" }] }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
 
         // Index every live object by id.
         type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string; app?: ApplicationDetail };
@@ -158,6 +197,12 @@ describe("ownership property", () => {
               claim(e.environmentId, ao);
               for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, a.detail!);
             }
+            for (const svc of e.services) {
+              const so = { kind: String(svc.kind), id: svc.id, description: svc.description };
+              objects.set(svc.id, so);
+              scopeOf.set(svc.id, e.environmentId);
+              claim(e.environmentId, so);
+            }
           }
         }
 
@@ -183,6 +228,7 @@ describe("ownership property", () => {
           }
           const obj = objects.get(id)!;
           expect(obj, `${step.key} targets a live object`).toBeDefined();
+          if ((DB_KINDS as readonly string[]).includes(step.kind)) databaseWrites++;
           const own = ownershipOf(obj.description, INSTANCE, id);
           const duplicated = own.kind === "ours" || own.kind === "pending" ? (claims.get(`${scopeOf.get(id)}|${own.marker.key}`) ?? 0) > 1 : false;
           expect(duplicated, `${step.action} ${step.key} does not touch a doubly-claimed object`).toBe(false);
@@ -202,5 +248,6 @@ describe("ownership property", () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
     );
+    expect(databaseWrites).toBeGreaterThan(0);
   });
 });
