@@ -81,6 +81,8 @@ export interface DatabaseDef<K extends DatabaseKindName> {
   backups: BackupDatabaseType | undefined;
   extras: readonly ExtraField[];
   router: DatabaseRouterCalls;
+  /** The port the database listens on inside Dokploy's network (for references to it). */
+  internalPort: number;
   /** Dokploy's `create` answer: the row (its id) or nothing (LibSQL answers `true`). */
   createdId(answer: unknown): string | undefined;
 }
@@ -184,8 +186,55 @@ function foreignChildren(d: DatabaseLive, marker: Marker): string[] {
   ];
 }
 
+/**
+ * The fields other resources may reference on a database, with their
+ * secrecy and where the value comes from (`manifest`: known when planning;
+ * `live`: chosen by Dokploy, known once the database exists). The
+ * references feature reads this table; `databaseName` is absent where the
+ * kind has none (Mongo, Redis, LibSQL), `databaseUser` on Redis.
+ */
+export const DATABASE_REFERENCEABLE = {
+  host: { secret: false, source: "live", description: "The database's host name on Dokploy's internal network (its appName, chosen by Dokploy when it is created)." },
+  databaseName: { secret: false, source: "manifest", description: "The database created on first start." },
+  databaseUser: { secret: false, source: "manifest", description: "The database user." },
+  databasePassword: { secret: true, source: "manifest", description: "The database user's password (a secret: resolved at apply time, never shown)." },
+  internalPort: { secret: false, source: "manifest", description: "The port the database listens on inside Dokploy's network." },
+} as const satisfies Record<string, { secret: boolean; source: "manifest" | "live"; description: string }>;
+
+/** The referenceable fields of one database kind (those of `DATABASE_REFERENCEABLE` it has). */
+export function databaseReferenceable(def: Pick<DatabaseDef<DatabaseKindName>, "identity">): Partial<typeof DATABASE_REFERENCEABLE> {
+  const { databaseName, databaseUser, ...always } = DATABASE_REFERENCEABLE;
+  return { ...always, ...(def.identity.includes("databaseName") ? { databaseName } : {}), ...(def.identity.includes("databaseUser") ? { databaseUser } : {}) };
+}
+
+/**
+ * The live database as a manifest spec, for `export`: every managed field
+ * with its live value (passwords in clear: the exporter replaces secret
+ * fields with references before anything is written), the backups its
+ * marker records, and `state: stopped` when it is idle.
+ */
+function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> } {
+  const d = detail.raw as DatabaseLive;
+  const view = liveDatabaseView(def, d).spec;
+  const spec: Record<string, unknown> = { ...view, databasePassword: d.databasePassword };
+  if (def.rootPassword && typeof d.databaseRootPassword === "string") spec.databaseRootPassword = d.databaseRootPassword;
+  else delete spec.databaseRootPassword;
+  const records = marker?.backups ?? {};
+  if (def.backups) {
+    const live = liveBackups(d.backups ?? [], marker);
+    spec.backups = Object.keys(records).filter((n) => live[n]).map((name) => ({ name, ...live[name] }));
+  }
+  if (d.applicationStatus === "idle") spec.state = "stopped";
+  return { spec };
+}
+
 /** Builds one database kind's module. */
-export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): ServiceKind<K> {
+export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): ServiceKind<K> & {
+  /** `export`: the live database as a manifest spec (see `exportDatabaseSpec`). */
+  exportSpec(detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> };
+  /** The fields other resources may reference (see `DATABASE_REFERENCEABLE`). */
+  referenceableFields: Partial<typeof DATABASE_REFERENCEABLE>;
+} {
   const idKey = `${def.noun}Id`;
   const call = (api: DokployApi, endpoint: Loose, id: string, extra: Record<string, unknown> = {}): Promise<unknown> => api.call(endpoint, { [idKey]: id, ...extra });
   const readLive = async (api: DokployApi, id: string): Promise<DatabaseLive> => (await call(api, def.router.one, id)) as DatabaseLive;
@@ -337,6 +386,8 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
     read: async (api, id) => databaseDetail(id, await readLive(api, id)),
     decideDeploy: (c) => decideDatabaseDeploy(c, (c.manifest.spec as AnyDatabaseSpec).state !== "stopped", handMadeBackups((c.detail.raw as DatabaseLive).backups ?? [], c.owned ? c.liveMarker : undefined).map(describeBackup)),
     health: serviceHealth,
+    exportSpec: (detail, marker) => exportDatabaseSpec(def, detail, marker),
+    referenceableFields: databaseReferenceable(def),
     cascades: (detail, marker) => foreignChildren(detail.raw as DatabaseLive, marker),
     deleteNote: (annotations, marker) =>
       (annotations?.["dokploy-gitops/deletion-policy"] ?? (marker?.policy === "orphan" ? "orphan" : "delete")) === "orphan"

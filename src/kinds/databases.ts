@@ -25,21 +25,21 @@ export const postgres = databaseKind({
   kind: "Postgres", noun: "postgres", schemaFile: "postgres.schema.json",
   summary: "A PostgreSQL database service, with its scheduled backups.",
   defaultImage: "postgres:18", identity: ["databaseName", "databaseUser"], rootPassword: false, args: true,
-  backups: "postgres", extras: [], router: calls(postgresRouter), createdId: rowId("postgresId"),
+  backups: "postgres", extras: [], internalPort: 5432, router: calls(postgresRouter), createdId: rowId("postgresId"),
 });
 
 export const mysql = databaseKind({
   kind: "MySQL", noun: "mysql", schemaFile: "mysql.schema.json",
   summary: "A MySQL database service, with its scheduled backups.",
   defaultImage: "mysql:8", identity: ["databaseName", "databaseUser"], rootPassword: true, args: true,
-  backups: "mysql", extras: [], router: calls(mysqlRouter), createdId: rowId("mysqlId"),
+  backups: "mysql", extras: [], internalPort: 3306, router: calls(mysqlRouter), createdId: rowId("mysqlId"),
 });
 
 export const mariadb = databaseKind({
   kind: "MariaDB", noun: "mariadb", schemaFile: "mariadb.schema.json",
   summary: "A MariaDB database service, with its scheduled backups.",
   defaultImage: "mariadb:6", identity: ["databaseName", "databaseUser"], rootPassword: true, args: true,
-  backups: "mariadb", extras: [], router: calls(mariadbRouter), createdId: rowId("mariadbId"),
+  backups: "mariadb", extras: [], internalPort: 3306, router: calls(mariadbRouter), createdId: rowId("mariadbId"),
 });
 
 export const mongo = databaseKind({
@@ -49,12 +49,12 @@ export const mongo = databaseKind({
   backups: "mongo",
   // A replica set is initialised in the data volume: switching it on or off is not an in-place change.
   extras: [{ name: "replicaSets", default: false, inPlace: false, deploy: true }],
-  router: calls(mongoRouter), createdId: rowId("mongoId"),
+  internalPort: 27017, router: calls(mongoRouter), createdId: rowId("mongoId"),
 });
 
 export const redis = databaseKind({
   kind: "Redis", noun: "redis", schemaFile: "redis.schema.json",
   summary: "A Redis service (Dokploy has no backups for Redis).",
   defaultImage: "redis:8", identity: [], rootPassword: false, args: true,
-  backups: undefined, extras: [], router: calls(redisRouter), createdId: rowId("redisId"),
+  backups: undefined, extras: [], internalPort: 6379, router: calls(redisRouter), createdId: rowId("redisId"),
 });

@@ -25,6 +25,7 @@ export const libsql = databaseKind({
     { name: "externalGRPCPort", default: null, inPlace: true, deploy: true },
     { name: "externalAdminPort", default: null, inPlace: true, deploy: true },
   ],
+  internalPort: 8080,
   router: libsqlRouter as unknown as DatabaseRouterCalls,
   createdId: () => undefined,
 });
