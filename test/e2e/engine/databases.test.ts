@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallRecord, SimulatorHandle, SimulatorState } from "../../../src/simulator/index.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { callApi, startTestSimulator } from "../../helpers/simulator.ts";
 import { PassThrough } from "node:stream";
 import { runCli } from "../../../src/cli/index.ts";
@@ -352,5 +353,32 @@ describe("databases: prune", () => {
 
   it("the hand-made database in the owned environment is byte for byte what it was", () => {
     expect(JSON.stringify(db({ noun: "postgres" }, "legacy"))).toBe(handMade);
+  });
+});
+
+describe("databases: a synchronous deploy does not hold an apply that does not wait (the daemon's mode)", () => {
+  it("apply --no-wait returns while Dokploy still pulls; a later plan reads the outcome from the status", async () => {
+    const slow = await startTestSimulator({ databaseDeployDurationMs: 3_000 });
+    const saved = { sim, tree };
+    try {
+      sim = slow;
+      tree = scratch.empty().write(FILE, "apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata:\n  name: data\n---\napiVersion: dokploy-gitops/v1\nkind: Redis\nmetadata: { name: cache, project: data, environment: production }\nspec:\n  databasePassword: { fromEnv: DB_PASSWORD }\n");
+      const r = await run("apply", ["--no-wait"]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      // Back while the deploy still holds its request in Dokploy.
+      const redis = db(KINDS[4], "cache");
+      expect(redis.applicationStatus).toBe("running");
+      const marker = markerOf(redis.description, "cache");
+      expect(marker.queuedAt).toBeDefined();
+      expect(marker.dirty).toBeUndefined();
+      // While it runs, the plan waits for it instead of deploying again; once done, nothing to do.
+      const during = await planJson(false);
+      expect(during.steps.size).toBe(0);
+      await eventually(() => expect(db(KINDS[4], "cache").applicationStatus).toBe("done"), { timeoutMs: 15_000 });
+      await expectInSync();
+    } finally {
+      ({ sim, tree } = saved);
+      await slow.close();
+    }
   });
 });
