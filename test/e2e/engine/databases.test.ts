@@ -365,6 +365,8 @@ describe("databases: a synchronous deploy does not hold an apply that does not w
       tree = scratch.empty().write(FILE, "apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata:\n  name: data\n---\napiVersion: dokploy-gitops/v1\nkind: Redis\nmetadata: { name: cache, project: data, environment: production }\nspec:\n  databasePassword: { fromEnv: DB_PASSWORD }\n");
       const r = await run("apply", ["--no-wait"]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
+      // No manifest declares a backup: destinations are not read.
+      expect(callsTo(r.calls, "destination.all")).toEqual([]);
       // Back while the deploy still holds its request in Dokploy.
       const redis = db(KINDS[4], "cache");
       expect(redis.applicationStatus).toBe("running");
