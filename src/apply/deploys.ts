@@ -18,6 +18,7 @@ import type { DeployOutcome } from "./types.ts";
 export async function runDeploy(ctx: ApplyContext, step: PlanStep): Promise<DeployOutcome> {
   const kind = serviceModule(step.kind);
   if (!kind) throw new Error(`${step.key}: internal error: ${step.kind} does not deploy`);
+  if (kind.runDeploy) return kind.runDeploy(ctx, step);
   const id = ctx.idOf(step.key);
   const calls = kind.deployCalls(ctx.api, id);
   const deps = ctx.deps;

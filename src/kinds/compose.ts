@@ -258,7 +258,7 @@ export const compose: ServiceKind<"Compose"> = {
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),
   health: serviceHealth,
   cascades: (detail, marker) => foreignDomains(detail.domains, marker),
-  deleteNote: (annotations, marker) =>
+  deleteNote: (annotations, marker) => marker?.policy === "orphan" ? undefined :
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
       : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",

@@ -10,6 +10,8 @@ import type { Kind, ResourceIdentity } from "../model/resource.ts";
 import type { ServiceKinds } from "../apply/context.ts";
 import { application } from "./application.ts";
 import { compose } from "./compose.ts";
+import { mariadb, mongo, mysql, postgres, redis } from "./databases.ts";
+import { libsql } from "./libsql.ts";
 import { domain } from "./domain.ts";
 import { environment } from "./environment.ts";
 import { project } from "./project.ts";
@@ -21,6 +23,12 @@ const MODULES = {
   Environment: environment,
   Application: application,
   Compose: compose,
+  Postgres: postgres,
+  MySQL: mysql,
+  MariaDB: mariadb,
+  Mongo: mongo,
+  Redis: redis,
+  LibSQL: libsql,
   Domain: domain,
 } as const satisfies { [K in Kind]: AnyKindModule & { kind: K } };
 

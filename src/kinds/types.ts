@@ -28,7 +28,9 @@ import type { View } from "../plan/views.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { DeployCalls } from "./service.ts";
-import type { StepOutcome } from "../apply/types.ts";
+import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
+import type { DeletionPolicy } from "../model/spec.ts";
+import type { FieldChange } from "../plan/types.ts";
 
 /** Metadata references that place an object in the hierarchy. */
 export type RefName = "project" | "environment" | "application" | "compose";
@@ -72,6 +74,11 @@ export interface KindBase<K extends Kind = Kind> {
   readonly apply: Executor;
   /** One line for the docs and `--help`: what the kind is in Dokploy. */
   readonly summary: string;
+  /**
+   * The deletion policy when the manifest has no `dokploy-gitops/deletion-policy`
+   * annotation (default `delete`; databases `orphan`: data is never lost by default).
+   */
+  readonly defaultDeletionPolicy?: DeletionPolicy;
 }
 
 /** Projects and environments. */
@@ -124,6 +131,22 @@ export interface DeployContext<K extends Kind = Kind> {
   label: string;
 }
 
+/** Live facts beyond the services themselves that a kind's plan may need (read only when a manifest needs them). */
+export interface PlanLookups {
+  /** Dokploy's backup destinations, id by name (`destination.all`); undefined when not read. */
+  destinations: ReadonlyMap<string, string> | undefined;
+}
+
+/** A kind's verdict on a diff: what cannot be applied in place. */
+export interface ChangeReview {
+  /** The changes left to apply. */
+  changes: FieldChange[];
+  /** Changes Dokploy cannot make in place: the step becomes a conflict (nothing is written). */
+  conflicts: string[];
+  /** Changes that need a manual step: dropped from the plan and reported. */
+  manual: string[];
+}
+
 /** Services: Application, Compose and the databases. */
 export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   readonly family: "service";
@@ -135,8 +158,22 @@ export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   readonly noun: string;
   /** The live services of this kind in an environment (default: `env.services` of this kind). */
   liveIn?(env: ObservedEnvironment): ObservedService[];
-  /** Kind-specific fields of the marker, from the manifest (recorded while the manifest exists). */
-  kindMarker?(m: Manifest<K>, marker: Marker): Marker;
+  /**
+   * Kind-specific fields of the marker, from the manifest (recorded while the
+   * manifest exists) and, for an object that is ours, its live marker
+   * (records of children kept in it, such as a database's backups).
+   */
+  kindMarker?(m: Manifest<K>, marker: Marker, live: Marker | undefined): Marker;
+  /** Problems with the manifest against live facts (an unknown backup destination): the step becomes a conflict before any write. */
+  refusals?(m: Manifest<K>, lookups: PlanLookups): string[];
+  /** Sorts out the changes Dokploy cannot apply in place (a database's name, a LibSQL password). */
+  reviewChanges?(changes: FieldChange[], label: string): ChangeReview;
+  /**
+   * Runs the deploy phase of a kind whose deploy is not queued (databases:
+   * Dokploy's deploy is synchronous). Without it, the applier queues with
+   * `deployCalls` and follows the new deployment.
+   */
+  runDeploy?(ctx: ApplyContext, step: PlanStep): Promise<DeployOutcome>;
   /** Reads one object (`*.one`), reduced for the engine. */
   read(api: DokployApi, id: string): Promise<ServiceDetail>;
   /** The live object projected into the diff's shape. */
@@ -185,7 +222,7 @@ export type AnyKindModule = ContainerKind | ServiceKind | RecordKind;
 export type ServiceManifest = Extract<AnyManifest, { kind: ServiceKindName }>;
 
 /** The kinds that are services. */
-export type ServiceKindName = "Application" | "Compose";
+export type ServiceKindName = "Application" | "Compose" | "Postgres" | "MySQL" | "MariaDB" | "Mongo" | "Redis" | "LibSQL";
 
 /** Where a record's parent is, by kind and name. */
 export interface ParentIdentity {

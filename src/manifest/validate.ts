@@ -96,7 +96,7 @@ export function validateDocument(doc: ParsedDocument, schemas: ManifestSchemas):
     source: doc.source,
     positionOf: (pointer: string) => doc.positionOf(pointer),
     adopt: annotations[ANNOTATION_ADOPT] === "true",
-    deletionPolicy: (annotations[ANNOTATION_DELETION_POLICY] ?? "delete") as DeletionPolicy,
+    deletionPolicy: (annotations[ANNOTATION_DELETION_POLICY] ?? kindModule(kind).defaultDeletionPolicy ?? "delete") as DeletionPolicy,
   } as AnyManifest;
   checked.manifest = manifest;
 

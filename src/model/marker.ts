@@ -34,6 +34,16 @@ export interface DomainRecord {
   policy?: "orphan";
 }
 
+/**
+ * A database backup recorded in its database's marker (backups have no
+ * description). An entry without an id is an intent written before
+ * `backup.create`, which answers no id: the id is found afterwards in the
+ * database's `one` answer and recorded.
+ */
+export interface BackupRecord {
+  id?: string;
+}
+
 /** The parsed content of a marker. */
 export interface Marker {
   v: 1;
@@ -43,6 +53,8 @@ export interface Marker {
   id?: string;
   /** Applications only: the domains this application's manifests own, by domain name. */
   domains?: Record<string, DomainRecord>;
+  /** Databases only: the backups this database's manifest owns, by backup name. */
+  backups?: Record<string, BackupRecord>;
   /**
    * `orphan` when the manifest's deletion policy is orphan. Recorded in Dokploy
    * because the policy must still be known after the manifest is removed.
@@ -122,6 +134,16 @@ function validateMarker(raw: unknown): Marker | undefined {
     }
     marker.domains = domains;
   }
+  if (m.backups !== undefined) {
+    if (typeof m.backups !== "object" || m.backups === null) return undefined;
+    const backups: Record<string, BackupRecord> = {};
+    for (const [name, rec] of Object.entries(m.backups as Record<string, unknown>)) {
+      const r = rec as Record<string, unknown> | null;
+      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string")) return undefined;
+      backups[name] = typeof r.id === "string" ? { id: r.id } : {};
+    }
+    marker.backups = backups;
+  }
   return marker;
 }
 
@@ -140,6 +162,9 @@ export function renderDescription(text: string | undefined, marker: Marker): str
         .sort()
         .map((k) => [k, marker.domains![k]!]),
     );
+  }
+  if (marker.backups !== undefined && Object.keys(marker.backups).length > 0) {
+    ordered.backups = Object.fromEntries(Object.keys(marker.backups).sort().map((k) => [k, marker.backups![k]!]));
   }
   const line = MARKER_PREFIX + JSON.stringify(ordered);
   return text ? `${text}\n\n${line}` : line;

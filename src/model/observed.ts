@@ -67,4 +67,9 @@ export interface ObservedState {
    * has not visibly started or ended; absent when not read.
    */
   queue?: string[];
+  /**
+   * Dokploy's backup destinations (`destination.all`, without their keys),
+   * read only when a manifest declares a backup; absent when not read.
+   */
+  destinations?: Array<{ destinationId: string; name: string }>;
 }

@@ -13,7 +13,18 @@
  * The manifest kinds. Each has exactly one module in `src/kinds/registry.ts`
  * (a compile-time check there keeps this union and the registry equal).
  */
-export type Kind = "Project" | "Environment" | "Application" | "Compose" | "Domain";
+export type Kind =
+  | "Project"
+  | "Environment"
+  | "Application"
+  | "Compose"
+  | "Postgres"
+  | "MySQL"
+  | "MariaDB"
+  | "Mongo"
+  | "Redis"
+  | "LibSQL"
+  | "Domain";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";

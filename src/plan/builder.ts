@@ -8,6 +8,7 @@ import type { AnyManifest, DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind } from "../model/resource.ts";
 import { kindModule } from "../kinds/registry.ts";
+import type { PlanLookups } from "../kinds/types.ts";
 import { diffViews } from "./diff.ts";
 import { memoizedOwnership } from "./match.ts";
 import type { SecretValues } from "./secrets.ts";
@@ -55,6 +56,8 @@ export class PlanBuilder {
   readonly byParent = new Map<string, AnyManifest[]>();
   /** Services by environment key, declared or not (`production` needs no manifest). */
   readonly servicesByEnvironment = new Map<string, AnyManifest[]>();
+  /** Live facts some kinds' plans need (backup destinations); set by the planner from the observation. */
+  lookups: PlanLookups = { destinations: undefined };
   readonly #stepByKey = new Map<string, PlanStep>();
   readonly #queue: ReadonlySet<string> | undefined;
   #indexed = 0;

@@ -7,7 +7,7 @@
  */
 import fastJsonPatch from "fast-json-patch";
 import type { FieldChange, SecretComparison } from "./types.ts";
-import type { SecretValues } from "./secrets.ts";
+import { hashSecret, type SecretValues } from "./secrets.ts";
 import { isSecretSlot, type View } from "./views.ts";
 
 /** The paths of a kind's view whose values are secret, or whose live values are hidden (a kind module's `fields`). */
@@ -56,7 +56,7 @@ function substituteSecrets(
       out.set(pointer, "unresolved");
       return liveValue === undefined ? UNRESOLVED : liveValue;
     }
-    if (value === liveValue) {
+    if ((desired.hashed ? hashSecret(value) : value) === liveValue) {
       out.set(pointer, "unchanged");
       return liveValue;
     }

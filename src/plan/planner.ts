@@ -32,6 +32,7 @@ export interface PlanInput {
 export function planReconcile(input: PlanInput): Plan {
   const { desired, observed, secrets, settings } = input;
   const b = new PlanBuilder(desired, secrets, settings, input.now ?? Date.now(), observed.queue ? new Set(observed.queue) : undefined);
+  if (observed.destinations) b.lookups = { destinations: new Map(observed.destinations.map((d) => [d.name, d.destinationId])) };
   planProjects(b, observed);
   const steps = b.steps;
   const desiredKeys = new Set(desired.manifests.map((m) => m.key));

@@ -127,9 +127,10 @@ function removeService(kind: ServiceKind, svc: ObservedService, key: string, ctx
     refuse(step, `${label}: not deleted: its details could not be read`);
     return { step, gone: false };
   }
-  if (step.action === "orphan") return { step, gone: false };
+  // What removing it means for its data: volumes kept or deleted, a database released by default.
   const note = kind.deleteNote(undefined, marker);
-  if (note && step.action === "delete") step.reasons.push(`${label}: ${note}`);
+  if (note && (step.action === "delete" || marker?.policy === "orphan")) step.reasons.push(`${label}: ${note}`);
+  if (step.action === "orphan") return { step, gone: false };
   for (const r of recordKindsOf(kind.kind)) {
     for (const [name, rec] of Object.entries(marker?.[r.recordField] ?? {})) {
       if (!rec.id || !svc.detail.domains.some((d) => d.domainId === rec.id)) continue;

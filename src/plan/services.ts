@@ -39,14 +39,20 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const label = labelOf(S);
   const desiredView = kind.desiredView(S as never);
   const wantRunning = ((S.spec as { state?: string }).state ?? "running") === "running";
-  const baseMarker = (id?: string, domains?: Record<string, DomainRecord>): Marker => {
+  const baseMarker = (id?: string, domains?: Record<string, DomainRecord>, live?: Marker): Marker => {
     const token = S.metadata.annotations?.[ANNOTATION_REDEPLOY];
     const marker: Marker = { ...b.marker(S, S.key, id), ...(token !== undefined ? { redeploy: token } : {}), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}) };
-    return kind.kindMarker ? kind.kindMarker(S as never, marker) : marker;
+    return kind.kindMarker ? kind.kindMarker(S as never, marker, live) : marker;
   };
   const dependsOn = b.dependsOnParent(parent);
   const records = recordKindsOf(S.kind);
   if (parent.state === "blocked") return;
+  const refused = kind.refusals?.(S as never, b.lookups) ?? [];
+  if (refused.length > 0) {
+    b.push(newStep(S.identity, S.key, "conflict", { manifest: S, reasons: refused }));
+    for (const d of b.childrenOf(S.key)) b.blocked(d, { key: S.key, reason: `${labelOf(d)}: not planned: its ${kind.noun} ${label} was refused` });
+    return;
+  }
   const create = (extra: { parentDokployId?: string }): void => {
     const step = b.push(newStep(S.identity, S.key, "create", { manifest: S, marker: baseMarker(), markerWrite: true, deploy: wantRunning, dependsOn, parentKey: parent.key, ...extra }));
     b.addDiff(step, desiredView, undefined);
@@ -78,9 +84,20 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   }
   const recordStepsTo = b.steps.length;
   const queuedAt = owned ? liveMarker?.queuedAt : undefined;
-  const marker: Marker = { ...baseMarker(live.id, recorded), ...(queuedAt ? { queuedAt } : {}) };
+  const marker: Marker = { ...baseMarker(live.id, recorded, owned ? liveMarker : undefined), ...(queuedAt ? { queuedAt } : {}) };
   const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
   b.addDiff(step, desiredView, kind.liveView(detail));
+  if (kind.reviewChanges) {
+    const review = kind.reviewChanges(step.changes, label);
+    if (review.conflicts.length > 0) {
+      b.push(newStep(S.identity, S.key, "conflict", { manifest: S, dokployId: live.id, reasons: review.conflicts }));
+      for (const d of b.childrenOf(S.key)) b.blocked(d, { key: S.key, reason: `${labelOf(d)}: not planned: its ${kind.noun} ${label} is in conflict` });
+      return;
+    }
+    step.changes = review.changes;
+    b.warnings.push(...review.manual);
+    step.reasons.push(...review.manual);
+  }
   step.parentKey = parent.key;
   step.parentDokployId = parent.id;
   const deployRelevant = step.changes.some((c) => kind.fields.deploy.some((p) => c.path === p || c.path.startsWith(`${p}/`)));

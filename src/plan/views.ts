@@ -13,6 +13,12 @@ import { parseDotenv } from "./dotenv.ts";
 /** A secret in a desired view: resolved only when diffing or sending. */
 export interface SecretSlot {
   $secret: SecretRef;
+  /**
+   * The live side holds `hashSecret(value)`, not the value (a database's
+   * password, which Dokploy returns in plain text): the diff compares hashes,
+   * so the plaintext never enters a view.
+   */
+  hashed?: true;
 }
 
 export function isSecretSlot(v: unknown): v is SecretSlot {

@@ -24,6 +24,7 @@ import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { ownershipOf } from "../model/marker.ts";
 import { deploymentRouter, type QueueJobData } from "../dokploy/routers/deployment.ts";
+import { destinationRouter } from "../dokploy/routers/destination.ts";
 import { mapConcurrent } from "../util/concurrency.ts";
 
 /** The service a queued job deploys; nothing when the job is malformed (the queue is read defensively). */
@@ -48,6 +49,8 @@ export interface ObserveScope {
   projects: ReadonlySet<string>;
   /** Services a manifest adopts, by manifest key (`Application/shop/production/web`). */
   adopting: ReadonlySet<string>;
+  /** True when a manifest declares a database backup: its destination is checked by name (`destination.all`). */
+  destinations?: boolean;
 }
 
 /** No manifests known yet: read only what is ours. */
@@ -58,6 +61,7 @@ export function scopeOf(desired: DesiredState): ObserveScope {
   return {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
     adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
+    destinations: desired.manifests.some((m) => ((m.spec as { backups?: unknown[] }).backups ?? []).length > 0),
   };
 }
 
@@ -81,6 +85,7 @@ export class LiveReads {
   readonly #applications = new Map<string, Promise<ApplicationDetail>>();
   readonly #services = new Map<string, Promise<ServiceDetail>>();
   #queue: Promise<string[] | undefined> | undefined;
+  #destinations: Promise<Array<{ destinationId: string; name: string }>> | undefined;
   readonly #remember: ((scope: ObserveScope) => void) | undefined;
   #ahead: AbortController | undefined;
   #reused = 0;
@@ -122,6 +127,13 @@ export class LiveReads {
         (jobs) => (Array.isArray(jobs) ? jobs : []).flatMap((j) => queuedServiceId(j.data)),
         () => undefined,
       ),
+    ));
+  }
+
+  /** Dokploy's backup destinations, names and ids only (the answer's keys are dropped by the client). */
+  destinations(): Promise<Array<{ destinationId: string; name: string }>> {
+    return (this.#destinations ??= held(
+      this.api.call(destinationRouter.all, {}).then((rows) => rows.map((d) => ({ destinationId: d.destinationId, name: d.name }))),
     ));
   }
 
@@ -246,9 +258,10 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
     }),
   ]);
   const observed: ObservedState = { projects };
+  if (scope.destinations) observed.destinations = await reads.destinations();
   // Dokploy's build queue, read only when a deploy we queued is neither visibly running nor ended.
   const waiting = appsToRead.some((a) => a.detail && awaitingQueue(a.detail.description, a.detail.deployments, instance, a.applicationId)) ||
-    servicesToRead.some((s) => s.detail && awaitingQueue(s.detail.description, s.detail.deployments, instance, s.id));
+    servicesToRead.some((s) => s.detail && !serviceModule(s.kind)?.runDeploy && awaitingQueue(s.detail.description, s.detail.deployments, instance, s.id));
   if (waiting) {
     const queue = await reads.queueList();
     if (queue) observed.queue = queue;

@@ -73,7 +73,7 @@ const CASES: Array<[string, string, string, string[]]> = [
   ["domain-application-with-service-name", "domain-application-with-service-name.yaml:10:3", "schema", ["not allowed on a domain of an application"]],
   ["domain-compose-bad-service-name", "domain-compose-bad-service-name.yaml:24:16", "schema", ["a compose service name", "got \"rails web\""]],
   ["domain-compose-missing-service-name", "domain-compose-missing-service-name.yaml:22:1", "schema", ["missing required field \"serviceName\"", "domain of a compose"]],
-  ["missing-kind", "missing-kind.yaml:1:1", "schema", ["missing required field \"kind\"", "Project, Environment, Application, Compose, Domain"]],
+  ["missing-kind", "missing-kind.yaml:1:1", "schema", ["missing required field \"kind\"", "Project, Environment, Application, Compose, Postgres, MySQL, MariaDB, Mongo, Redis, LibSQL, Domain"]],
   ["missing-metadata", "missing-metadata.yaml:1:1", "schema", ["missing required field \"metadata\""]],
   ["missing-name", "missing-name.yaml:3:1", "schema", ["missing required field \"name\""]],
   ["missing-source", "missing-source.yaml:7:1", "schema", ["missing required field \"source\""]],

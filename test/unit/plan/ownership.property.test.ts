@@ -4,8 +4,9 @@
  * an object carrying this instance's marker (its own id, or pending), or one
  * its manifest explicitly adopts; a domain only inside a service (application
  * or compose stack) we own that records it; and never an object whose
- * identity is claimed twice. Every service kind of the registry that the
- * generators know is covered: applications and compose stacks here.
+ * identity is claimed twice. The generators cover applications, compose
+ * stacks and databases (three kinds, with backups made by hand beside the
+ * ones their marker records).
  * PROPERTY_RUNS raises the case count (the reliability suite runs 10,000).
  */
 import fc from "fast-check";
@@ -25,6 +26,8 @@ const ENVS = ["production", "staging"];
 const APPS = ["web", "api"];
 const STACKS = ["chat", "web"];
 const HOSTS = ["a.test", "b.test"];
+const DB_KINDS = ["Postgres", "Redis", "LibSQL"] as const;
+const DBS = ["db", "cache"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 
 type Variant = "none" | "ours" | "pending" | "copied" | "foreign" | "malformed" | "other-key";
@@ -56,11 +59,13 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
 const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
 const stackSpec = fc.record({ name: fc.constantFrom(...STACKS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), others: fc.boolean() });
+const dbSpec = fc.record({ kind: fc.constantFrom(...DB_KINDS), name: fc.constantFrom(...DBS), v: variant, backups: fc.constantFrom("none", "ours", "hand-made", "stale") });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), dbs: fc.array(dbSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
+type DbSpecValue = { kind: (typeof DB_KINDS)[number]; name: string; v: Variant; backups: string };
 type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }> };
-type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; others: boolean }> };
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; dbs: DbSpecValue[]; others: boolean }> };
 
 /** Live domain rows of a service and the records its marker keeps of them, as the spec says. */
 function domainsOf(s: ServiceSpecValue, owner: { applicationId?: string; composeId?: string }): { rows: DomainRow[]; recs: Record<string, DomainRecord> } {
@@ -88,12 +93,32 @@ function liveStack(s: ServiceSpecValue, project: string, env: string): ObservedS
   return { kind: "Compose", id, name: s.name, description, appName: raw.appName, status: "done", detail: { id, name: s.name, description, appName: raw.appName, status: "done", deployments: [], domains: rows, raw } };
 }
 
+/** A live database as the observer hands it over (`project.one` summary plus its `<kind>.one` detail). */
+function liveDatabase(p: string, e: string, d: DbSpecValue): ObservedService {
+  const id = nextId("db");
+  const key = `${d.kind}/${p}/${e}/${d.name}`;
+  const backupId = nextId("bk");
+  const backups = d.backups === "none" ? [] : [{ backupId, appName: `backup-${backupId}`, schedule: "0 3 * * *", prefix: "/", database: "app", destinationId: "dest1", destination: { name: "s3" }, keepLatestCount: null, enabled: true }];
+  const records = d.backups === "ours" ? { nightly: { id: backupId } } : d.backups === "stale" ? { nightly: { id: "gone" } } : undefined;
+  const describe = (): string | null => {
+    const base = describeAs(d.v, key, id, `${d.kind}/${p}/${e}/zzz`);
+    const parsed = parseDescription(base);
+    return parsed.marker && records ? renderDescription("", { ...parsed.marker, backups: records }) : base;
+  };
+  const description = describe();
+  const raw = {
+    name: d.name, appName: `${d.name}-x`, description, applicationStatus: "done", databasePassword: "pw", dockerImage: "img", env: null, command: null, args: null,
+    replicas: 1, externalPort: null, databaseName: "app", databaseUser: "app", mounts: [], ...(d.kind === "Redis" ? {} : { backups }),
+  };
+  return { kind: d.kind, id, name: d.name, description, appName: raw.appName, status: "done", detail: { id, name: d.name, description, appName: raw.appName, status: "done", deployments: [], domains: [], raw } };
+}
+
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   return specs.map((p) => {
     const pid = nextId("p");
     const pKey = `Project/${p.name}`;
     const envs: ObservedEnvironment[] = [];
-    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: [], stacks: [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
+    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: [], stacks: [], dbs: [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
     for (const e of envList as Array<ProjectSpecValue["envs"][number] & { isDefault: boolean }>) {
       const eid = nextId("e");
       const eKey = `Environment/${p.name}/${e.name}`;
@@ -112,6 +137,7 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         services: [
           ...e.stacks.map((st) => liveStack(st, p.name, e.name)),
           ...(e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : []),
+          ...(e.dbs ?? []).map((d) => liveDatabase(p.name, e.name, d)),
         ],
       }));
     }
@@ -127,10 +153,13 @@ const desiredSpec = fc.record({
   apps: fc.subarray(APPS),
   stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
+  dbs: fc.subarray([...DB_KINDS]),
+  deletionPolicy: fc.constantFrom("", "delete", "orphan"),
 });
 
-function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[] }): string {
+function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; dbs: string[]; deletionPolicy: string }): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
+  const dbAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${d.deletionPolicy ? `, dokploy-gitops/deletion-policy: ${d.deletionPolicy}` : ""} }`;
   const docs: string[] = [];
   for (const p of d.projects) {
     docs.push(`apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${p}${ann} }\nspec: {}`);
@@ -148,6 +177,11 @@ function buildYaml(d: { projects: string[]; adopt: boolean; envs: string[]; apps
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, compose: ${c}${ann} }\nspec: { host: stack-${c}.${e}.${p}.${h}, serviceName: web }`);
         });
       }
+      for (const k of d.dbs) {
+        const fields = k === "Redis" ? "" : k === "LibSQL" ? "databaseUser: app, " : "databaseName: app, databaseUser: app, ";
+        const backups = k === "Redis" ? "" : ", backups: [{ name: nightly, schedule: \"0 4 * * *\", destination: s3, database: app }]";
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: ${k}\nmetadata: { name: ${DBS[0]}, project: ${p}, environment: ${e}${dbAnn} }\nspec: { ${fields}databasePassword: { fromEnv: PW }${backups} }`);
+      }
     }
   }
   return docs.join("\n---\n");
@@ -157,6 +191,8 @@ const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
 
 describe("ownership property", () => {
   it("never plans a write or delete on an object that is not ours or adopted", () => {
+    // The generators must reach databases that are written, or the property says nothing about them.
+    let databaseWrites = 0;
     fc.assert(
       fc.property(fc.array(projectSpec, { maxLength: 3 }), desiredSpec, fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) }), (liveSpecs, want, settings) => {
         const projects = buildLive(liveSpecs);
@@ -164,7 +200,7 @@ describe("ownership property", () => {
         const report = loadManifestTexts(yaml ? [{ file: "m.yaml", text: yaml }] : []);
         const desired = report.desired ?? { manifests: [], fileCount: 0 };
         expect(report.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
-        const plan = planReconcile({ desired, observed: { projects }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
+        const plan = planReconcile({ desired, observed: { projects, destinations: [{ destinationId: "dest1", name: "s3" }] }, secrets: new SecretValues(), settings: { instance: INSTANCE, ...settings } });
 
         // Index every live object by id.
         type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string };
@@ -226,6 +262,7 @@ describe("ownership property", () => {
           }
           const obj = objects.get(id)!;
           expect(obj, `${step.key} targets a live object`).toBeDefined();
+          if ((DB_KINDS as readonly string[]).includes(step.kind)) databaseWrites++;
           const own = ownershipOf(obj.description, INSTANCE, id);
           const duplicated = own.kind === "ours" || own.kind === "pending" ? (claims.get(`${scopeOf.get(id)}|${own.marker.key}`) ?? 0) > 1 : false;
           expect(duplicated, `${step.action} ${step.key} does not touch a doubly-claimed object`).toBe(false);
@@ -245,5 +282,6 @@ describe("ownership property", () => {
       }),
       { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
     );
+    expect(databaseWrites).toBeGreaterThan(0);
   });
 });
