@@ -6,9 +6,15 @@
  * application until it has planned and applied: at 1,000 applications that
  * is most of what V8 promotes to its old generation during a pass. The key
  * lists are checked against the types at compile time, so a field added to a
- * type without its key here fails `tsc`, and the type stays truthful.
+ * type without its key here fails `tsc`, and the type stays truthful. The
+ * service children (mounts, ports, redirects, basic-auth users) are kept:
+ * the plan reads them from this answer rather than with a call per child.
  */
 import type { ApplicationDetail, ApplicationRow, DeploymentRow, DomainRow, EnvironmentRow, ProjectRow } from "./types.ts";
+import type { MountRow } from "./routers/mounts.ts";
+import type { PortRow } from "./routers/port.ts";
+import type { RedirectRow } from "./routers/redirects.ts";
+import type { SecurityRow } from "./routers/security.ts";
 
 /** Fails to compile unless `Keys` lists every key of `T`. */
 type Exhaustive<T, Keys extends readonly (keyof T)[]> = [Exclude<keyof T, Keys[number]>] extends [never] ? Keys : never;
@@ -37,6 +43,14 @@ const DEPLOYMENT_KEYS = [
 ] as const;
 const ENVIRONMENT_KEYS = ["environmentId", "name", "description", "createdAt", "env", "projectId", "isDefault"] as const;
 const PROJECT_KEYS = ["projectId", "name", "description", "createdAt", "organizationId", "env"] as const;
+// ---- service children (issue 15) ----
+const MOUNT_KEYS = [
+  "mountId", "type", "hostPath", "volumeName", "filePath", "content", "serviceType", "mountPath", "applicationId", "composeId",
+  "libsqlId", "mariadbId", "mongoId", "mysqlId", "postgresId", "redisId",
+] as const;
+const PORT_KEYS = ["portId", "publishedPort", "publishMode", "targetPort", "protocol", "applicationId"] as const;
+const REDIRECT_KEYS = ["redirectId", "regex", "replacement", "permanent", "uniqueConfigKey", "createdAt", "applicationId"] as const;
+const SECURITY_KEYS = ["securityId", "username", "password", "createdAt", "applicationId"] as const;
 
 // Compile-time completeness checks (see the module comment).
 const checked: {
@@ -45,7 +59,14 @@ const checked: {
   deployment: Exhaustive<DeploymentRow, typeof DEPLOYMENT_KEYS>;
   environment: Exhaustive<EnvironmentRow, typeof ENVIRONMENT_KEYS>;
   project: Exhaustive<ProjectRow, typeof PROJECT_KEYS>;
-} = { application: APPLICATION_KEYS, domain: DOMAIN_KEYS, deployment: DEPLOYMENT_KEYS, environment: ENVIRONMENT_KEYS, project: PROJECT_KEYS };
+  mount: Exhaustive<MountRow, typeof MOUNT_KEYS>;
+  port: Exhaustive<PortRow, typeof PORT_KEYS>;
+  redirect: Exhaustive<RedirectRow, typeof REDIRECT_KEYS>;
+  security: Exhaustive<SecurityRow, typeof SECURITY_KEYS>;
+} = {
+  application: APPLICATION_KEYS, domain: DOMAIN_KEYS, deployment: DEPLOYMENT_KEYS, environment: ENVIRONMENT_KEYS, project: PROJECT_KEYS,
+  mount: MOUNT_KEYS, port: PORT_KEYS, redirect: REDIRECT_KEYS, security: SECURITY_KEYS,
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -69,6 +90,10 @@ export function projectApplicationDetail(answer: unknown): ApplicationDetail {
   const out = pick(answer, checked.application);
   if ("domains" in answer) out.domains = pickAll(answer.domains, checked.domain);
   if ("deployments" in answer) out.deployments = pickAll(answer.deployments, checked.deployment);
+  if ("mounts" in answer) out.mounts = projectMounts(answer.mounts);
+  if ("ports" in answer) out.ports = pickAll(answer.ports, checked.port);
+  if ("redirects" in answer) out.redirects = pickAll(answer.redirects, checked.redirect);
+  if ("security" in answer) out.security = pickAll(answer.security, checked.security);
   const environment = answer.environment;
   if (isObject(environment)) {
     const env = pick(environment, checked.environment);
@@ -79,4 +104,13 @@ export function projectApplicationDetail(answer: unknown): ApplicationDetail {
     out.environment = environment;
   }
   return out as unknown as ApplicationDetail;
+}
+
+/**
+ * The typed part of a `mounts` array, for every `one` answer that carries one
+ * (`application.one`, `compose.one`, each database's `one`). A value that is
+ * not an array is returned as it came, for the reader to reject.
+ */
+export function projectMounts(list: unknown): MountRow[] {
+  return pickAll(list, checked.mount) as MountRow[];
 }

@@ -3,6 +3,18 @@
  * NOTES §2-§6). Only the fields the reconciler reads are typed; Dokploy returns
  * more, and those pass through untouched as unknown extra keys.
  */
+import type { MountRow } from "./routers/mounts.ts";
+import type { PortRow } from "./routers/port.ts";
+import type { RedirectRow } from "./routers/redirects.ts";
+import type { SecurityRow } from "./routers/security.ts";
+
+// The service children's wire types live with their routers (src/dokploy/routers/*); re-exported for readers of `one` answers.
+export type { MountRow, MountType, ServiceType } from "./routers/mounts.ts";
+export type { PortProtocol, PortRow, PublishMode } from "./routers/port.ts";
+export type { RedirectRow } from "./routers/redirects.ts";
+export type { SecurityRow } from "./routers/security.ts";
+export type { ScheduleRow, ScheduleType } from "./routers/schedule.ts";
+export type { VolumeBackupRow } from "./routers/volume-backups.ts";
 
 export type ApplicationStatus = "idle" | "running" | "done" | "error";
 export type DeploymentStatus = "running" | "done" | "error" | "cancelled";
@@ -173,11 +185,19 @@ export interface ApplicationRow {
   createdAt: string;
 }
 
-/** `application.one`: row + relations. */
+/**
+ * `application.one`: row + relations. The service children (mounts, ports,
+ * redirects, basic-auth users) come with it, so a plan reads them without a
+ * call per child; schedules and volume backups do not (see their routers).
+ */
 export interface ApplicationDetail extends ApplicationRow {
   domains: DomainRow[];
   deployments: DeploymentRow[];
   environment: EnvironmentRow & { project: ProjectRow };
+  mounts: MountRow[];
+  ports: PortRow[];
+  redirects: RedirectRow[];
+  security: SecurityRow[];
 }
 
 // ---- inputs ---------------------------------------------------------------

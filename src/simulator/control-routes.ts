@@ -8,7 +8,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RecordKind, SimulatorControl } from "./types.ts";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
-const KINDS: RecordKind[] = ["project", "environment", "application", "domain"];
+const KINDS: RecordKind[] = [
+  "project", "environment", "application", "domain",
+  // ---- service children (issue 15) ----
+  "mount", "port", "redirect", "security", "schedule", "volumeBackup", "destination",
+];
 
 function reply(res: ServerResponse, status: number, value: unknown): void {
   res.statusCode = status;

@@ -17,10 +17,18 @@ import { Faults } from "./faults.ts";
 import { createApiListener } from "./http-server.ts";
 import { readStateFile, StateWriter } from "./persistence.ts";
 import { Random } from "./random.ts";
+import { applicationChildrenState } from "./child-views.ts";
 import { applicationRoutes } from "./routes/application.ts";
 import type { Handler, RouteContext } from "./routes/context.ts";
 import { domainRoutes } from "./routes/domain.ts";
 import { projectRoutes } from "./routes/project.ts";
+// ---- service children (issue 15) ----
+import { mountRoutes } from "./routes/mounts.ts";
+import { portRoutes } from "./routes/port.ts";
+import { redirectRoutes } from "./routes/redirects.ts";
+import { scheduleRoutes } from "./routes/schedule.ts";
+import { securityRoutes } from "./routes/security.ts";
+import { volumeBackupRoutes } from "./routes/volume-backups.ts";
 import { seedStore } from "./seed.ts";
 import { Store } from "./store.ts";
 import type {
@@ -32,7 +40,11 @@ export type * from "./types.ts";
 export { DOKPLOY_VERSION } from "./routes/domain.ts";
 
 /** Every served procedure's handler. */
-const ROUTES: Record<string, Handler> = { ...projectRoutes, ...applicationRoutes, ...domainRoutes };
+const ROUTES: Record<string, Handler> = {
+  ...projectRoutes, ...applicationRoutes, ...domainRoutes,
+  // ---- service children (issue 15) ----
+  ...mountRoutes, ...portRoutes, ...redirectRoutes, ...securityRoutes, ...scheduleRoutes, ...volumeBackupRoutes,
+};
 
 function checkOptions(o: SimulatorOptions): void {
   const nonNegative = (name: keyof SimulatorOptions): void => {
@@ -49,7 +61,7 @@ function checkOptions(o: SimulatorOptions): void {
   if (o.apiKey !== undefined && (typeof o.apiKey !== "string" || o.apiKey.length === 0)) throw new Error("simulator: apiKey must be a non-empty string");
 }
 
-/** Nests the tables the way a person reads them: project > environment > application > domains, deployments. */
+/** Nests the tables the way a person reads them: project > environment > application > domains, deployments, children. */
 function nestedState(store: Store): SimulatorState {
   const copy = <T>(v: T): T => structuredClone(v);
   return {
@@ -61,9 +73,11 @@ function nestedState(store: Store): SimulatorState {
           ...copy(a),
           domains: store.domainsOf(a.applicationId).map(copy),
           deployments: store.deploymentsOf(a.applicationId).map(copy),
+          ...applicationChildrenState(store, a.applicationId),
         })),
       })),
     })),
+    destinations: store.children.destinations.all().map(copy),
   };
 }
 

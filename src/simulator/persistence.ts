@@ -9,6 +9,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PersistedStore, Store } from "./store.ts";
 
 const TABLES = ["projects", "environments", "applications", "domains", "deployments"] as const;
+/** Tables added later (issue 15): optional, so a state file written before them still loads. */
+const OPTIONAL_TABLES = ["mounts", "ports", "redirects", "security", "schedules", "volumeBackups", "destinations"] as const;
 
 /** Reads and checks a state file; undefined when it does not exist. Throws a specific error when corrupt. */
 export function readStateFile(path: string): PersistedStore | undefined {
@@ -23,8 +25,10 @@ export function readStateFile(path: string): PersistedStore | undefined {
   if (typeof d !== "object" || d === null || d.version !== 1) {
     throw new Error(`simulator: state file ${path} is not a simulator state file (expected an object with "version": 1)`);
   }
-  for (const table of TABLES) {
-    if (!Array.isArray(d[table]) || !(d[table] as unknown[]).every((r) => typeof r === "object" && r !== null)) {
+  const isRows = (v: unknown): boolean => Array.isArray(v) && v.every((r) => typeof r === "object" && r !== null);
+  for (const table of [...TABLES, ...OPTIONAL_TABLES]) {
+    const optional = (OPTIONAL_TABLES as readonly string[]).includes(table);
+    if (!(optional && d[table] === undefined) && !isRows(d[table])) {
       throw new Error(`simulator: state file ${path}: "${table}" must be an array of rows`);
     }
   }

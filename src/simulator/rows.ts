@@ -8,6 +8,9 @@
 import type {
   ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord,
 } from "./types.ts";
+import type {
+  DestinationRecord, MountRecord, PortRecord, RedirectRecord, ScheduleRecord, SecurityRecord, VolumeBackupRecord,
+} from "./child-types.ts";
 
 function withoutUndefined(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== undefined));
@@ -92,4 +95,86 @@ export function deploymentRow(
   };
   for (const [k, v] of Object.entries(init)) if (v !== undefined) row[k] = v;
   return row as DeploymentRecord;
+}
+
+// ---- service children (issue 15): mount, port, redirect, security, schedule, volume_backup, destination ----
+
+/** The row with its defaults, then every defined value of `init` (so keys stay in the table's order). */
+function withDefaults<T>(defaults: Record<string, unknown>, init: Record<string, unknown>): T {
+  for (const [k, v] of Object.entries(init)) if (v !== undefined) defaults[k] = v;
+  return defaults as T;
+}
+
+/** Every column of the `mount` table with its default (no service column set: an orphan until one is given). */
+export function mountRow(init: Pick<MountRecord, "mountId" | "type" | "mountPath"> & Record<string, unknown>): MountRecord {
+  return withDefaults({
+    mountId: init.mountId, type: init.type, hostPath: null, volumeName: null, filePath: null, content: null,
+    serviceType: "application", mountPath: init.mountPath, applicationId: null, composeId: null, libsqlId: null,
+    mariadbId: null, mongoId: null, mysqlId: null, postgresId: null, redisId: null,
+  }, init);
+}
+
+/** Every column of the `port` table; `publishMode`/`protocol` as the API defaults them (`ingress`, `tcp`). */
+export function portRow(
+  init: Pick<PortRecord, "portId" | "publishedPort" | "targetPort" | "applicationId"> & Record<string, unknown>,
+): PortRecord {
+  return withDefaults({
+    portId: init.portId, publishedPort: init.publishedPort, publishMode: "ingress", targetPort: init.targetPort,
+    protocol: "tcp", applicationId: init.applicationId,
+  }, init);
+}
+
+/** Every column of the `redirect` table. */
+export function redirectRow(
+  init: Pick<RedirectRecord, "redirectId" | "regex" | "replacement" | "uniqueConfigKey" | "createdAt" | "applicationId"> & Record<string, unknown>,
+): RedirectRecord {
+  return withDefaults({
+    redirectId: init.redirectId, regex: init.regex, replacement: init.replacement, permanent: false,
+    uniqueConfigKey: init.uniqueConfigKey, createdAt: init.createdAt, applicationId: init.applicationId,
+  }, init);
+}
+
+/** Every column of the `security` table. */
+export function securityRow(
+  init: Pick<SecurityRecord, "securityId" | "username" | "password" | "createdAt" | "applicationId">,
+): SecurityRecord {
+  return withDefaults({
+    securityId: init.securityId, username: init.username, password: init.password, createdAt: init.createdAt,
+    applicationId: init.applicationId,
+  }, init);
+}
+
+/** Every column of the `schedule` table with its default (`enabled` true, `bash`, `application`). */
+export function scheduleRow(
+  init: Pick<ScheduleRecord, "scheduleId" | "name" | "cronExpression" | "appName" | "command" | "createdAt"> & Record<string, unknown>,
+): ScheduleRecord {
+  return withDefaults({
+    scheduleId: init.scheduleId, name: init.name, description: null, cronExpression: init.cronExpression,
+    appName: init.appName, serviceName: null, shellType: "bash", scheduleType: "application", command: init.command,
+    script: null, applicationId: null, composeId: null, serverId: null, organizationId: null, enabled: true,
+    timezone: null, createdAt: init.createdAt,
+  }, init);
+}
+
+/** Every column of the `volume_backup` table with its default (`enabled` null: not scheduled). */
+export function volumeBackupRow(
+  init: Pick<VolumeBackupRecord, "volumeBackupId" | "name" | "volumeName" | "prefix" | "appName" | "cronExpression" | "createdAt" | "destinationId">
+    & Record<string, unknown>,
+): VolumeBackupRecord {
+  return withDefaults({
+    volumeBackupId: init.volumeBackupId, name: init.name, volumeName: init.volumeName, prefix: init.prefix,
+    serviceType: "application", appName: init.appName, serviceName: null, turnOff: false,
+    cronExpression: init.cronExpression, keepLatestCount: null, enabled: null, applicationId: null, postgresId: null,
+    mariadbId: null, mongoId: null, mysqlId: null, redisId: null, libsqlId: null, composeId: null,
+    createdAt: init.createdAt, destinationId: init.destinationId,
+  }, init);
+}
+
+/** Every column of the `destination` table (placeholder credentials unless given). */
+export function destinationRow(init: Pick<DestinationRecord, "destinationId" | "name" | "createdAt"> & Record<string, unknown>): DestinationRecord {
+  return withDefaults({
+    destinationId: init.destinationId, name: init.name, provider: null, accessKey: "sim-access-key",
+    secretAccessKey: "sim-secret-access-key", bucket: "sim-bucket", region: "us-east-1",
+    endpoint: "https://s3.example.invalid", additionalFlags: [], organizationId: ORGANIZATION_ID, createdAt: init.createdAt,
+  }, init);
 }

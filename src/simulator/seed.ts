@@ -7,6 +7,8 @@ import { applicationRow, deploymentRow, domainRow, environmentRow } from "./rows
 import { createProjectWithDefault } from "./routes/project.ts";
 import type { RouteContext } from "./routes/context.ts";
 import type { SeedApplication, SeedData, SeedDomain, SeedEnvironment, SeedResult } from "./types.ts";
+// ---- service children (issue 15) ----
+import { CHILD_SEED_KEYS, emptyChildSeedResult, seedChildData, seedDestinations, seedServiceChildren } from "./seed-children.ts";
 
 function columns<T extends Record<string, unknown>>(row: T, drop: string[]): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([k, v]) => !drop.includes(k) && v !== undefined));
@@ -19,7 +21,10 @@ function need(cond: boolean, message: string): void {
 /** Inserts `data`; throws a specific error (and inserts nothing more) on a bad reference or duplicate id. */
 export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
   const { store } = ctx;
-  const result: SeedResult = { projectIds: [], environmentIds: [], applicationIds: [], domainIds: [], deploymentIds: [], ids: {} };
+  const result: SeedResult = {
+    projectIds: [], environmentIds: [], applicationIds: [], domainIds: [], deploymentIds: [], ids: {}, ...emptyChildSeedResult(),
+  };
+  seedDestinations(ctx, data, result);
 
   const addDomain = (applicationId: string, d: SeedDomain, path: string): void => {
     need(typeof d.host === "string", `${path}: a domain needs a "host" string`);
@@ -45,7 +50,7 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     need(store.appIdByAppName(appName) === undefined, `${path}: appName ${appName} already exists`);
     const row = store.insertApplication(
       applicationRow({
-        ...columns(a, ["applicationId", "domains", "appName"]),
+        ...columns(a, ["applicationId", "domains", "appName", ...CHILD_SEED_KEYS]),
         applicationId: a.applicationId ?? store.random.id(),
         name: a.name,
         appName,
@@ -58,6 +63,7 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     result.applicationIds.push(row.applicationId);
     result.ids[appPath] = row.applicationId;
     for (const d of a.domains ?? []) addDomain(row.applicationId, d, appPath);
+    seedServiceChildren(ctx, "application", row.applicationId, a, appPath, result);
   };
 
   const addEnvironment = (projectId: string, e: SeedEnvironment, path: string): void => {
@@ -137,5 +143,6 @@ export function seedStore(ctx: RouteContext, data: SeedData): SeedResult {
     );
     result.deploymentIds.push(row.deploymentId);
   }
+  seedChildData(ctx, data, result);
   return result;
 }

@@ -49,6 +49,28 @@ const DOMAIN_PATCH: SpecPatch = {
   ],
 };
 
+// ---- service children (issue 15) ----
+// `.required()` over a key that drizzle-zod made optional (a primary key with a `$defaultFn`, a
+// column with a DB default) gives "nonoptional" when absent; a key with a zod `.default()` stays
+// optional and takes the default (packages/server/src/db/schema/{mount,port,redirects,security}.ts).
+
+/** `packages/server/src/db/schema/utils.ts` `VOLUME_NAME_MESSAGE`. */
+const VOLUME_NAME_MESSAGE =
+  "Volume name must start with a letter or number and contain only letters, numbers, dots, underscores and hyphens";
+
+const PORT_DEFAULTS = ["publishMode", "protocol"];
+
+const SERVICE_CHILD_PATCHES: Readonly<Record<string, SpecPatch>> = {
+  "mounts.remove": { nonoptional: ["mountId"] },
+  "port.create": { notRequired: PORT_DEFAULTS },
+  "port.update": { notRequired: PORT_DEFAULTS, nonoptional: ["portId"] },
+  "redirects.create": { nonoptional: ["permanent"] },
+  "redirects.update": { nonoptional: ["redirectId", "permanent"] },
+  "security.update": { nonoptional: ["securityId"] },
+  "volumeBackups.create": { messages: { volumeName: { pattern: VOLUME_NAME_MESSAGE } } },
+  "volumeBackups.update": { messages: { volumeName: { pattern: VOLUME_NAME_MESSAGE } } },
+};
+
 /** Patches by endpoint. */
 export const SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = {
   "application.create": {
@@ -103,4 +125,5 @@ export const SPEC_PATCHES: Readonly<Record<string, SpecPatch>> = {
     addProperties: { enabled: { type: "boolean" } },
     nonoptional: ["domainId"],
   },
+  ...SERVICE_CHILD_PATCHES,
 };

@@ -5,13 +5,28 @@
  * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
  * structure only; Dokploy's business rules live in the route handlers.
  */
+import type { ServiceType } from "../dokploy/routers/mounts.ts";
+import { serviceIdColumn, ServiceChildren } from "./child-table.ts";
+import type { ChildTables, DestinationRecord, MountInit, MountRecord } from "./child-types.ts";
 import type { Random } from "./random.ts";
+import { mountRow } from "./rows.ts";
 import type {
   ApplicationRecord, DeploymentRecord, DomainRecord, EnvironmentRecord, ProjectRecord, RecordKind, Row,
 } from "./types.ts";
 
-/** The persisted form of a store (`--state FILE`). */
-export interface PersistedStore {
+/**
+ * What the children's tables need to know of a service row (application,
+ * compose, database): its names, environment and server.
+ */
+export interface ServiceRecord extends Row {
+  name: string;
+  appName: string;
+  environmentId: string;
+}
+
+
+/** The persisted form of a store (`--state FILE`). Child tables are optional: older state files lack them. */
+export interface PersistedStore extends Partial<ChildTables> {
   version: 1;
   projects: ProjectRecord[];
   environments: EnvironmentRecord[];
@@ -170,6 +185,8 @@ export class Store {
         this.onChange();
         return row;
       }
+      default:
+        return this.children.patch(kind, id, patch);
     }
   }
 
@@ -198,6 +215,7 @@ export class Store {
     if (!row) return undefined;
     for (const d of this.domainsOf(id)) this.removeDomain(d.domainId);
     for (const d of this.deploymentsOf(id)) this.removeDeployment(d.deploymentId);
+    this.removeServiceChildren("application", id);
     unindex(this.#appsByEnv, row.environmentId, id);
     if (this.#appNames.get(row.appName) === id) this.#appNames.delete(row.appName);
     this.applications.delete(id);
@@ -233,6 +251,7 @@ export class Store {
       domains: [...this.domains.values()],
       deployments: [...this.deployments.values()],
       uniqueConfigKey: this.#uniqueConfigKey,
+      ...this.children.toJSON(),
     });
   }
 
@@ -244,11 +263,64 @@ export class Store {
     for (const d of data.domains) this.insertDomain(d);
     for (const d of data.deployments) this.insertDeployment(d);
     this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
-    for (const table of [data.projects, data.environments, data.applications, data.deployments]) {
+    this.children.load(data);
+    const childTimes = this.children.timestamps().map((createdAt) => ({ createdAt }));
+    for (const table of [data.projects, data.environments, data.applications, data.deployments, childTimes]) {
       for (const r of table as Array<{ createdAt: string }>) {
         const t = Date.parse(r.createdAt);
         if (t > this.#lastTime) this.#lastTime = t;
       }
     }
+  }
+
+  // ---- service children (issue 15): mounts, ports, redirects, security, schedules, volume backups ----
+  // Child rows point at their service by (serviceType, serviceId), i.e. by the `<serviceType>Id`
+  // column. A service table added later (compose, databases) registers itself with
+  // `registerServiceTable`, lists its mounts with `mountsOf`, and calls `removeServiceChildren`
+  // when its row is deleted; nothing else here changes.
+
+  /** Mounts, ports, redirects, basic-auth users, schedules, volume backups and destinations. */
+  readonly children = new ServiceChildren(() => this.onChange());
+  readonly #serviceTables = new Map<ServiceType, ReadonlyMap<string, ServiceRecord>>([["application", this.applications]]);
+
+  /** Makes a service table visible to the children's routes (foreign-key checks, relations in answers). */
+  registerServiceTable(type: ServiceType, table: ReadonlyMap<string, ServiceRecord>): void {
+    this.#serviceTables.set(type, table);
+  }
+
+  /** The service row of `type` with `id`, if it exists. */
+  serviceRow(type: ServiceType, id: string): ServiceRecord | undefined {
+    return this.#serviceTables.get(type)?.get(id);
+  }
+
+  /**
+   * The destination with `id`: the one way the children (volume backups) read
+   * destinations, so the table can move (to the one `destination.*` serves)
+   * by changing this line.
+   */
+  destinationRow(id: string): DestinationRecord | undefined {
+    return this.children.destinations.get(id);
+  }
+
+  /** The mounts of a service, in insertion order: what `<service>.one` lists under `mounts`. */
+  mountsOf(type: ServiceType, id: string): MountRecord[] {
+    return this.children.mounts.byParent(serviceIdColumn(type), id);
+  }
+
+  /**
+   * Inserts a mount for an existing service, as Dokploy's own code does (no
+   * input validation): a database `create` adds its data volume this way
+   * (`<appName>-data`), and seeds use it. Returns the stored row.
+   */
+  addMount(type: ServiceType, serviceId: string, init: MountInit): MountRecord {
+    const { mountId, ...columns } = init;
+    return this.children.mounts.insert(
+      mountRow({ ...columns, mountId: mountId ?? this.random.id(), serviceType: type, [serviceIdColumn(type)]: serviceId }),
+    );
+  }
+
+  /** Deletes every child of a service (mounts, ports, ..., volume backups): call it when deleting the service row. */
+  removeServiceChildren(type: ServiceType, id: string): void {
+    this.children.removeService(type, id);
   }
 }

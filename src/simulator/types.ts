@@ -4,6 +4,12 @@
  * every column Dokploy's tables have for the endpoints served (NOTES §2-§6,
  * §10), so a read-back looks like a real Dokploy's.
  */
+import type {
+  ApplicationChildrenState, ChildRecordKind, ChildSeedResult, DestinationRecord, SeedChildData, SeedServiceChildren,
+} from "./child-types.ts";
+
+// ---- service children (issue 15): their rows and seeds live in child-types.ts ----
+export type * from "./child-types.ts";
 
 /** Options of {@link startSimulator}; every field has a test-friendly default. */
 export interface SimulatorOptions {
@@ -97,7 +103,7 @@ export interface SimulatorControl {
   /** The call log since start or the last resetCalls(). */
   calls(): CallRecord[];
   resetCalls(): void;
-  /** Raw store access for tests: every project with environments, applications (all columns), domains, deployments. */
+  /** Raw store access for tests: every project with environments, applications (all columns), domains, deployments, children; destinations. */
   state(): SimulatorState;
   /** Seed objects directly (bypassing the API), e.g. unowned look-alikes; returns the created ids. */
   seed(data: SeedData): SeedResult;
@@ -110,7 +116,7 @@ export interface SimulatorControl {
 }
 
 /** The kinds `update` can patch. */
-export type RecordKind = "project" | "environment" | "application" | "domain";
+export type RecordKind = "project" | "environment" | "application" | "domain" | ChildRecordKind;
 
 /** A stored row: a JSON object of columns. */
 export type Row = Record<string, unknown>;
@@ -167,11 +173,13 @@ export interface SimulatorState {
     ProjectRecord & {
       environments: Array<
         EnvironmentRecord & {
-          applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] }>;
+          applications: Array<ApplicationRecord & { domains: DomainRecord[]; deployments: DeploymentRecord[] } & ApplicationChildrenState>;
         }
       >;
     }
   >;
+  /** Organisation-wide (not under a project), as in Dokploy. */
+  destinations: DestinationRecord[];
 }
 
 /**
@@ -181,7 +189,7 @@ export interface SimulatorState {
  * Ids may be given (e.g. to build a "copied marker" case); otherwise generated.
  * `appName` is stored verbatim (no suffix added), so look-alikes are exact.
  */
-export interface SeedData {
+export interface SeedData extends SeedChildData {
   projects?: SeedProject[];
   /** Extra environments for existing projects. */
   environments?: Array<SeedEnvironment & { projectId: string }>;
@@ -209,7 +217,7 @@ export interface SeedEnvironment extends Row {
   applications?: SeedApplication[];
 }
 
-export interface SeedApplication extends Row {
+export interface SeedApplication extends Row, SeedServiceChildren {
   name: string;
   applicationId?: string;
   appName?: string;
@@ -223,7 +231,7 @@ export interface SeedDomain extends Row {
 }
 
 /** Ids created by a seed, in creation order, plus a lookup by name path (`project/env/app/host`). */
-export interface SeedResult {
+export interface SeedResult extends ChildSeedResult {
   projectIds: string[];
   environmentIds: string[];
   applicationIds: string[];

@@ -101,18 +101,23 @@ export function environmentListItem(store: Store, e: EnvironmentRecord): Row {
   };
 }
 
-/** `findApplicationById`: every column + environment.project, domains, deployments (unsorted) and empty relations. */
+/**
+ * `findApplicationById`: every column + environment.project, domains,
+ * deployments (unsorted), the service children (mounts, redirects, security,
+ * ports; not schedules or volume backups) and empty relations.
+ */
 export function applicationWithRelations(store: Store, a: ApplicationRecord): Row {
   const env = store.environments.get(a.environmentId);
+  const children = store.children;
   return {
     ...copy(a),
     environment: env ? { ...copy(env), project: copy(store.projects.get(env.projectId) ?? null) } : null,
     domains: store.domainsOf(a.applicationId).map(copy),
     deployments: store.deploymentsOf(a.applicationId).map(copy),
-    mounts: [],
-    redirects: [],
-    security: [],
-    ports: [],
+    mounts: store.mountsOf("application", a.applicationId).map(copy),
+    redirects: children.redirects.byParent("applicationId", a.applicationId).map(copy),
+    security: children.security.byParent("applicationId", a.applicationId).map(copy),
+    ports: children.ports.byParent("applicationId", a.applicationId).map(copy),
     previewDeployments: [],
     gitlab: null,
     github: null,

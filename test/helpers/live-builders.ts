@@ -93,6 +93,7 @@ export function appDetail(name: string, opts: Partial<ApplicationDetail> = {}): 
     domains: [],
     deployments: [{ deploymentId: `dep-${id}`, title: "x", description: null, status: "done", logPath: "", applicationId: id, composeId: null, createdAt: "2026-01-01T00:00:00.000Z", startedAt: null, finishedAt: null, errorMessage: null }],
     environment: undefined as never,
+    mounts: [], ports: [], redirects: [], security: [],
     ...opts,
   };
 }
