@@ -14,7 +14,8 @@ export class UnresolvedSecretError extends Error {
   override readonly name = "UnresolvedSecretError";
 }
 
-function resolve(value: unknown, secrets: SecretValues, where: string): unknown {
+/** A desired value with its secret slot (if any) resolved; an unresolved secret throws. */
+export function resolve(value: unknown, secrets: SecretValues, where: string): unknown {
   if (!isSecretSlot(value)) return value;
   const v = secrets.get(value.$secret);
   if (v === undefined) {

@@ -7,7 +7,7 @@
  * `compose.delete` takes `deleteVolumes` (false when absent).
  */
 import { mutation, query } from "../dokploy/endpoint.ts";
-import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
+import type { DeploymentRow, DomainRow, MountRow } from "../dokploy/types.ts";
 
 export type ComposeSourceType = "git" | "github" | "gitlab" | "bitbucket" | "gitea" | "raw";
 export type ComposeStatus = "idle" | "running" | "done" | "error";
@@ -41,10 +41,12 @@ export interface ComposeRow {
   customGitUrl: string | null; customGitBranch: string | null; customGitSSHKeyId: string | null;
 }
 
-/** `compose.one`: the row plus its deployments and domains (and more this tool does not read). */
+/** `compose.one`: the row plus its deployments, domains and mounts (and more this tool does not read). */
 export interface ComposeDetail extends ComposeRow {
   deployments: DeploymentRow[];
   domains: DomainRow[];
+  /** Dokploy v0.30.2 `findComposeById` loads the mounts with the compose. */
+  mounts?: MountRow[];
 }
 
 export interface ComposeCreateInput {
