@@ -41,8 +41,6 @@ export interface DomainRecord {
 /** A child list entry recorded in its service's marker, by natural key. No id: an intent written before the create. */
 export interface ChildRecord {
   id?: string;
-  /** Mounts: the id of the volume backup this tool made for the mount's volume (intent: `""`). */
-  backup?: string;
 }
 
 /** The marker fields of the child lists, one per list (the spec field of the same name). */
@@ -152,8 +150,8 @@ function validateMarker(raw: unknown): Marker | undefined {
     const records: Record<string, ChildRecord> = {};
     for (const [key, rec] of Object.entries(raw as Record<string, unknown>)) {
       const r = rec as Record<string, unknown> | null;
-      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string") || (r.backup !== undefined && typeof r.backup !== "string")) return undefined;
-      records[key] = { ...(typeof r.id === "string" ? { id: r.id } : {}), ...(typeof r.backup === "string" ? { backup: r.backup } : {}) };
+      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string")) return undefined;
+      records[key] = typeof r.id === "string" ? { id: r.id } : {};
     }
     marker[field] = records;
   }

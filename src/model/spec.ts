@@ -174,27 +174,11 @@ export interface PortSpec {
   publishMode?: "ingress" | "host";
 }
 
-/** A volume backup of a volume mount (`volumeBackups.*`): a cron schedule copying the volume to a destination. */
-export interface VolumeBackupSpec {
-  /** Cron expression. */
-  schedule: string;
-  /** The Dokploy id of the S3 destination. */
-  destination: string;
-  /** Key prefix in the bucket (default: the volume's name). */
-  prefix?: string;
-  /** How many copies to keep (default: all). */
-  keepLatestCount?: number;
-  /** Stop the service while copying (default false). */
-  turnOff?: boolean;
-  /** Default true. */
-  enabled?: boolean;
-}
-
 /** A file mount's content: inline text, a file beside the manifest, or a secret reference. */
 export type MountContent = string | { file: string } | SecretRef;
 
 export type MountSpec =
-  | { type: "volume"; mountPath: string; volumeName: string; backup?: VolumeBackupSpec }
+  | { type: "volume"; mountPath: string; volumeName: string }
   | { type: "bind"; mountPath: string; hostPath: string }
   | {
     type: "file";

@@ -44,37 +44,39 @@ interface ListCase {
   handMade(applicationId: string, same: boolean): Row;
   /** A field of the live row that the change changes, and its value after. */
   changedField: [string, unknown];
+  /** Whether a change takes effect on the next deploy (then the application deploys once, after its entries). */
+  deploys: boolean;
 }
 
 const CASES: ListCase[] = [
   {
-    field: "ports", kind: "Port", create: "port.create",
+    field: "ports", deploys: true, kind: "Port", create: "port.create",
     entry: "{ publishedPort: 8443, targetPort: 443 }", changed: "{ publishedPort: 8443, targetPort: 4443, publishMode: host }",
     handMade: (applicationId, same) => ({ applicationId, publishedPort: same ? 8443 : 9000, targetPort: 90 }),
     changedField: ["targetPort", 4443],
   },
   {
-    field: "mounts", kind: "Mount", create: "mounts.create",
+    field: "mounts", deploys: true, kind: "Mount", create: "mounts.create",
     entry: "{ type: volume, mountPath: /data, volumeName: web-data }", changed: "{ type: volume, mountPath: /data, volumeName: web-data-2 }",
     handMade: (serviceId, same) => ({ serviceId, serviceType: "application", type: "bind", mountPath: same ? "/data" : "/srv", hostPath: "/opt/x" }),
     changedField: ["volumeName", "web-data-2"],
   },
   {
-    field: "redirects", kind: "Redirect", create: "redirects.create",
+    field: "redirects", deploys: false, kind: "Redirect", create: "redirects.create",
     entry: '{ regex: "^https?://www\\\\.shop\\\\.test/(.*)", replacement: "https://shop.test/${1}" }',
     changed: '{ regex: "^https?://www\\\\.shop\\\\.test/(.*)", replacement: "https://shop.test/${1}", permanent: true }',
     handMade: (applicationId, same) => ({ applicationId, regex: same ? "^https?://www\\.shop\\.test/(.*)" : "^/old$", replacement: "/new", permanent: false }),
     changedField: ["permanent", true],
   },
   {
-    field: "security", kind: "Security", create: "security.create",
+    field: "security", deploys: false, kind: "Security", create: "security.create",
     entry: `{ username: preview, password: { fromEnv: ${PASSWORD_ENV} } }`, changed: `{ username: preview, password: { fromEnv: ${PASSWORD_ENV} } }`,
     env: { [PASSWORD_ENV]: PASSWORDS.first }, changedEnv: { [PASSWORD_ENV]: PASSWORDS.second },
     handMade: (applicationId, same) => ({ applicationId, username: same ? "preview" : "ops", password: "typed-in-the-ui" }),
     changedField: ["password", PASSWORDS.second],
   },
   {
-    field: "schedules", kind: "Schedule", create: "schedule.create",
+    field: "schedules", deploys: false, kind: "Schedule", create: "schedule.create",
     entry: '{ name: nightly-cleanup, cronExpression: "0 2 * * *", command: "node cleanup.js" }',
     changed: '{ name: nightly-cleanup, cronExpression: "0 3 * * *", command: "node cleanup.js", enabled: false }',
     handMade: (applicationId, same) => ({ applicationId, scheduleType: "application", name: same ? "nightly-cleanup" : "by-hand", cronExpression: "* * * * *", command: "true" }),
@@ -160,8 +162,16 @@ describe.each(CASES)("child list $field", (c) => {
     await expectQuiet(root, c.env);
 
     const changedRoot = tree(project, c.field, [c.changed]);
+    sim.control.resetCalls();
     const changed = await pass(changedRoot, c.changedEnv ?? c.env);
     expect(changed.outcome, changed.message).toBe("succeeded");
+    // Ports and mounts: one deploy, after the entry is written, and the plan says why; the others need none.
+    const endpoints = sim.control.calls().map((x) => x.endpoint);
+    expect(endpoints.filter((e) => e === "application.deploy")).toHaveLength(c.deploys ? 1 : 0);
+    if (c.deploys) {
+      expect(endpoints.lastIndexOf(c.create.replace(/\.create$/, ".update"))).toBeLessThan(endpoints.indexOf("application.deploy"));
+      expect(changed.plan!.steps.find((s) => s.kind === "Application")!.reasons.join(" ")).toMatch(/take effect on the next deploy/);
+    }
     state = sim.control.state();
     expect(rowsOf(state, project, c.field)).toHaveLength(1);
     expect(rowsOf(state, project, c.field)[0]![c.changedField[0]]).toEqual(c.changedField[1]);
