@@ -23,6 +23,9 @@ import { desiredSource, liveSource } from "./application-views.ts";
 import { composeRouter, type ComposeDetail, type ComposeUpdateInput } from "../dokploy/routers/compose.ts";
 import { deploymentRouter } from "../dokploy/routers/deployment.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
+import { foreignChildren } from "./child-list.ts";
+import { mountInputs } from "./mount.ts";
+import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
@@ -208,7 +211,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
         read: async () => ({ ...(await ctx.api.call(composeRouter.one, { composeId })), id: composeId }),
         release: (description) => ctx.api.call(composeRouter.update, { composeId, description }),
         remove: (_live, marker) => ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
-        cascades: (live, marker) => foreignDomains(live.domains, marker),
+        cascades: (live, marker) => compose.cascades(composeDetail(live), marker),
       });
     }
     default:
@@ -230,6 +233,7 @@ function composeDetail(c: ComposeDetail): ServiceDetail {
   return {
     id: c.composeId, name: c.name, description: c.description, appName: c.appName, status: c.composeStatus,
     deployments: c.deployments ?? [], domains: c.domains ?? [], raw: c,
+    children: { mounts: c.mounts },
   };
 }
 
@@ -248,7 +252,10 @@ export const compose: ServiceKind<"Compose"> = {
     secretMaps: [],
     hiddenLiveMaps: ["/spec/env"],
   },
-  inputs: (m) => (m.spec.source.type === "raw" && m.spec.source.composeFile !== undefined ? [{ pointer: COMPOSE_FILE_POINTER, path: m.spec.source.composeFile }] : []),
+  inputs: (m) => [
+    ...(m.spec.source.type === "raw" && m.spec.source.composeFile !== undefined ? [{ pointer: COMPOSE_FILE_POINTER, path: m.spec.source.composeFile }] : []),
+    ...mountInputs(m.spec.mounts),
+  ],
   desiredView: desiredComposeView,
   kindMarker: composeMarker,
   liveView: (d) => liveComposeView(d.raw as ComposeDetail),
@@ -257,7 +264,7 @@ export const compose: ServiceKind<"Compose"> = {
   read: async (api: DokployApi, id: string) => composeDetail(await api.call(composeRouter.one, { composeId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),
   health: serviceHealth,
-  cascades: (detail, marker) => foreignDomains(detail.domains, marker),
+  cascades: (detail, marker) => [...foreignDomains(detail.domains, marker), ...foreignChildren(childKindsOf("Compose"), detail, marker)],
   deleteNote: (annotations, marker) => marker?.policy === "orphan" ? undefined :
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"

@@ -15,12 +15,15 @@
  *   carry the ownership marker in their own description, are read with one
  *   `*.one` call, deploy, and have health;
  * - records (Domain): objects without a description, owned through a record
- *   in their service's marker, identified live by a natural key.
+ *   in their service's marker, identified live by a natural key;
+ * - child lists (Port, Mount, Redirect, Security, Schedule): entries of a
+ *   list on the service's own spec, owned like records through the service's
+ *   marker (`child-list.ts`).
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
 import type { AnyManifest, Manifest } from "../model/manifest.ts";
-import type { Marker } from "../model/marker.ts";
+import type { ChildField, Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
 import type { Kind, ResourceIdentity } from "../model/resource.ts";
 import type { PlanStep } from "../plan/types.ts";
@@ -54,7 +57,7 @@ export type Executor = (ctx: ApplyContext, step: PlanStep) => Promise<StepResult
 /** What every kind declares. */
 export interface KindBase<K extends Kind = Kind> {
   readonly kind: K;
-  readonly family: "container" | "service" | "record";
+  readonly family: "container" | "service" | "record" | "child";
   /**
    * Metadata references, in key order. A record kind whose parent can be of
    * several kinds lists the alternatives in `parentRefs` instead of here.
@@ -103,6 +106,12 @@ export interface ServiceDetail extends ServiceSummary {
   domains: DomainRow[];
   /** The kind's own typed answer (ApplicationDetail, ComposeDetail...). */
   raw: unknown;
+  /**
+   * Live entries of the child lists, by list (`ports`, `mounts`...): from the
+   * `one` answer, or from the one extra call of a list that is not part of it
+   * (schedules), made only when the list is declared or recorded. Absent: not read.
+   */
+  children?: Partial<Record<ChildField, unknown[]>>;
 }
 
 /** What the planner decided about a service's deploy and lifecycle. */
@@ -216,7 +225,50 @@ export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
   liveKey(row: DomainRow): RecordKey;
 }
 
-export type AnyKindModule = ContainerKind | ServiceKind | RecordKind;
+/** The service a child list entry belongs to, as the child calls name it. */
+export interface ChildParent {
+  kind: Kind;
+  id: string;
+}
+
+/**
+ * A child list (issue 15): one list field on a service's spec (`ports`,
+ * `mounts`, `redirects`, `security`, `schedules`), each entry a Dokploy object
+ * without a description, identified by a natural key and owned through a
+ * record in the service's marker (the marker field of the same name). The
+ * planner (`plan/children.ts`), the executor (`child-list.ts`) and the
+ * observer iterate over these modules; a module says only what differs.
+ */
+export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends KindBase<K> {
+  readonly family: "child";
+  /** The spec field of the list, and the marker field recording it. */
+  readonly field: ChildField;
+  /** What one entry is called in messages ("port", "basic-auth user"). */
+  readonly noun: string;
+  /** The service kinds whose spec may carry the list (the schemas refuse it elsewhere). */
+  readonly services: readonly Kind[];
+  /** Whether a change takes effect only on the service's next deploy. */
+  readonly deploy: boolean;
+  /** True when the service's `one` answer does not carry the entries (one `list` call per service that needs them). */
+  readonly listSeparately: boolean;
+  /** The natural key of a desired entry (`8443/tcp`, `/data`, a regex, a username, a name). */
+  entryKey(spec: Manifest<K>["spec"]): string;
+  /** The natural key of a live entry. */
+  rowKey(row: Row): string;
+  rowId(row: Row): string;
+  /** The live entries that came with the service's detail (undefined when not read). */
+  rows(detail: ServiceDetail): Row[] | undefined;
+  /** A live entry in the desired view's shape; `desired` tells how to show fields the entry chose to hide. */
+  liveView(name: string, row: Row, desired: Manifest<K> | undefined): View;
+  /** Lists the live entries of one service (recovery after a lost create; lists read separately). */
+  list(api: DokployApi, parent: ChildParent): Promise<Row[]>;
+  /** Creates an entry (secrets resolved at the last moment); the new id when Dokploy answers with one. */
+  create(ctx: ApplyContext, parent: ChildParent, m: Manifest<K>): Promise<string | undefined>;
+  update(ctx: ApplyContext, id: string, parent: ChildParent, m: Manifest<K>): Promise<unknown>;
+  remove(api: DokployApi, id: string): Promise<unknown>;
+}
+
+export type AnyKindModule = ContainerKind | ServiceKind | RecordKind | ChildListKind;
 
 /** A manifest of a service kind. */
 export type ServiceManifest = Extract<AnyManifest, { kind: ServiceKindName }>;

@@ -20,6 +20,12 @@
  * compose stack's) records the domains it owns in `domains` (name -> host, path and, once created, id). An entry
  * without an id is an intent written before `domain.create`, so a crash
  * between the create and the record cannot leave an unowned duplicate.
+ *
+ * The entries of a service's child lists (ports, mounts, redirects, basic-auth
+ * users, schedules) have no description either: the service's marker records
+ * those it owns in one field per list (`ports`, `mounts`...), by the entry's
+ * natural key, with the same intent-then-id protocol. A marker written before
+ * these fields existed reads unchanged (no field: nothing owned).
  */
 
 /** Prefix of the marker line. Never change it: it is how existing markers are found. */
@@ -43,6 +49,17 @@ export interface DomainRecord {
 export interface BackupRecord {
   id?: string;
 }
+
+/** A child list entry recorded in its service's marker, by natural key. No id: an intent written before the create. */
+export interface ChildRecord {
+  id?: string;
+}
+
+/** The marker fields of the child lists, one per list (the spec field of the same name). */
+export const CHILD_FIELDS = ["ports", "mounts", "redirects", "security", "schedules"] as const;
+
+/** One of {@link CHILD_FIELDS}. */
+export type ChildField = (typeof CHILD_FIELDS)[number];
 
 /** The parsed content of a marker. */
 export interface Marker {
@@ -78,6 +95,12 @@ export interface Marker {
    * (or `apply --no-wait`) would look "never deployed" and be queued again.
    */
   queuedAt?: string;
+  /** Services: the child list entries this tool owns, by list and natural key. */
+  ports?: Record<string, ChildRecord>;
+  mounts?: Record<string, ChildRecord>;
+  redirects?: Record<string, ChildRecord>;
+  security?: Record<string, ChildRecord>;
+  schedules?: Record<string, ChildRecord>;
 }
 
 /** A description split into the user's text and the marker (if any). */
@@ -144,7 +167,24 @@ function validateMarker(raw: unknown): Marker | undefined {
     }
     marker.backups = backups;
   }
+  for (const field of CHILD_FIELDS) {
+    const raw = m[field];
+    if (raw === undefined) continue;
+    if (typeof raw !== "object" || raw === null) return undefined;
+    const records: Record<string, ChildRecord> = {};
+    for (const [key, rec] of Object.entries(raw as Record<string, unknown>)) {
+      const r = rec as Record<string, unknown> | null;
+      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string")) return undefined;
+      records[key] = typeof r.id === "string" ? { id: r.id } : {};
+    }
+    marker[field] = records;
+  }
   return marker;
+}
+
+/** `records` with its keys sorted (a marker renders the same whatever the order of writes). */
+function sortedRecords<T>(records: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(records).sort().map((k) => [k, records[k]!]));
 }
 
 /** Builds the description to write: the user's text, a blank line, the marker line. */
@@ -156,12 +196,10 @@ export function renderDescription(text: string | undefined, marker: Marker): str
   if (marker.deleteVolumes === true) ordered.deleteVolumes = true;
   if (marker.dirty === true) ordered.dirty = true;
   if (marker.queuedAt !== undefined) ordered.queuedAt = marker.queuedAt;
-  if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) {
-    ordered.domains = Object.fromEntries(
-      Object.keys(marker.domains)
-        .sort()
-        .map((k) => [k, marker.domains![k]!]),
-    );
+  if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) ordered.domains = sortedRecords(marker.domains);
+  for (const field of CHILD_FIELDS) {
+    const records = marker[field];
+    if (records !== undefined && Object.keys(records).length > 0) ordered[field] = sortedRecords(records);
   }
   if (marker.backups !== undefined && Object.keys(marker.backups).length > 0) {
     ordered.backups = Object.fromEntries(Object.keys(marker.backups).sort().map((k) => [k, marker.backups![k]!]));

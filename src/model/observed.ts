@@ -6,6 +6,7 @@
 import type { ApplicationDetail, ApplicationStatus } from "../dokploy/types.ts";
 import type { ServiceDetail } from "../kinds/types.ts";
 import type { Kind } from "./resource.ts";
+import type { ChildField } from "./marker.ts";
 
 export interface ObservedApplication {
   applicationId: string;
@@ -15,6 +16,8 @@ export interface ObservedApplication {
   applicationStatus: ApplicationStatus;
   /** `application.one`, read only for applications that are ours or adoptable. */
   detail?: ApplicationDetail;
+  /** Child lists read by a call of their own (schedules), when needed (see `ServiceDetail.children`). */
+  children?: Partial<Record<ChildField, unknown[]>>;
 }
 
 export interface ObservedEnvironment {

@@ -24,7 +24,15 @@ export type Kind =
   | "Mongo"
   | "Redis"
   | "LibSQL"
-  | "Domain";
+  | "Domain"
+  | ChildKindName;
+
+/**
+ * The kinds of a service's child lists (issue 15): entries of a list on the
+ * service's spec, not manifests of their own. They have plan steps and
+ * status entries like any object, keyed under their service.
+ */
+export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";
@@ -35,7 +43,7 @@ export interface ResourceIdentity {
   /** For a Project, its own name; otherwise the owning project's name. */
   project: string;
   environment?: string;
-  /** The parent application of a domain. */
+  /** The parent application of a domain or of a child list entry. */
   application?: string;
   /** The parent compose stack of a domain. */
   compose?: string;

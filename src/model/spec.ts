@@ -148,6 +148,73 @@ export interface ApplicationSpec {
   resources?: ResourcesSpec;
   autoDeploy?: boolean;
   state?: "running" | "stopped";
+  /** Published ports (Docker Swarm); a change takes effect on the next deploy. */
+  ports?: PortSpec[];
+  /** Volumes, bind mounts and files; a change takes effect on the next deploy. */
+  mounts?: MountSpec[];
+  /** Regex redirects (Traefik), effective at once. */
+  redirects?: RedirectSpec[];
+  /** Basic-auth users (Traefik), effective at once. */
+  security?: SecuritySpec[];
+  /** Cron jobs run in the application's container. */
+  schedules?: ScheduleSpec[];
+}
+
+/**
+ * A service's child lists (issue 15). A list is the desired state of the
+ * entries this tool owns, each identified by its natural key; an omitted list
+ * leaves every entry alone.
+ */
+export interface PortSpec {
+  publishedPort: number;
+  targetPort: number;
+  /** Default `tcp`. Part of the natural key with `publishedPort`. */
+  protocol?: "tcp" | "udp";
+  /** Default `ingress`. */
+  publishMode?: "ingress" | "host";
+}
+
+/** A file mount's content: inline text, a file beside the manifest, or a secret reference. */
+export type MountContent = string | { file: string } | SecretRef;
+
+export type MountSpec =
+  | { type: "volume"; mountPath: string; volumeName: string }
+  | { type: "bind"; mountPath: string; hostPath: string }
+  | {
+    type: "file";
+    mountPath: string;
+    content: MountContent;
+    /** The file's name in the service's files directory (default: the last segment of `mountPath`). */
+    filePath?: string;
+    /** Compare the content by hash and never show it (always so for a secret reference). */
+    secret?: boolean;
+  };
+
+export interface RedirectSpec {
+  regex: string;
+  replacement: string;
+  /** Default false (302). */
+  permanent?: boolean;
+}
+
+export interface SecuritySpec {
+  username: string;
+  /** Compared by hash, never shown; write it as `{fromEnv: NAME}` or `{fromFile: PATH}`. */
+  password: EnvValue;
+}
+
+export interface ScheduleSpec {
+  name: string;
+  cronExpression: string;
+  command: string;
+  /** Compose only (required there): the compose service the command runs in. */
+  serviceName?: string;
+  /** Default `bash`. */
+  shellType?: "bash" | "sh";
+  /** Default true. */
+  enabled?: boolean;
+  timezone?: string | null;
+  description?: string | null;
 }
 
 export interface DomainSpec {
@@ -198,6 +265,10 @@ export interface ComposeSpec {
   /** Dokploy's isolated deployment: its own network per stack. */
   isolatedDeployment?: boolean;
   state?: "running" | "stopped";
+  /** Volumes, bind mounts and files; a change takes effect on the next deploy. */
+  mounts?: MountSpec[];
+  /** Cron jobs, each run in one compose service (`serviceName`). */
+  schedules?: ScheduleSpec[];
 }
 
 /**
@@ -288,6 +359,11 @@ export interface SpecByKind {
   Redis: RedisSpec;
   LibSQL: LibSQLSpec;
   Domain: DomainSpec;
+  Port: PortSpec;
+  Mount: MountSpec;
+  Redirect: RedirectSpec;
+  Security: SecuritySpec;
+  Schedule: ScheduleSpec;
 }
 
 /** Annotation keys with a meaning to the tool. */
@@ -299,6 +375,12 @@ export const ANNOTATION_DELETION_POLICY = "dokploy-gitops/deletion-policy";
  * applied last is recorded in the service's marker.
  */
 export const ANNOTATION_REDEPLOY = "dokploy-gitops/redeploy";
+/**
+ * Services: `"true"` lets the service's child lists take over live entries
+ * with the same natural key that this tool did not create (default: such a
+ * collision is a conflict).
+ */
+export const ANNOTATION_ADOPT_CHILDREN = "dokploy-gitops/adopt-children";
 /** Compose: `"true"` lets a delete of the stack remove its volumes (default: kept). */
 export const ANNOTATION_DELETE_VOLUMES = "dokploy-gitops/delete-volumes";
 

@@ -31,6 +31,7 @@ export function parentKeyOf(m: AnyManifest): string | undefined {
     case "service":
       return resourceKey({ kind: "Environment", project: id.project, name: id.environment! });
     case "record":
+    case "child":
       return id.compose !== undefined
         ? resourceKey({ kind: "Compose", project: id.project, environment: id.environment!, name: id.compose })
         : resourceKey({ kind: "Application", project: id.project, environment: id.environment!, name: id.application! });

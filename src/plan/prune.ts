@@ -10,7 +10,7 @@ import type { ObservedEnvironment, ObservedProject, ObservedService, ObservedSta
 import type { DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
 import { resourceKey, resourceLabel } from "../model/resource.ts";
-import { SERVICE_KINDS, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
+import { SERVICE_KINDS, kindModule, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
 import type { RecordKind, ServiceKind } from "../kinds/types.ts";
 import { liveServicesOf } from "./services.ts";
 import { claimedKey, type LiveRef } from "./match.ts";
@@ -264,9 +264,14 @@ function pruneRecords(kind: ServiceKind, svc: ObservedService, serviceKey: strin
   }
 }
 
-/** Applies the empty-revision and max-deletions guards; returns what they refused. */
+/**
+ * Applies the empty-revision and max-deletions guards; returns what they
+ * refused. An entry removed from a service's child list (a port, a mount...)
+ * is a change of a service the revision still declares, not a prune: the
+ * guards leave it alone.
+ */
 export function applyGuards(steps: PlanStep[], desired: DesiredState, settings: PlanSettings): GuardRefusal[] {
-  const removals = steps.filter((s) => s.action === "delete" || s.action === "orphan");
+  const removals = steps.filter((s) => (s.action === "delete" || s.action === "orphan") && kindModule(s.kind).family !== "child");
   if (removals.length === 0) return [];
   if (desired.manifests.length === 0 && !settings.allowEmpty) {
     const message = `the revision has no manifests: refusing to prune ${removals.length} object(s); a broken checkout must not wipe a server (pass --allow-empty if this is intended)`;

@@ -74,9 +74,9 @@ export function planHasChanges(plan: Plan): boolean {
   return c.create + c.update + c.adopt + c.delete + c.orphan > 0;
 }
 
-/** Steps worth listing one by one: everything but the no-ops (unless they rewrite a marker or change lifecycle). */
+/** Steps worth listing one by one: everything but the no-ops (unless they rewrite a marker, change lifecycle or are an unmanaged child entry). */
 export function listedSteps(plan: Plan): PlanStep[] {
-  return plan.steps.filter((s) => s.action !== "noop" || s.markerWrite || s.lifecycle !== undefined || s.deploy);
+  return plan.steps.filter((s) => s.action !== "noop" || s.markerWrite || s.lifecycle !== undefined || s.deploy || s.unmanaged);
 }
 
 /** `1 conflict`, `3 conflicts`. */

@@ -19,8 +19,8 @@ import type { ApplicationDetail, ProjectDetail, ProjectRow } from "../dokploy/ty
 import type { DesiredState } from "../model/manifest.ts";
 import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedService, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
-import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
-import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
+import { SERVICE_KINDS, childKindsOf, serviceModule } from "../kinds/registry.ts";
+import type { ChildListKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { ownershipOf } from "../model/marker.ts";
 import { deploymentRouter, type QueueJobData } from "../dokploy/routers/deployment.ts";
@@ -51,10 +51,16 @@ export interface ObserveScope {
   adopting: ReadonlySet<string>;
   /** True when a manifest declares a database backup: its destination is checked by name (`destination.all`). */
   destinations?: boolean;
+  /**
+   * Child lists that are not part of their service's `one` answer (schedules)
+   * and that a manifest declares, as `<field>|<service key>`: each costs one
+   * call per service, made only for these and for lists a marker records.
+   */
+  listing: ReadonlySet<string>;
 }
 
 /** No manifests known yet: read only what is ours. */
-export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>(), adopting: new Set<string>() });
+export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>(), adopting: new Set<string>(), listing: new Set<string>() });
 
 /** The scope of a revision's desired state. */
 export function scopeOf(desired: DesiredState): ObserveScope {
@@ -62,6 +68,9 @@ export function scopeOf(desired: DesiredState): ObserveScope {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
     adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
     destinations: desired.manifests.some((m) => ((m.spec as { backups?: unknown[] }).backups ?? []).length > 0),
+    listing: new Set(desired.manifests.flatMap((m) => childKindsOf(m.kind)
+      .filter((c) => c.listSeparately && (m.spec as Record<string, unknown>)[c.field] !== undefined)
+      .map((c) => `${c.field}|${m.key}`))),
   };
 }
 
@@ -84,6 +93,7 @@ export class LiveReads {
   readonly #projects = new Map<string, Promise<ProjectDetail>>();
   readonly #applications = new Map<string, Promise<ApplicationDetail>>();
   readonly #services = new Map<string, Promise<ServiceDetail>>();
+  readonly #lists = new Map<string, Promise<unknown[]>>();
   #queue: Promise<string[] | undefined> | undefined;
   #destinations: Promise<Array<{ destinationId: string; name: string }>> | undefined;
   readonly #remember: ((scope: ObserveScope) => void) | undefined;
@@ -140,6 +150,11 @@ export class LiveReads {
   /** A service of another kind than Application (`compose.one`, ...). */
   serviceOne(kind: ServiceKind, id: string): Promise<ServiceDetail> {
     return this.#once(this.#services, `${kind.kind}/${id}`, () => kind.read(this.api, id));
+  }
+
+  /** The live entries of a child list read by a call of its own (`schedule.list`). */
+  childList(kind: ChildListKind, parentKind: string, id: string): Promise<unknown[]> {
+    return this.#once(this.#lists, `${kind.field}/${id}`, () => kind.list(this.api, { kind: parentKind as ServiceKind["kind"], id }));
   }
 
   #once<T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
@@ -230,20 +245,24 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
 
   const appsToRead: ObservedApplication[] = [];
   const servicesToRead: ObservedService[] = [];
+  /** The keys a read service may be planned under (its marker's, or the adopting manifest's). */
+  const keysOf = new Map<string, string[]>();
   for (const p of projects) {
     if (!p.detailed) continue;
     for (const e of p.environments) {
       const envName = e.isDefault ? DEFAULT_ENVIRONMENT : e.name;
-      const adopting = (kind: string, name: string): boolean =>
-        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: envName, name })) ||
-        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: e.name, name }));
+      const keys = (kind: string, name: string): string[] =>
+        [envName, e.name].map((environment) => resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment, name }));
+      const adopting = (kind: string, name: string): boolean => keys(kind, name).some((k) => scope.adopting.has(k));
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
         if (ours || adopting("Application", a.name)) appsToRead.push(a);
+        keysOf.set(a.applicationId, keys("Application", a.name));
       }
       for (const s of e.services) {
         if (!serviceModule(s.kind)) continue;
         if (isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
+        keysOf.set(s.id, keys(s.kind, s.name));
       }
     }
   }
@@ -251,10 +270,14 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
     mapConcurrent(appsToRead, concurrency, async (a) => {
       check();
       a.detail = await reads.applicationOne(a.applicationId);
+      const lists = await readSeparateLists(reads, scope, "Application", a.applicationId, a.detail.description, keysOf.get(a.applicationId) ?? []);
+      if (lists) a.children = lists;
     }),
     mapConcurrent(servicesToRead, concurrency, async (s) => {
       check();
-      s.detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
+      const detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
+      const lists = await readSeparateLists(reads, scope, s.kind, s.id, detail.description, keysOf.get(s.id) ?? []);
+      s.detail = lists ? { ...detail, children: { ...detail.children, ...lists } } : detail;
     }),
   ]);
   const observed: ObservedState = { projects };
@@ -267,6 +290,22 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
     if (queue) observed.queue = queue;
   }
   return observed;
+}
+
+/**
+ * The child lists of a service that its `one` answer does not carry
+ * (schedules), read only when a manifest declares the list for the service
+ * or its marker records entries of it: one call per such list and service.
+ */
+async function readSeparateLists(reads: LiveReads, scope: ObserveScope, kind: string, id: string, description: string | null, keys: string[]): Promise<ObservedApplication["children"]> {
+  const o = ownershipOf(description, reads.options.instance, id);
+  const marker = o.kind === "ours" || o.kind === "pending" ? o.marker : undefined;
+  const candidates = marker ? [...keys, marker.key] : keys;
+  const needed = childKindsOf(kind).filter((c) => c.listSeparately &&
+    (candidates.some((k) => scope.listing.has(`${c.field}|${k}`)) || Object.keys(marker?.[c.field] ?? {}).length > 0));
+  if (needed.length === 0) return undefined;
+  const lists = await Promise.all(needed.map((c) => reads.childList(c, kind, id)));
+  return Object.fromEntries(needed.map((c, i) => [c.field, lists[i]!]));
 }
 
 /** True when this instance's marker records a queued deploy that no deployment row shows yet. */

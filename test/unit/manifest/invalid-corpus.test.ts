@@ -58,7 +58,7 @@ const CASES: Array<[string, string, string, string[]]> = [
   ["github-unknown-field", "github-unknown-field.yaml:13:5", "schema", ["unknown field \"brnch\"", "did you mean \"branch\""]],
   ["memory-bad-unit", "memory-bad-unit.yaml:14:18", "schema", ["bytes (integer) or a quantity such as 512Mi", "got \"512MB\""]],
   ["missing-api-version", "missing-api-version.yaml:1:1", "schema", ["missing required field \"apiVersion\"", "\"dokploy-gitops/v1\""]],
-  ["application-delete-volumes", "application-delete-volumes.yaml:8:5", "schema", ["invalid key \"dokploy-gitops/delete-volumes\"", "dokploy-gitops/adopt, dokploy-gitops/deletion-policy)"]],
+  ["application-delete-volumes", "application-delete-volumes.yaml:8:5", "schema", ["invalid key \"dokploy-gitops/delete-volumes\"", "dokploy-gitops/adopt, dokploy-gitops/deletion-policy, dokploy-gitops/adopt-children)"]],
   ["compose-command-unsafe", "compose-command-unsafe.yaml:13:12", "schema", ["the arguments after `docker`", "got \"compose up -d; curl example.com\""]],
   ["compose-delete-volumes-boolean", "compose-delete-volumes-boolean.yaml:8:36", "schema", ["\"true\" or \"false\"", "quoted", "got true"]],
   ["compose-docker-source", "compose-docker-source.yaml:9:11", "schema", ["expected one of raw, github, git, gitlab, bitbucket, gitea", "got \"docker\""]],
