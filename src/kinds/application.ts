@@ -21,7 +21,7 @@ import type { View } from "../plan/views.ts";
 import { buildPayload, environmentPayload, generalPayload, sourcePayload } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { StepOutcome } from "../apply/types.ts";
-import { desiredApplicationView, liveApplicationView } from "./application-views.ts";
+import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
@@ -159,5 +159,6 @@ export const application: ServiceKind<"Application"> = {
   health: serviceHealth,
   cascades: (detail, marker) => foreignDomains(detail.domains, marker),
   deleteNote: () => undefined,
+  exportSpec: (d) => exportApplicationSpec(d.raw as ApplicationDetail),
   apply: applyApplication,
 };
