@@ -47,15 +47,16 @@ export function bytesToQuantity(bytes: string): string {
 }
 
 /**
- * The inverse of `cpuToNano` for `export`: whole cores as a number (2),
- * whole millicores as "250m", anything finer as decimal cores; always a
+ * The inverse of `cpuToNano` for `export`: cores as a number when a tenth
+ * divides them (2, 1.5), whole millicores as "250m", anything finer as
+ * decimal cores; always a
  * value that `cpuToNano` turns back into exactly `nano`.
  */
 export function nanoToCpu(nano: string): string | number {
   if (!/^[1-9]\d*$/.test(nano)) return nano;
   const n = Number(nano);
   if (!Number.isSafeInteger(n)) return nano;
-  if (n % 1e9 === 0) return n / 1e9;
+  if (n % 1e8 === 0) return n / 1e9;
   if (n % 1e6 === 0) return `${n / 1e6}m`;
   const cores = (n / 1e9).toFixed(9).replace(/0+$/, "");
   return cpuToNano(cores) === nano ? cores : nano;

@@ -40,6 +40,11 @@ export interface ObserveScope {
   projects: ReadonlySet<string>;
   /** Services a manifest adopts, by manifest key (`Application/shop/production/web`). */
   adopting: ReadonlySet<string>;
+  /**
+   * `export`: every project in `projects` (every project when it is empty)
+   * and every service in them are read in detail, whoever owns them.
+   */
+  everything?: boolean;
 }
 
 /** No manifests known yet: read only what is ours. */
@@ -51,6 +56,16 @@ export function scopeOf(desired: DesiredState): ObserveScope {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
     adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
   };
+}
+
+/** What `export` reads: the named projects (all when none is named), everything in them. */
+export function exportScope(projects: readonly string[]): ObserveScope {
+  return { projects: new Set(projects), adopting: new Set(), everything: true };
+}
+
+/** Reads the live state of `scope` (`export` uses it with `exportScope`). */
+export function observeScoped(api: DokployApi, scope: ObserveScope, options: ObserveOptions): Promise<ObservedState> {
+  return observeScope(new LiveReads(api, options), scope);
 }
 
 /** Keeps a promise from being reported as an unhandled rejection while nobody awaits it yet; awaiting it still throws. */
@@ -173,7 +188,9 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
   const check = (): void => signal?.throwIfAborted();
   const all = await reads.projectAll();
   check();
-  const inScope = all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
+  const inScope = scope.everything
+    ? all.filter((p) => scope.projects.size === 0 || scope.projects.has(p.name))
+    : all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
   const details = await mapConcurrent(inScope, concurrency, (p) => {
     check();
     return reads.projectOne(p.projectId);
@@ -203,11 +220,11 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
         scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: e.name, name }));
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
-        if (ours || adopting("Application", a.name)) appsToRead.push(a);
+        if (ours || scope.everything || adopting("Application", a.name)) appsToRead.push(a);
       }
       for (const s of e.services) {
         if (!serviceModule(s.kind)) continue;
-        if (isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
+        if (scope.everything || isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
       }
     }
   }
