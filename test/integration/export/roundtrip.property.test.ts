@@ -9,7 +9,7 @@
  * `plan` shows no changes. Along the way: export calls read endpoints only,
  * lists another instance's objects as left out, leaves them byte for byte
  * as they were, and no secret value reaches a file or an output.
- * EXPORT_RUNS (default 12; `scripts/reliability.sh --extras` runs 200) and
+ * EXPORT_RUNS (default 25; `scripts/reliability.sh --extras` runs 500) and
  * EXPORT_SEED replay.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -23,7 +23,7 @@ import { runCliInProcess } from "../../helpers/cli-in-process.ts";
 import { WORLD_CANARY, foreignLabels, secretValue, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
-const RUNS = Number(process.env.EXPORT_RUNS ?? 12);
+const RUNS = Number(process.env.EXPORT_RUNS ?? 25);
 const SEED = process.env.EXPORT_SEED === undefined ? undefined : Number(process.env.EXPORT_SEED);
 
 const root = mkdtempSync(join(tmpdir(), "dg-export-roundtrip-"));
