@@ -57,11 +57,11 @@ function leaveOut(objects: ExportObject[], bad: Map<ExportObject, string[]>, ski
   const kept: ExportObject[] = [];
   for (const o of objects) {
     const reasons = bad.get(o);
-    if (reasons) {
-      skipped.push({ label: resourceLabel(o.identity), reason: `cannot be written as a valid manifest: ${reasons.join("; ")}` });
-      gone.add(o.key);
-    } else if (o.parentKey !== undefined && gone.has(o.parentKey)) {
+    if (o.parentKey !== undefined && gone.has(o.parentKey)) {
       skipped.push({ label: resourceLabel(o.identity), reason: "its parent was left out" });
+      gone.add(o.key);
+    } else if (reasons) {
+      skipped.push({ label: resourceLabel(o.identity), reason: `cannot be written as a valid manifest: ${reasons.join("; ")}` });
       gone.add(o.key);
     } else {
       kept.push(o);
@@ -77,7 +77,9 @@ function objectsAt(errors: readonly Diagnostic[], starts: ReadonlyMap<string, Ar
     const docs = starts.get(d.file) ?? [];
     const at = [...docs].reverse().find((s) => s.line <= d.line) ?? docs[0];
     if (!at) throw new Error(`export: internal error: a diagnostic on ${d.file}, which export did not write: ${d.message}`);
-    (bad.get(at.object) ?? bad.set(at.object, []).get(at.object)!).push(d.message);
+    // A name is how the plan finds the object: it must be fixed in Dokploy, not in the file.
+    const message = d.pointer === "/metadata/name" ? `${d.message} (rename it in Dokploy, then export again)` : d.message;
+    (bad.get(at.object) ?? bad.set(at.object, []).get(at.object)!).push(message);
   }
   return bad;
 }
