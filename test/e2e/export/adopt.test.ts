@@ -1,6 +1,6 @@
 /**
- * The adoption journey, as README's "Adopting an existing Dokploy" walks it,
- * with the real CLI against a simulator seeded with a hand-made setup (two
+ * The adoption journey: README's "Adopting an existing Dokploy" commands, as
+ * written, run by the real CLI against a simulator seeded with a hand-made setup (two
  * projects, several environments, applications of every source type,
  * domains, another instance's project): `export --adopt` -> `validate` ->
  * `plan` (adoptions only, no field change) -> `apply` -> `plan` (no
@@ -13,19 +13,30 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderDescription } from "../../../src/model/marker.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
-import { runCliProcess, type CliResult } from "../../helpers/cli.ts";
+import { REPO_ROOT, runCliProcess, type CliResult } from "../../helpers/cli.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
 const CANARY = "canary-adopt-9Hq2Lw";
 const root = mkdtempSync(join(tmpdir(), "dg-export-journey-"));
 const dir = join(root, "deploy");
+
+/** The `npx dokploy-gitops ...` commands of README's adoption section, by step (code block), as argv. */
+function readmeSteps(): string[][][] {
+  const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+  const section = readme.split(/^## Adopting an existing Dokploy$/m)[1]!.split(/^## /m)[0]!;
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) =>
+    m[1]!.trim().split("\n").map((l) => l.trim()).map((line) => {
+      expect(line).toMatch(/^npx dokploy-gitops /);
+      return line.replace(/^npx dokploy-gitops /, "").split(/\s+/).map((a) => a.replace(/^'(.*)'$/, "$1"));
+    }),
+  );
+}
 let sim: SimulatorHandle;
 const outputs: string[] = [];
 
 /** The values a person copies from the Dokploy UI into the variables `.env.example` names. */
 const LIVE: Record<string, string> = {
   "project/shop /spec/env/SENTRY_DSN": `https://${CANARY}@sentry.io/42`,
-  "project/shop /spec/env/LOG_LEVEL": "info",
   "environment/shop/production /spec/env/DATABASE_URL": `postgres://shop:${CANARY}@db:5432/shop`,
   "environment/shop/staging /spec/env/DATABASE_URL": "postgres://shop@db-staging:5432/shop",
   "application/shop/production/storefront /spec/env/STRIPE_SECRET_KEY": `sk_live_${CANARY}`,
@@ -39,7 +50,7 @@ const LIVE: Record<string, string> = {
 };
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const r = await runCliProcess(args, { env: { DOKPLOY_URL: sim.url, DOKPLOY_API_KEY: sim.apiKey, ...env }, timeoutMs: 60_000 });
+  const r = await runCliProcess(args, { env: { DOKPLOY_URL: sim.url, DOKPLOY_API_KEY: sim.apiKey, ...env }, timeoutMs: 60_000, cwd: root });
   outputs.push(r.stdout, r.stderr);
   return r;
 }
@@ -137,11 +148,17 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe("adopting an existing Dokploy", () => {
+describe("adopting an existing Dokploy, as README says", () => {
   let env: Record<string, string>;
+  const steps = readmeSteps();
 
-  it("export --adopt writes the manifests and says what it left out", async () => {
-    const r = await cli(["export", "--adopt", "--out", dir, "--plain-env", "NODE_ENV", "--plain-env", "API_URL"]);
+  it("README: four steps with commands, on the directory deploy", () => {
+    expect(steps.map((s) => s.map((argv) => argv[0]))).toEqual([["export"], ["export"], ["validate", "plan"], ["apply", "plan"]]);
+    expect(steps.flat().every((argv) => argv.includes("deploy"))).toBe(true);
+  });
+
+  it("step 1: export --adopt writes the manifests and says what it left out", async () => {
+    const r = await cli(steps[0]![0]!);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(": 2 Project, 4 Environment, 6 Application, 6 Domain (");
     expect(r.stdout).toContain('project/legacy: managed by another dokploy-gitops instance ("ops")');
@@ -152,31 +169,37 @@ describe("adopting an existing Dokploy", () => {
     expect(storefront).toContain('dokploy-gitops/adopt: "true"');
     expect(storefront).toContain("NEXT_PUBLIC_URL: ${{environment.PUBLIC_URL}}");
     expect(readFileSync(join(dir, "shop/production/worker.yaml"), "utf8")).toContain("state: stopped");
+    expect(readFileSync(join(dir, "support/production/chatwoot.yaml"), "utf8")).not.toContain("NODE_ENV: production");
+  }, 60_000);
+
+  it("step 2: again with --force and --plain-env, the variables that are not secret stay literal", async () => {
+    const r = await cli(steps[1]![0]!);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "support/production/chatwoot.yaml"), "utf8")).toContain("NODE_ENV: production");
+    expect(readFileSync(join(dir, "shop/project.yaml"), "utf8")).toContain("LOG_LEVEL: info");
     env = secretsEnv();
   }, 60_000);
 
-  it("validates", async () => {
-    const r = await cli(["validate", dir]);
-    expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toContain("OK: 18 manifests in 8 files");
-  }, 60_000);
-
-  it("plans adoptions only: no field change, no deploy", async () => {
-    const r = await cli(["plan", dir, "--output", "json"], env);
-    expect(r.code, r.stderr).toBe(0);
-    const plan = JSON.parse(r.stdout) as { steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }> };
-    expect(plan.steps.filter((s) => s.action !== "adopt" || s.changes.length > 0 || s.deploy || s.lifecycle)).toEqual([]);
-    expect(plan.steps).toHaveLength(18);
-    const text = await cli(["plan", dir, "--detailed-exitcode"], env);
-    expect(text.code).toBe(2);
+  it("step 3: validates, and plans adoptions only: no field change, no deploy", async () => {
+    const [validate, plan] = steps[2]!;
+    const v = await cli(validate!, env);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toContain("OK: 18 manifests in 8 files");
+    const text = await cli([...plan!, "--detailed-exitcode"], env);
+    expect(text.code, text.stdout + text.stderr).toBe(2);
     expect(text.stdout).toContain("Plan: 0 to create, 0 to update, 18 to adopt, 0 to delete");
+    const json = await cli([...plan!, "--output", "json"], env);
+    const steps18 = (JSON.parse(json.stdout) as { steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }> }).steps;
+    expect(steps18.filter((s) => s.action !== "adopt" || s.changes.length > 0 || s.deploy || s.lifecycle)).toEqual([]);
+    expect(steps18).toHaveLength(18);
   }, 60_000);
 
-  it("applies, and then plans no changes", async () => {
-    const applied = await cli(["apply", dir, "--deploy-timeout", "20s"], env);
+  it("step 4: applies, and then plans no changes", async () => {
+    const [apply, plan] = steps[3]!;
+    const applied = await cli([...apply!, "--deploy-timeout", "20s"], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(applied.stdout).toContain("Apply complete: 0 created, 0 updated, 18 adopted");
-    const again = await cli(["plan", dir, "--detailed-exitcode"], env);
+    const again = await cli([...plan!, "--detailed-exitcode"], env);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toContain("No changes.");
     const legacy = sim.control.state().projects.find((p) => p.name === "legacy")!;
@@ -186,7 +209,7 @@ describe("adopting an existing Dokploy", () => {
   it("shows exactly a change made in the UI afterwards", async () => {
     const storefront = sim.control.state().projects.find((p) => p.name === "shop")!.environments.find((e) => e.isDefault)!.applications.find((a) => a.name === "storefront")!;
     sim.control.update("application", storefront.applicationId, { replicas: 5 });
-    const r = await cli(["plan", dir, "--output", "json"], env);
+    const r = await cli(["plan", "deploy", "--output", "json"], env);
     const plan = JSON.parse(r.stdout) as { steps: Array<{ key: string; action: string; changes: Array<{ path: string; before?: unknown; after?: unknown }> }> };
     expect(plan.steps.filter((s) => s.action !== "noop").map((s) => ({ key: s.key, action: s.action, changes: s.changes }))).toEqual([
       { key: "Application/shop/production/storefront", action: "update", changes: [{ path: "/spec/replicas", op: "replace", before: 5, after: 3 }] },
