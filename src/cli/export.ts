@@ -7,7 +7,7 @@
  * export shows adoptions and nothing else.
  */
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 import { ENV_EXAMPLE, exportLive } from "../export/export.ts";
 import { Selection } from "../export/collect.ts";
 import type { ExportOptions, ExportResult } from "../export/model.ts";
@@ -153,8 +153,11 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
       return 1;
     }
     const result = exportLive(observed, options);
+    const base = resolve(dir);
     for (const f of result.files) {
       const path = join(dir, f.path);
+      // Names come from Dokploy: a file is only ever written inside DIR (validated names guarantee it; this proves it).
+      if (!resolve(path).startsWith(base + sep)) throw new Error(`export: internal error: refusing to write ${f.path} outside ${dir}`);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, f.content);
     }

@@ -93,7 +93,11 @@ function selfCheck(manifests: readonly AnyManifest[], objects: readonly ExportOb
     if (!o) continue;
     const kind = kindModule(m.kind);
     const diff = diffViews(kind.desiredView(m as never), o.live, secrets, kind.fields);
-    for (const c of diff.changes) problems.push(`${resourceLabel(m.identity)}: ${c.path} would not plan in sync; please report it`);
+    for (const c of diff.changes) {
+      problems.push(o.owned && c.path === "/metadata/name"
+        ? `${resourceLabel(m.identity)}: renamed in Dokploy to "${o.live.metadata.name}" after dokploy-gitops applied it; exported under the name its marker records, so the plan will rename it back`
+        : `${resourceLabel(m.identity)}: ${c.path}: the exported value would not plan in sync with Dokploy (a bug: please report it)`);
+    }
   }
   return problems;
 }

@@ -18,7 +18,7 @@ import { SecretValues } from "../plan/secrets.ts";
 import type { ExportObject, SecretVariable } from "./model.ts";
 
 /** A value made only of Dokploy variable references (`${{project.DB_URL}}`): no secret in it. */
-const ONLY_REFERENCES = /^(\s*\$\{\{[^{}]+\}\}\s*)+$/;
+const ONLY_REFERENCES = /^\s*(?:\$\{\{[^{}]+\}\}\s*)+$/;
 
 /** A glob on variable names (`*`, `?`), as a regular expression. */
 function globToRegExp(glob: string): RegExp {

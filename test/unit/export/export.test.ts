@@ -101,7 +101,7 @@ describe("exportLive: what it writes", () => {
     expect(app!.metadata).toEqual({ name: "web", project: "shop", environment: "production", annotations: { "dokploy-gitops/deletion-policy": "orphan" } });
     expect(app!.spec.description, "the marker is never part of the description").toBe("Front end");
     expect(docs(r, "shop/project.yaml")[0]!.metadata).toEqual({ name: "shop" });
-    expect(r.problems, "renamed in the UI: the plan will rename it back").toEqual(["application/shop/production/web: /metadata/name would not plan in sync; please report it"]);
+    expect(r.problems).toEqual(['application/shop/production/web: renamed in Dokploy to "web-renamed" after dokploy-gitops applied it; exported under the name its marker records, so the plan will rename it back']);
   });
 
   it("leaves out another instance's objects with everything in them, and says so", () => {
