@@ -98,10 +98,16 @@ function plural(n: number, word: string): string {
 }
 
 /** What export wrote, in the order a person reads it. */
-function report(result: ExportResult, dir: string, from: string): string {
+function report(result: ExportResult, dir: string, from: string, adopt: boolean): string {
   const lines: string[] = [];
   const exported = result.counts.filter((c) => c.count > 0);
+  const total = exported.reduce((n, c) => n + c.count, 0);
   lines.push(`Exported from ${from} into ${dir}: ${exported.length > 0 ? exported.map((c) => `${c.count} ${c.kind}`).join(", ") : "nothing"} (${plural(result.files.length, "file")}).`);
+  if (total > 0) {
+    lines.push(adopt
+      ? `${total - result.owned} marked dokploy-gitops/adopt: "true"; ${result.owned} already managed by this instance.`
+      : `${result.owned} already managed by this instance; ${total - result.owned} not (without --adopt, plan reports them as conflicts).`);
+  }
   lines.push(result.variables.length > 0
     ? `${plural(result.variables.length, "secret")} written as {fromEnv: NAME}: the names are in ${join(dir, ENV_EXAMPLE)} (values never written).`
     : `No secrets: ${join(dir, ENV_EXAMPLE)} lists no variable.`);
@@ -161,7 +167,7 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, f.content);
     }
-    io.stdout.write(redactor.redact(report(result, dir, conn.describe)));
+    io.stdout.write(redactor.redact(report(result, dir, conn.describe, options.adopt)));
     return 0;
   } finally {
     await conn.close();

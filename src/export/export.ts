@@ -121,6 +121,7 @@ export function exportLive(observed: ObservedState, options: ExportOptions): Exp
       return {
         files: [...rendered.files, { path: ENV_EXAMPLE, content: renderEnvExample(variables) }],
         counts: KINDS.map((kind) => ({ kind, count: objects.filter((o) => o.kind === kind).length })),
+        owned: objects.filter((o) => o.owned).length,
         skipped,
         variables,
         problems: selfCheck(report.desired?.manifests ?? [], objects, secrets.values),

@@ -67,6 +67,8 @@ export interface ExportResult {
   files: ExportFile[];
   /** Exported objects per kind, in registry order. */
   counts: Array<{ kind: Kind; count: number }>;
+  /** How many of them this instance manages already (written without the adopt annotation). */
+  owned: number;
   skipped: SkippedObject[];
   variables: SecretVariable[];
   /** Fields that will not plan clean, by resource (should be empty; each is a bug to report). */

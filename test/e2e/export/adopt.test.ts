@@ -4,8 +4,9 @@
  * projects, several environments, applications of every source type,
  * domains, another instance's project): `export --adopt` -> `validate` ->
  * `plan` (adoptions only, no field change) -> `apply` -> `plan` (no
- * changes) -> a change made in the UI -> `plan` shows exactly that drift.
- * A canary secret in the live state never reaches a file or an output.
+ * changes) -> a change made in the UI -> `plan` (and the daemon, in detect
+ * mode) shows exactly that drift. A canary secret in the live state never
+ * reaches a file, an output or a log line.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderDescription } from "../../../src/model/marker.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
-import { REPO_ROOT, runCliProcess, type CliResult } from "../../helpers/cli.ts";
+import { REPO_ROOT, runCliProcess, startCli, type CliResult } from "../../helpers/cli.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
 const CANARY = "canary-adopt-9Hq2Lw";
@@ -214,6 +216,29 @@ describe("adopting an existing Dokploy, as README says", () => {
     expect(plan.steps.filter((s) => s.action !== "noop").map((s) => ({ key: s.key, action: s.action, changes: s.changes }))).toEqual([
       { key: "Application/shop/production/storefront", action: "update", changes: [{ path: "/spec/replicas", op: "replace", before: 5, after: 3 }] },
     ]);
+  }, 60_000);
+
+  it("the daemon, run on the exported tree, reports the same drift, and logs no secret", async () => {
+    const daemon = startCli(["run", "--source", "deploy", "--mode", "detect", "--listen", "127.0.0.1:0", "--interval", "1h", "--log-level", "debug"], {
+      env: { DOKPLOY_URL: sim.url, DOKPLOY_API_KEY: sim.apiKey, ...env }, cwd: root, timeoutMs: 60_000,
+    });
+    let log = "";
+    daemon.child.stdout!.on("data", (b: Buffer) => (log += b.toString()));
+    daemon.child.stderr!.on("data", (b: Buffer) => (log += b.toString()));
+    try {
+      const base = await eventually(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log)?.[1] ?? false, { timeoutMs: 20_000 });
+      const status = await eventually(async () => {
+        const text = await (await fetch(`${base}/status?format=text`)).text();
+        if (!text.includes("OutOfSync")) throw new Error(`no drift yet:\n${text}`);
+        return text;
+      }, { timeoutMs: 20_000 });
+      expect(status).toContain("/spec/replicas");
+      outputs.push(status);
+    } finally {
+      daemon.child.kill("SIGTERM");
+      const done = await daemon.done;
+      outputs.push(done.stdout, done.stderr, log);
+    }
   }, 60_000);
 
   it("never wrote or printed a secret value", () => {

@@ -48,7 +48,7 @@ describe("dokploy-gitops export", () => {
     const r = await exportTo(["--out", out, "--adopt"]);
     expect(r.code, r.stderr).toBe(0);
     expect(sim.control.calls().filter((c) => c.method !== "GET" || isWriteEndpoint(c.endpoint))).toEqual([]);
-    expect(r.stdout).toContain("1 Project, 2 Environment, 2 Application, 1 Domain (4 files)");
+    expect(r.stdout).toContain("1 Project, 2 Environment, 2 Application, 1 Domain (4 files).\n6 marked dokploy-gitops/adopt: \"true\"; 0 already managed by this instance.");
     expect(r.stdout).toContain(`Left out (1):\n  project/legacy: managed by another dokploy-gitops instance ("other"); left out with everything in it`);
     expect(r.stdout).toContain(`2 secrets written as {fromEnv: NAME}: the names are in ${join(out, ".env.example")}`);
     for (const f of ["shop/project.yaml", "shop/production/web.yaml", "shop/staging/web.yaml", ".env.example"]) expect(existsSync(join(out, f)), f).toBe(true);
@@ -59,7 +59,9 @@ describe("dokploy-gitops export", () => {
 
   it("without --adopt, writes no adopt annotation", async () => {
     const out = fresh();
-    expect((await exportTo(["--out", out])).code).toBe(0);
+    const r = await exportTo(["--out", out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("0 already managed by this instance; 6 not (without --adopt, plan reports them as conflicts).");
     expect(readFileSync(join(out, "shop/project.yaml"), "utf8")).not.toContain("dokploy-gitops/adopt");
   });
 
