@@ -3,7 +3,8 @@
  * round-trip property: projects, environments (the default `production`
  * included), applications of every source and build type with their env,
  * build args, build secrets, registry passwords, resources and lifecycle,
- * and their domains; each object free (made by hand), ours (this instance's
+ * and their domains; compose stacks (raw or from git, with domains) when the
+ * simulator serves compose; each object free (made by hand), ours (this instance's
  * marker, domains recorded, sometimes `orphan`), another instance's, or
  * with a copied or unreadable marker. Secret values carry a canary so a leak
  * is found anywhere. `seedWorld` puts a world into a simulator; `secretValue`
@@ -14,6 +15,7 @@ import fc from "fast-check";
 import { renderDescription, type DomainRecord, type Marker } from "../../src/model/marker.ts";
 import { parseDotenv, renderDotenv } from "../../src/plan/dotenv.ts";
 import type { SeedApplication, SeedData, SeedDomain, SimulatorHandle } from "../../src/simulator/index.ts";
+import { api } from "./simulator.ts";
 
 /** In every secret the world holds: none may appear in an exported file, an output or a log. */
 export const WORLD_CANARY = "canary-world-Zq7Xw2Lm";
@@ -48,6 +50,18 @@ export interface WorldApp {
   domains: WorldDomain[];
 }
 
+export interface WorldStack {
+  id: string;
+  name: string;
+  standing: Standing;
+  description: string;
+  /** Not idle: deployed once through the API after seeding (Dokploy keeps no history of a seeded one). */
+  status: "idle" | "done";
+  columns: Record<string, unknown>;
+  env: Record<string, string>;
+  domains: Array<WorldDomain & { serviceName: string }>;
+}
+
 export interface WorldEnvironment {
   id: string;
   name: string;
@@ -55,6 +69,8 @@ export interface WorldEnvironment {
   description: string | null;
   env: Record<string, string>;
   apps: WorldApp[];
+  /** Compose stacks (only when the simulator serves compose). */
+  stacks: WorldStack[];
 }
 
 export interface WorldProject {
@@ -124,7 +140,19 @@ const general = fc.record({
   autoDeploy: fc.constantFrom(true, false, null),
 });
 
-const domainArb = fc.record({
+/** A domain as generated, before ids and records. */
+interface DomainDraft {
+  host: string;
+  path: string;
+  port: number;
+  https: boolean;
+  certificateType: WorldDomain["certificateType"];
+  internalPath: string;
+  stripPath: boolean;
+  recorded: boolean;
+}
+
+const domainFields = {
   host: fc.constantFrom("shop.example.com", "www.shop.example.com", "api.example.org", "a-b.example.net"),
   path: fc.constantFrom("/", "/api", "/v2/docs"),
   port: fc.constantFrom(80, 3000, 8080),
@@ -133,7 +161,10 @@ const domainArb = fc.record({
   internalPath: fc.constantFrom("/", "/internal"),
   stripPath: fc.boolean(),
   recorded: fc.boolean(),
-});
+};
+const domainArb = fc.record(domainFields);
+/** A compose domain names the compose service that receives the traffic. */
+const stackDomainArb = fc.record({ ...domainFields, serviceName: fc.constantFrom("web", "app") });
 
 const appArb = fc.record({
   name: fc.constantFrom("web", "api", "worker", "docs", "admin"),
@@ -144,25 +175,59 @@ const appArb = fc.record({
   domains: fc.uniqueArray(domainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
 });
 
-const envArb = fc.record({
+const composePath = fc.constantFrom("./docker-compose.yml", "./deploy/compose.yml");
+/** A stack's source columns: raw YAML, or a git provider's (without build paths) plus composePath. */
+const stackSource = fc.oneof(
+  fc.record({ sourceType: fc.constant("raw"), composeFile: fc.constantFrom("services:\n  web:\n    image: nginx:1.27\n", "services:\n  app:\n    image: ghcr.io/acme/app:1\n    environment:\n      TOKEN: ${TOKEN}\n", "") }),
+  fc.record({ sourceType: fc.constant("github"), owner: fc.constant("acme"), repository: fc.constant("stack"), branch, githubId: fc.constantFrom(null, "gh-app-1"), triggerType: fc.constantFrom("push", "tag"), composePath, ...common }),
+  fc.record({ sourceType: fc.constant("git"), customGitUrl: fc.constant("https://git.example.com/ops/stack.git"), customGitBranch: branch, customGitSSHKeyId: fc.constantFrom(null, "ssh-key-1"), composePath, ...common }),
+  fc.record({ sourceType: fc.constant("gitlab"), gitlabOwner: fc.constant("acme"), gitlabRepository: fc.constant("stack"), gitlabBranch: branch, gitlabProjectId: fc.constantFrom(null, 7), composePath, ...common }),
+  fc.record({ sourceType: fc.constant("bitbucket"), bitbucketOwner: fc.constant("acme"), bitbucketRepository: fc.constant("stack"), bitbucketBranch: branch, composePath, ...common }),
+  fc.record({ sourceType: fc.constant("gitea"), giteaOwner: fc.constant("acme"), giteaRepository: fc.constant("stack"), giteaBranch: branch, composePath, ...common }),
+);
+
+const stackArb = fc.record({
+  name: fc.constantFrom("stack", "chatwoot", "monitoring"),
+  standing, description: text,
+  status: fc.constantFrom("idle", "done") as fc.Arbitrary<WorldStack["status"]>,
+  source: stackSource,
+  general: fc.record({
+    composeType: fc.constantFrom("docker-compose", "stack"),
+    command: fc.constantFrom("", "compose -p app -f docker-compose.yml up -d"),
+    autoDeploy: fc.constantFrom(true, false, null),
+    isolatedDeployment: fc.boolean(),
+  }),
+  env: envMap,
+  /** Ours: the marker records `deleteVolumes` (from a manifest's delete-volumes annotation). */
+  deleteVolumes: fc.boolean(),
+  domains: fc.uniqueArray(stackDomainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
+});
+
+const envArb = (compose: boolean) => fc.record({
   name: fc.constantFrom("production", "staging", "qa"),
   standing, description: fc.option(text, { nil: null }), env: envMap,
   apps: fc.uniqueArray(appArb, { selector: (a) => a.name, maxLength: 3 }),
+  stacks: fc.uniqueArray(stackArb, { selector: (c) => c.name, maxLength: compose ? 2 : 0 }),
 });
 
-const projectArb = fc.record({
+const projectArb = (compose: boolean) => fc.record({
   name: fc.constantFrom("shop", "blog", "crm", "ops-tools"),
   standing, description: text, env: envMap,
-  environments: fc.uniqueArray(envArb, { selector: (e) => e.name, maxLength: 3 }),
+  environments: fc.uniqueArray(envArb(compose), { selector: (e) => e.name, maxLength: 3 }),
 });
 
-/** A random world: 1 or 2 projects with everything in them. */
-export const worldArb: fc.Arbitrary<World> = fc.uniqueArray(projectArb, { selector: (p) => p.name, minLength: 1, maxLength: 2 }).map((projects) => {
+/** A random world: 1 or 2 projects with everything in them; compose stacks when the simulator serves compose. */
+export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => fc.uniqueArray(projectArb(options.compose), { selector: (p) => p.name, minLength: 1, maxLength: 2 }).map((projects) => {
   let n = 0;
   // One route per host and path in the whole world: manifests refuse two (Traefik would route only one).
   const routes = new Set<string>();
   const firstRoute = (d: { host: string; path: string }): boolean => !routes.has(`${d.host}${d.path}`) && Boolean(routes.add(`${d.host}${d.path}`));
   const id = (prefix: string): string => `${prefix}-${++n}`;
+  const toDomain = (d: DomainDraft, i: number, owner: Standing): WorldDomain => ({
+    id: id("dom"), host: d.host, path: d.path, port: d.port, https: d.https, certificateType: d.certificateType,
+    customCertResolver: d.certificateType === "custom" ? "myresolver" : null, internalPath: d.internalPath, stripPath: d.stripPath,
+    ...(d.recorded && (owner === "owned" || owner === "orphan") ? { recordedAs: `route-${i}` } : {}),
+  });
   return {
     projects: projects.map((p) => ({
       id: id("prj"), name: p.name, standing: p.standing, description: p.description, env: p.env,
@@ -177,11 +242,16 @@ export const worldArb: fc.Arbitrary<World> = fc.uniqueArray(projectArb, { select
               id: id("app"), name: a.name, standing: appStanding, description: a.description, status: a.status,
               columns: { sourceType, ...sourceColumns, ...a.build, ...a.general },
               env: a.env, buildArgs: a.buildArgs, buildSecrets: a.buildSecrets,
-              domains: a.domains.filter(firstRoute).map((d, i) => ({
-                id: id("dom"), host: d.host, path: d.path, port: d.port, https: d.https, certificateType: d.certificateType,
-                customCertResolver: d.certificateType === "custom" ? "myresolver" : null, internalPath: d.internalPath, stripPath: d.stripPath,
-                ...(d.recorded && (appStanding === "owned" || appStanding === "orphan") ? { recordedAs: `route-${i}` } : {}),
-              })),
+              domains: a.domains.filter(firstRoute).map((d, i) => toDomain(d, i, appStanding)),
+            };
+          }),
+          stacks: e.stacks.map((c) => {
+            const stackStanding = below(envStanding, c.standing);
+            return {
+              id: id("cmp"), name: c.name, standing: stackStanding, description: c.description, status: c.status,
+              columns: { ...c.source, ...c.general, ...(c.deleteVolumes ? { deleteVolumes: true } : {}) },
+              env: c.env,
+              domains: c.domains.filter(firstRoute).map((d, i) => ({ ...toDomain(d, i, stackStanding), serviceName: d.serviceName })),
             };
           }),
         };
@@ -212,24 +282,42 @@ function describeAs(s: Standing, text: string, key: string, id: string | undefin
 }
 
 function seedApp(p: WorldProject, e: WorldEnvironment, a: WorldApp): SeedApplication {
-  const key = `Application/${p.name}/${e.name}/${a.name}`;
-  const domains: Record<string, DomainRecord> = {};
-  for (const d of a.domains) if (d.recordedAs) domains[d.recordedAs] = { host: d.host, path: d.path, id: d.id };
   return {
     ...a.columns,
     applicationId: a.id, name: a.name, appName: `${p.name}-${e.name}-${a.name}`,
-    description: describeAs(a.standing, a.description, key, a.id, Object.keys(domains).length > 0 ? { domains } : {}),
+    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, recordsOf(a.domains)),
     applicationStatus: a.status,
     env: dotenv(a.env), buildArgs: dotenv(a.buildArgs), buildSecrets: dotenv(a.buildSecrets),
-    domains: a.domains.map((d): SeedDomain => ({
-      domainId: d.id, host: d.host, path: d.path, port: d.port, https: d.https, certificateType: d.certificateType,
-      customCertResolver: d.customCertResolver, internalPath: d.internalPath, stripPath: d.stripPath,
-    })),
+    domains: a.domains.map(seedDomain),
   };
 }
 
-/** Puts `world` into `sim` as the UI would have made it; returns the ids of another instance's objects. */
-export function seedWorld(sim: SimulatorHandle, world: World): void {
+const seedDomain = (d: WorldDomain): SeedDomain => ({
+  domainId: d.id, host: d.host, path: d.path, port: d.port, https: d.https, certificateType: d.certificateType,
+  customCertResolver: d.customCertResolver, internalPath: d.internalPath, stripPath: d.stripPath,
+});
+
+/** The domain records an owned service's marker carries. */
+function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
+  const records: Record<string, DomainRecord> = {};
+  for (const d of domains) if (d.recordedAs) records[d.recordedAs] = { host: d.host, path: d.path, id: d.id };
+  return Object.keys(records).length > 0 ? { domains: records } : {};
+}
+
+/** A compose stack as the seed takes it (the simulator's `SeedCompose`, when it serves compose). */
+function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): Record<string, unknown> {
+  const { deleteVolumes, ...columns } = c.columns;
+  const extra: Partial<Marker> = { ...recordsOf(c.domains), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
+  return {
+    ...columns, composeId: c.id, name: c.name, appName: `${p.name}-${e.name}-${c.name}`,
+    description: describeAs(c.standing, c.description, `Compose/${p.name}/${e.name}/${c.name}`, c.id, extra),
+    env: dotenv(c.env),
+    domains: c.domains.map((d) => ({ ...seedDomain(d), serviceName: d.serviceName })),
+  };
+}
+
+/** Puts `world` into `sim` as the UI would have made it (a stack that is not idle is deployed once). */
+export async function seedWorld(sim: SimulatorHandle, world: World): Promise<void> {
   const data: SeedData = {
     projects: world.projects.map((p) => ({
       projectId: p.id, name: p.name, description: describeAs(p.standing, p.description, `Project/${p.name}`, p.id), env: dotenv(p.env),
@@ -239,6 +327,7 @@ export function seedWorld(sim: SimulatorHandle, world: World): void {
         ...(e.description === null && e.standing === "free" ? {} : { description: describeAs(e.standing, e.description ?? "", `Environment/${p.name}/${e.name}`, e.id) }),
         env: dotenv(e.env),
         applications: e.apps.map((a) => seedApp(p, e, a)),
+        ...(e.stacks.length > 0 ? { compose: e.stacks.map((c) => seedStack(p, e, c)) } : {}),
       })),
     })),
   };
@@ -257,8 +346,10 @@ export function seedWorld(sim: SimulatorHandle, world: World): void {
         // Not idle: it was deployed (an adopted running service is not deployed again).
         sim.control.seed({ deployments: [{ applicationId: a.id, title: "Deployed from the UI", status: a.status === "running" ? "running" : a.status }] });
       }
+      for (const c of e.stacks) if (c.status !== "idle") await api(sim, "POST", "compose.deploy", { composeId: c.id });
     }
   }
+  await sim.control.idle(10_000);
 }
 
 /** The live value a `.env.example` variable stands for, found from its comment (resource label and pointer). */
@@ -270,6 +361,7 @@ export function secretValue(world: World, label: string, pointer: string): strin
   if (kind === "project") return field === "env" ? parsed(p?.env ?? {}).get(key!) : undefined;
   const e = p?.environments.find((x) => x.name === envName);
   if (kind === "environment") return field === "env" ? parsed(e?.env ?? {}).get(key!) : undefined;
+  if (kind === "compose") return field === "env" ? parsed(e?.stacks.find((x) => x.name === appName)?.env ?? {}).get(key!) : undefined;
   const a = e?.apps.find((x) => x.name === appName);
   if (kind !== "application" || !a) return undefined;
   if (field === "env" || field === "buildArgs" || field === "buildSecrets") return parsed(a[field]).get(key!);
@@ -291,6 +383,7 @@ export function foreignLabels(world: World): string[] {
         continue;
       }
       for (const a of e.apps) if (a.standing === "foreign") out.push(`application/${p.name}/${e.name}/${a.name}`);
+      for (const c of e.stacks) if (c.standing === "foreign") out.push(`compose/${p.name}/${e.name}/${c.name}`);
     }
   }
   return out;
