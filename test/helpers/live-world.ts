@@ -305,7 +305,7 @@ function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
 }
 
 /** A compose stack as the seed takes it (the simulator's `SeedCompose`, when it serves compose). */
-function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): Record<string, unknown> {
+function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name: string } & Record<string, unknown> {
   const { deleteVolumes, ...columns } = c.columns;
   const extra: Partial<Marker> = { ...recordsOf(c.domains), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
   return {

@@ -2,7 +2,8 @@
  * The adoption journey: README's "Adopting an existing Dokploy" commands, as
  * written, run by the real CLI against a simulator seeded with a hand-made setup (two
  * projects, several environments, applications of every source type,
- * domains, another instance's project): `export --adopt` -> `validate` ->
+ * compose stacks once the simulator serves compose, domains, another
+ * instance's project): `export --adopt` -> `validate` ->
  * `plan` (adoptions only, no field change) -> `apply` -> `plan` (no
  * changes) -> a change made in the UI -> `plan` (and the daemon, in detect
  * mode) shows exactly that drift. A canary secret in the live state never
@@ -13,12 +14,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderDescription } from "../../../src/model/marker.ts";
+import { SERVED_ENDPOINTS } from "../../../src/simulator/endpoints.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
 import { REPO_ROOT, runCliProcess, startCli, type CliResult } from "../../helpers/cli.ts";
 import { eventually } from "../../helpers/eventually.ts";
-import { startTestSimulator } from "../../helpers/simulator.ts";
+import { api, startTestSimulator } from "../../helpers/simulator.ts";
 
 const CANARY = "canary-adopt-9Hq2Lw";
+/** Compose stacks join the setup once the simulator serves compose. */
+const COMPOSE = "compose.one" in SERVED_ENDPOINTS;
+const MANIFESTS = COMPOSE ? 21 : 18;
 const root = mkdtempSync(join(tmpdir(), "dg-export-journey-"));
 const dir = join(root, "deploy");
 
@@ -49,6 +54,7 @@ const LIVE: Record<string, string> = {
   "application/shop/staging/storefront /spec/env/STRIPE_SECRET_KEY": `sk_test_${CANARY}`,
   "application/support/production/chatwoot /spec/source/password": `registry-${CANARY}`,
   "application/support/production/chatwoot /spec/env/SECRET_KEY_BASE": `skb-${CANARY}`,
+  "compose/support/production/helpdesk /spec/env/SECRET_KEY": `desk-${CANARY}`,
 };
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
@@ -117,6 +123,7 @@ beforeAll(async () => {
               name: "storefront", sourceType: "bitbucket", bitbucketOwner: "example-shop", bitbucketRepository: "storefront", bitbucketBranch: "main",
               env: `STRIPE_SECRET_KEY=sk_test_${CANARY}`, applicationStatus: "done", domains: [{ host: "staging.shop.example.com", https: true }],
             }],
+            ...(COMPOSE ? { compose: [{ name: "search", sourceType: "github", owner: "example-shop", repository: "search", branch: "main", composePath: "./deploy/compose.yml", composeType: "stack" }] } : {}),
           },
         ],
       },
@@ -132,6 +139,12 @@ beforeAll(async () => {
                 applicationStatus: "done", domains: [{ host: "support.example.com", https: true, certificateType: "letsencrypt" }],
               },
             ],
+            ...(COMPOSE ? {
+              compose: [{
+                name: "helpdesk", composeId: "cmp-helpdesk", sourceType: "raw", composeFile: "services:\n  web:\n    image: helpdesk:2\n    env_file: .env\n",
+                env: `SECRET_KEY=desk-${CANARY}`, domains: [{ host: "desk.example.com", serviceName: "web", port: 80, https: true, certificateType: "letsencrypt" }],
+              }],
+            } : {}),
           },
           { name: "staging" },
         ],
@@ -142,6 +155,11 @@ beforeAll(async () => {
   for (const id of seeded.applicationIds) {
     const app = sim.control.state().projects.flatMap((p) => p.environments).flatMap((e) => e.applications).find((a) => a.applicationId === id)!;
     if (app.applicationStatus !== "idle") sim.control.seed({ deployments: [{ applicationId: id, title: "Deployed from the UI", status: "done" }] });
+  }
+  if (COMPOSE) {
+    // Deployed from the UI once; the git stack was never deployed (idle: exported as stopped).
+    await api(sim, "POST", "compose.deploy", { composeId: "cmp-helpdesk" });
+    await sim.control.idle(10_000);
   }
 }, 60_000);
 
@@ -162,7 +180,7 @@ describe("adopting an existing Dokploy, as README says", () => {
   it("step 1: export --adopt writes the manifests and says what it left out", async () => {
     const r = await cli(steps[0]![0]!);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(": 2 Project, 4 Environment, 6 Application, 6 Domain (");
+    expect(r.stdout).toContain(COMPOSE ? ": 2 Project, 4 Environment, 6 Application, 2 Compose, 7 Domain (" : ": 2 Project, 4 Environment, 6 Application, 6 Domain (");
     expect(r.stdout).toContain('project/legacy: managed by another dokploy-gitops instance ("ops")');
     expect(r.stdout).not.toContain("warning:");
     const storefront = readFileSync(join(dir, "shop/production/storefront.yaml"), "utf8");
@@ -172,6 +190,11 @@ describe("adopting an existing Dokploy, as README says", () => {
     expect(storefront).toContain("NEXT_PUBLIC_URL: ${{environment.PUBLIC_URL}}");
     expect(readFileSync(join(dir, "shop/production/worker.yaml"), "utf8")).toContain("state: stopped");
     expect(readFileSync(join(dir, "support/production/chatwoot.yaml"), "utf8")).not.toContain("NODE_ENV: production");
+    if (COMPOSE) {
+      expect(readFileSync(join(dir, "support/production/helpdesk.yaml"), "utf8")).toContain("composeFile: ./helpdesk.compose.yml");
+      expect(readFileSync(join(dir, "support/production/helpdesk.compose.yml"), "utf8")).toBe("services:\n  web:\n    image: helpdesk:2\n    env_file: .env\n");
+      expect(readFileSync(join(dir, "shop/staging/search.yaml"), "utf8")).toContain("state: stopped");
+    }
   }, 60_000);
 
   it("step 2: again with --force and --plain-env, the variables that are not secret stay literal", async () => {
@@ -186,21 +209,21 @@ describe("adopting an existing Dokploy, as README says", () => {
     const [validate, plan] = steps[2]!;
     const v = await cli(validate!, env);
     expect(v.code, v.stdout).toBe(0);
-    expect(v.stdout).toContain("OK: 18 manifests in 8 files");
+    expect(v.stdout).toContain(`OK: ${MANIFESTS} manifests in ${COMPOSE ? 10 : 8} files`);
     const text = await cli([...plan!, "--detailed-exitcode"], env);
     expect(text.code, text.stdout + text.stderr).toBe(2);
-    expect(text.stdout).toContain("Plan: 0 to create, 0 to update, 18 to adopt, 0 to delete");
+    expect(text.stdout).toContain(`Plan: 0 to create, 0 to update, ${MANIFESTS} to adopt, 0 to delete`);
     const json = await cli([...plan!, "--output", "json"], env);
-    const steps18 = (JSON.parse(json.stdout) as { steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }> }).steps;
-    expect(steps18.filter((s) => s.action !== "adopt" || s.changes.length > 0 || s.deploy || s.lifecycle)).toEqual([]);
-    expect(steps18).toHaveLength(18);
+    const planned = (JSON.parse(json.stdout) as { steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }> }).steps;
+    expect(planned.filter((s) => s.action !== "adopt" || s.changes.length > 0 || s.deploy || s.lifecycle)).toEqual([]);
+    expect(planned).toHaveLength(MANIFESTS);
   }, 60_000);
 
   it("step 4: applies, and then plans no changes", async () => {
     const [apply, plan] = steps[3]!;
     const applied = await cli([...apply!, "--deploy-timeout", "20s"], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    expect(applied.stdout).toContain("Apply complete: 0 created, 0 updated, 18 adopted");
+    expect(applied.stdout).toContain(`Apply complete: 0 created, 0 updated, ${MANIFESTS} adopted`);
     const again = await cli([...plan!, "--detailed-exitcode"], env);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toContain("No changes.");

@@ -118,7 +118,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
       for (const e of p.environments) {
         m.set(e.environmentId, `${e.name}|${e.description}|${e.env}`);
         for (const a of e.applications) m.set(a.applicationId, `${a.name}|${a.description}|${a.env}`);
-        const stacks = (e as { compose?: Array<{ composeId: string; name: string; description: string | null; env: string | null }> }).compose ?? [];
+        const stacks = (e as unknown as { compose?: Array<{ composeId: string; name: string; description: string | null; env?: string | null }> }).compose ?? [];
         for (const c of stacks) m.set(c.composeId, `${c.name}|${c.description}|${c.env}`);
       }
     }
