@@ -221,8 +221,13 @@ describe("adopting an existing Dokploy, as README says", () => {
 
   it("step 4: applies, and then plans no changes", async () => {
     const [apply, plan] = steps[3]!;
+    sim.control.resetCalls();
     const applied = await cli([...apply!, "--deploy-timeout", "20s"], env);
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    // Taking over writes the ownership markers and nothing else: no field, no deploy.
+    const writes = sim.control.calls().filter((c) => c.method === "POST");
+    expect(writes.length).toBeGreaterThan(0);
+    expect(writes.filter((c) => !/^(project|environment|application|compose)\.update$/.test(c.endpoint) || !Object.keys(c.body as object).every((k) => k === "description" || k.endsWith("Id")))).toEqual([]);
     expect(applied.stdout).toContain(`Apply complete: 0 created, 0 updated, ${MANIFESTS} adopted`);
     const again = await cli([...plan!, "--detailed-exitcode"], env);
     expect(again.code, again.stdout).toBe(0);
