@@ -9,12 +9,12 @@
 import type { DomainRow } from "../dokploy/types.ts";
 import { environment as environmentKind } from "../kinds/environment.ts";
 import { project as projectKind } from "../kinds/project.ts";
-import { SERVICE_KINDS, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
+import { SERVICE_KINDS, kindModule, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
 import type { ContainerKind, ContainerLive, ExportedSpec, RecordKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { ownershipOf, type Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
-import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY } from "../model/spec.ts";
+import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
 import { liveServicesOf } from "../plan/services.ts";
 import { liveContainerView, type View } from "../plan/views.ts";
 import { uniqueLabel } from "../util/dns-label.ts";
@@ -115,16 +115,22 @@ class Collector {
     this.#options = options;
   }
 
-  #annotations(standing: Standing, extra: Record<string, string> = {}): Record<string, string> {
+  #annotations(kind: Kind, standing: Standing, extra: Record<string, string> = {}): Record<string, string> {
     const a: Record<string, string> = { ...extra };
     if (standing.state === "free" && this.#options.adopt) a[ANNOTATION_ADOPT] = "true";
-    if (standing.state === "owned" && standing.marker.policy === "orphan") a[ANNOTATION_DELETION_POLICY] = "orphan";
+    if (standing.state === "owned") {
+      // The marker records the policy in force; the annotation is needed only where it is not the kind's default
+      // (a kind may default to orphan: `defaultDeletionPolicy`, when the registry declares one).
+      const byDefault = (kindModule(kind) as { defaultDeletionPolicy?: DeletionPolicy }).defaultDeletionPolicy ?? "delete";
+      const recorded: DeletionPolicy = standing.marker.policy ?? "delete";
+      if (recorded !== byDefault) a[ANNOTATION_DELETION_POLICY] = recorded;
+    }
     return a;
   }
 
   #add(kind: Kind, identity: ResourceIdentity, parentKey: string | undefined, exported: ExportedSpec, live: View, standing: Standing, extra: Record<string, string> = {}): string {
     const key = resourceKey(identity);
-    const annotations = this.#annotations(standing, { ...exported.annotations, ...extra });
+    const annotations = this.#annotations(kind, standing, { ...exported.annotations, ...extra });
     this.objects.push({
       kind, identity, key, ...(parentKey ? { parentKey } : {}),
       metadata: metadataOf(identity, kind, annotations),
