@@ -30,16 +30,12 @@ export const ENV_EXAMPLE = ".env.example";
 function orderOf(o: ExportObject): Array<string | number> {
   const id = o.identity;
   const env = (name: string | undefined): string => (name === DEFAULT_ENVIRONMENT ? "" : `~${name ?? ""}`);
-  switch (kindModule(o.kind).family) {
-    case "container":
-      return o.kind === "Project" ? [id.project] : [id.project, 0, env(id.name)];
-    case "service":
-      return [id.project, 1, env(id.environment), kindRank(o.kind), id.name];
-    case "record": {
-      const parentKind = id.compose !== undefined ? "Compose" : "Application";
-      return [id.project, 1, env(id.environment), kindRank(parentKind), id.application ?? id.compose ?? "", kindRank(o.kind), id.name];
-    }
-  }
+  const family = kindModule(o.kind).family;
+  if (family === "container") return o.kind === "Project" ? [id.project] : [id.project, 0, env(id.name)];
+  if (family === "service") return [id.project, 1, env(id.environment), kindRank(o.kind), id.name];
+  // A record, after its service.
+  const parentKind = id.compose !== undefined ? "Compose" : "Application";
+  return [id.project, 1, env(id.environment), kindRank(parentKind), id.application ?? id.compose ?? "", kindRank(o.kind), id.name];
 }
 
 function compareOrder(a: ExportObject, b: ExportObject): number {
