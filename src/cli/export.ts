@@ -125,6 +125,22 @@ function report(result: ExportResult, dir: string, from: string, adopt: boolean)
   return `${lines.join("\n")}\n`;
 }
 
+/** Writes the export under `dir`, and nowhere else. */
+async function writeFiles(dir: string, result: ExportResult): Promise<void> {
+  const base = resolve(dir);
+  for (const f of result.files) {
+    const path = join(dir, f.path);
+    // Names come from Dokploy: a file is only ever written inside DIR (validated names guarantee it; this proves it).
+    if (!resolve(path).startsWith(base + sep)) throw new Error(`internal error: refusing to write ${f.path} outside ${dir}`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, f.content);
+    } catch (err) {
+      throw new Error(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+}
+
 /** `dokploy-gitops export`: see HELP. */
 export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv);
@@ -158,14 +174,13 @@ export async function exportCommand(argv: string[], io: CliIo): Promise<number> 
       io.stderr.write(redactor.redact(unknown.map((u) => `error: ${u}`).join("\n")) + "\n");
       return 1;
     }
-    const result = exportLive(observed, options);
-    const base = resolve(dir);
-    for (const f of result.files) {
-      const path = join(dir, f.path);
-      // Names come from Dokploy: a file is only ever written inside DIR (validated names guarantee it; this proves it).
-      if (!resolve(path).startsWith(base + sep)) throw new Error(`export: internal error: refusing to write ${f.path} outside ${dir}`);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, f.content);
+    let result: ExportResult;
+    try {
+      result = exportLive(observed, options);
+      await writeFiles(dir, result);
+    } catch (err) {
+      io.stderr.write(`error: export: ${redactor.redact((err as Error).message)}\n`);
+      return 1;
     }
     io.stdout.write(redactor.redact(report(result, dir, conn.describe, options.adopt)));
     return 0;

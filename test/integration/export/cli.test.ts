@@ -101,6 +101,18 @@ describe("dokploy-gitops export", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("says what went wrong, without a stack trace, when it cannot write or cannot read", async () => {
+    const blocker = join(root, "a-file");
+    writeFileSync(blocker, "");
+    const unwritable = await exportTo(["--out", join(blocker, "sub")]);
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.stderr).toMatch(/^error: export: cannot write .*a-file\/sub\/\S+: ENOTDIR\n$/);
+    const unreachable = await runCliInProcess(["export", "--url", "http://127.0.0.1:1", "--out", fresh()], { DOKPLOY_API_KEY: KEY });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^error: export: reading http:\/\/127\.0\.0\.1:1 failed: /);
+    expect(unreachable.stderr).not.toContain("    at ");
+  }, 60_000);
+
   it("documents every flag in --help", async () => {
     const r = await runCliInProcess(["export", "--help"], {});
     expect(r.code).toBe(0);
