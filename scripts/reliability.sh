@@ -4,13 +4,14 @@
 #     bad input through plan/apply/daemon, canary secrets, webhook abuse, 401 rate limit;
 #   - the crash test of the engine journeys with 50 SIGKILLed creates, 10 updates
 #     and 5 teardowns;
-#   - the planner's ownership property at 10,000 cases.
+#   - the planner's ownership property at 10,000 cases;
+#   - the export round trip (export -> plan -> apply -> plan) over 500 random live worlds.
 # The default `npm test` runs each of these once, quickly (8 fault runs, 3+2+1
 # crash points, 300 property cases), so it stays under 10 minutes on a 2-core
 # machine; the repetitions live here. `--extras` runs only what `npm test`
 # cuts short (for CI, right after `npm test`): the fault runs, the crash test
 # and the property at full size. Counts can be overridden:
-# FAULT_RUNS, CRASH_RUNS, CRASH_UPDATE_RUNS, CRASH_TEARDOWN_RUNS, PROPERTY_RUNS, OWNERSHIP_RUNS.
+# FAULT_RUNS, CRASH_RUNS, CRASH_UPDATE_RUNS, CRASH_TEARDOWN_RUNS, PROPERTY_RUNS, OWNERSHIP_RUNS, EXPORT_RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -x node_modules/node/bin/node ]; then export PATH="$PWD/node_modules/node/bin:$PWD/node_modules/.bin:$PATH"; fi
@@ -30,3 +31,6 @@ CRASH_RUNS="${CRASH_RUNS:-50}" CRASH_UPDATE_RUNS="${CRASH_UPDATE_RUNS:-10}" CRAS
 
 echo "== reliability: ownership property, ${PROPERTY_RUNS:-10000} cases"
 PROPERTY_RUNS="${PROPERTY_RUNS:-10000}" npx vitest run test/unit/plan/ownership.property.test.ts
+
+echo "== reliability: export round trip, ${EXPORT_RUNS:-500} random live worlds"
+EXPORT_RUNS="${EXPORT_RUNS:-500}" npx vitest run test/integration/export/roundtrip.property.test.ts

@@ -2,7 +2,7 @@
  * The Dokploy API port. The reconciler depends on this interface only;
  * `createDokployClient` (undici) implements it for a real or simulated Dokploy.
  * Two ways in: `call(EndpointDef)`, through which kind modules (src/kinds/)
- * reach the endpoints they declare (`compose.*` in compose-api.ts), and the named methods
+ * reach the endpoints they declare (`compose.*` in routers/compose.ts), and the named methods
  * of the first kinds (projects, environments, applications, domains), whose
  * names mirror the tRPC procedure (`project.all` -> `projectAll`). A few named
  * methods are not used by the engine today (`health`, `settingsGetDokployVersion`,

@@ -21,7 +21,7 @@ import type { View } from "../plan/views.ts";
 import { buildPayload, environmentPayload, generalPayload, sourcePayload } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { StepOutcome } from "../apply/types.ts";
-import { desiredApplicationView, liveApplicationView } from "./application-views.ts";
+import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
 import { foreignChildren } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
@@ -167,5 +167,6 @@ export const application: ServiceKind<"Application"> = {
   cascades: (detail, marker) => [...foreignDomains(detail.domains, marker), ...foreignChildren(childKindsOf("Application"), detail, marker)],
   inputs: (m) => mountInputs(m.spec.mounts),
   deleteNote: () => undefined,
+  exportSpec: (d) => exportApplicationSpec(d.raw as ApplicationDetail),
   apply: applyApplication,
 };

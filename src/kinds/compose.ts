@@ -16,7 +16,7 @@ import { envText } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { StepOutcome } from "../apply/types.ts";
 import type { PlanStep } from "../plan/types.ts";
-import { desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
+import { descriptionText, desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import type { ApplicationDetail } from "../dokploy/types.ts";
 import type { ApplicationSpec } from "../model/spec.ts";
 import { desiredSource, liveSource } from "./application-views.ts";
@@ -28,7 +28,7 @@ import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
-import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
+import type { ExportedSpec, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
 export const COMPOSE_DEFAULTS = {
@@ -67,7 +67,7 @@ function desiredComposeView(m: Manifest<"Compose">): View {
   return {
     metadata: { name: m.metadata.name },
     spec: {
-      description: spec.description ?? "",
+      description: descriptionText(spec.description),
       source,
       composeType: spec.composeType ?? COMPOSE_DEFAULTS.composeType,
       env: desiredEnv(spec.env),
@@ -97,6 +97,31 @@ function liveComposeView(c: ComposeDetail): View {
 }
 
 const parseText = (d: string | null): string => parseDescription(d).text;
+
+/**
+ * `export`: the live stack as a manifest spec. A raw stack's YAML goes to a
+ * file beside the manifest (`composeFile`); an idle stack is `stopped`; a
+ * volume policy recorded in our marker becomes its annotation again.
+ */
+function exportComposeSpec(c: ComposeDetail, marker: Marker | undefined): ExportedSpec {
+  const v = liveComposeView(c).spec;
+  const raw = c.sourceType === "raw";
+  const spec: Record<string, unknown> = {
+    description: v.description,
+    source: raw ? { type: "raw", composeFile: "" } : v.source,
+    composeType: v.composeType,
+    env: v.env,
+    command: v.command,
+    autoDeploy: v.autoDeploy,
+    isolatedDeployment: v.isolatedDeployment,
+  };
+  if (c.composeStatus === "idle") spec.state = "stopped";
+  return {
+    spec,
+    ...(marker?.deleteVolumes ? { annotations: { [ANNOTATION_DELETE_VOLUMES]: "true" } } : {}),
+    ...(raw ? { inputs: [{ pointer: COMPOSE_FILE_POINTER, suffix: "compose.yml", content: c.composeFile ?? "" }] } : {}),
+  };
+}
 
 /** The `compose.update` columns of the desired view (secrets resolved). */
 function configPayload(ctx: ApplyContext, view: View): Omit<ComposeUpdateInput, "composeId"> {
@@ -269,6 +294,7 @@ export const compose: ServiceKind<"Compose"> = {
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
       : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",
+  exportSpec: (d, marker) => exportComposeSpec(d.raw as ComposeDetail, marker),
   apply: applyCompose,
 };
 

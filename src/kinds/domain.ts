@@ -16,6 +16,7 @@ import type { DomainSpec } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { DEFAULTS, emptyToNull, type View } from "../plan/views.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
+import { dnsLabel } from "../util/dns-label.ts";
 import type { RecordKey, RecordKind, StepResult } from "./types.ts";
 
 const isCompose = (m: Manifest<"Domain">): boolean => m.metadata.compose !== undefined;
@@ -206,5 +207,8 @@ export const domain: RecordKind<"Domain"> = {
   liveView: liveDomainView,
   naturalKey: (m: Manifest<"Domain">) => ({ host: m.spec.host, path: m.spec.path ?? DEFAULTS.domainPath }),
   liveKey,
+  exportSpec: (row) => ({ spec: liveDomainView("", row).spec }),
+  // shop.example.com + /api -> shop-example-com-api
+  exportName: (row) => dnsLabel([row.host, ...((row.path ?? "/") === "/" ? [] : [row.path!])], "domain"),
   apply: applyDomain,
 };

@@ -84,9 +84,49 @@ export interface KindBase<K extends Kind = Kind> {
   readonly defaultDeletionPolicy?: DeletionPolicy;
 }
 
+/**
+ * A live object as `export` writes it: the inverse of the kind's views.
+ * Values are live and in clear, every field the kind manages set (Dokploy's
+ * defaults included): the exporter drops each field whose removal leaves
+ * `desiredView` unchanged, replaces secret values with `{fromEnv}` references
+ * and checks that the manifest it wrote plans to the live view (see
+ * docs/DESIGN.md, "Adding a kind").
+ */
+export interface ExportedSpec {
+  /**
+   * The manifest's `spec`. Keys the views do not compare (e.g. `state`) are
+   * never dropped by the exporter: leave them out when they are the default.
+   */
+  spec: Record<string, unknown>;
+  /** Annotations the object needs to plan as it is (e.g. a volume policy recorded in its marker). */
+  annotations?: Record<string, string>;
+  /**
+   * Files written beside the manifest (a compose file): the field at
+   * `pointer` is set to `./<name>.<suffix>` and the file holds `content`.
+   */
+  inputs?: ExportInput[];
+}
+
+/** A file `export` writes beside a manifest, named by the field at `pointer`. */
+export interface ExportInput {
+  pointer: string;
+  suffix: string;
+  content: string;
+}
+
+/** What `export` reads of a project or environment (a `project.one` row). */
+export interface ContainerLive {
+  name: string;
+  description: string | null;
+  env: string | null;
+  isDefault?: boolean;
+}
+
 /** Projects and environments. */
 export interface ContainerKind<K extends Kind = Kind> extends KindBase<K> {
   readonly family: "container";
+  /** `export`: the live row as a manifest spec. */
+  exportSpec(live: ContainerLive): ExportedSpec;
 }
 
 /** The minimal live summary every service has in `project.one`. */
@@ -203,6 +243,12 @@ export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   cascades(detail: ServiceDetail, marker: Marker): string[];
   /** What a delete removes, in words, for the plan (e.g. "its volumes are kept"). */
   deleteNote(manifestAnnotations: Record<string, string> | undefined, marker: Marker | undefined): string | undefined;
+  /**
+   * `export`: the live object (its `read` answer) as a manifest spec,
+   * children lists included. `marker` is this instance's marker when the
+   * object is ours (undefined when it is being adopted).
+   */
+  exportSpec(detail: ServiceDetail, marker: Marker | undefined): ExportedSpec;
 }
 
 /** A record kind's natural key of a live or desired object (how it is found again after a lost create). */
@@ -223,6 +269,13 @@ export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
   naturalKey(m: Manifest<K>): RecordKey;
   /** The natural key of a live row. */
   liveKey(row: DomainRow): RecordKey;
+  /** `export`: the live row as a manifest spec. */
+  exportSpec(row: DomainRow): ExportedSpec;
+  /**
+   * `export`: a readable manifest name for a live row that no marker names
+   * yet (a DNS label; the exporter makes it unique under its parent).
+   */
+  exportName(row: DomainRow): string;
 }
 
 /** The service a child list entry belongs to, as the child calls name it. */

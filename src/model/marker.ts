@@ -116,7 +116,8 @@ export interface ParsedDescription {
 export function parseDescription(description: string | null | undefined): ParsedDescription {
   if (!description) return { text: "" };
   const idx = description.lastIndexOf(MARKER_PREFIX);
-  if (idx < 0 || (idx > 0 && description[idx - 1] !== "\n")) return { text: description };
+  // Trailing newlines are not part of the text: the marker line follows a blank line, so they could never read back.
+  if (idx < 0 || (idx > 0 && description[idx - 1] !== "\n")) return { text: description.replace(/\n+$/, "") };
   const line = description.slice(idx + MARKER_PREFIX.length).split("\n")[0] ?? "";
   const text = description.slice(0, idx).replace(/\n+$/, "");
   let raw: unknown;

@@ -70,10 +70,17 @@ export const emptyToNull = (v: string | null | undefined): string | null => (v =
 /** A nullable list as a list. */
 export const arr = (v: string[] | null | undefined): string[] => v ?? [];
 
+/**
+ * A desired description as it reads back: without trailing newlines (a YAML
+ * `|` block ends with one, and the marker line always follows a blank line,
+ * so Dokploy can never hold them).
+ */
+export const descriptionText = (d: string | null | undefined): string => (d ?? "").replace(/\n+$/, "");
+
 // ---- Project / Environment -------------------------------------------------
 
 export function desiredContainerView(name: string, spec: { description?: string; env?: EnvMap }): View {
-  return { metadata: { name }, spec: { description: spec.description ?? "", env: desiredEnv(spec.env) } };
+  return { metadata: { name }, spec: { description: descriptionText(spec.description), env: desiredEnv(spec.env) } };
 }
 
 export function liveContainerView(row: { name: string; description: string | null; env: string | null }): View {

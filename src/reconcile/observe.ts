@@ -57,6 +57,11 @@ export interface ObserveScope {
    * call per service, made only for these and for lists a marker records.
    */
   listing: ReadonlySet<string>;
+  /**
+   * `export`: every project in `projects` (every project when it is empty)
+   * and every service in them are read in detail, whoever owns them.
+   */
+  everything?: boolean;
 }
 
 /** No manifests known yet: read only what is ours. */
@@ -72,6 +77,16 @@ export function scopeOf(desired: DesiredState): ObserveScope {
       .filter((c) => c.listSeparately && (m.spec as Record<string, unknown>)[c.field] !== undefined)
       .map((c) => `${c.field}|${m.key}`))),
   };
+}
+
+/** What `export` reads: the named projects (all when none is named), everything in them. */
+export function exportScope(projects: readonly string[]): ObserveScope {
+  return { projects: new Set(projects), adopting: new Set(), listing: new Set(), everything: true };
+}
+
+/** Reads the live state of `scope` (`export` uses it with `exportScope`). */
+export function observeScoped(api: DokployApi, scope: ObserveScope, options: ObserveOptions): Promise<ObservedState> {
+  return observeScope(new LiveReads(api, options), scope);
 }
 
 /** Keeps a promise from being reported as an unhandled rejection while nobody awaits it yet; awaiting it still throws. */
@@ -224,7 +239,9 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
   const check = (): void => signal?.throwIfAborted();
   const all = await reads.projectAll();
   check();
-  const inScope = all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
+  const inScope = scope.everything
+    ? all.filter((p) => scope.projects.size === 0 || scope.projects.has(p.name))
+    : all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
   const details = await mapConcurrent(inScope, concurrency, (p) => {
     check();
     return reads.projectOne(p.projectId);
@@ -256,12 +273,12 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
       const adopting = (kind: string, name: string): boolean => keys(kind, name).some((k) => scope.adopting.has(k));
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
-        if (ours || adopting("Application", a.name)) appsToRead.push(a);
+        if (ours || scope.everything || adopting("Application", a.name)) appsToRead.push(a);
         keysOf.set(a.applicationId, keys("Application", a.name));
       }
       for (const s of e.services) {
         if (!serviceModule(s.kind)) continue;
-        if (isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
+        if (scope.everything || isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
         keysOf.set(s.id, keys(s.kind, s.name));
       }
     }
