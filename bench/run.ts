@@ -27,6 +27,8 @@ const BENCHMARKS: Array<[string, string[], string, string[], Record<string, stri
   // The same without --expose-gc (no heap release after passes): the memory the release saves, and the speed it costs.
   ["daemon-fleet-no-release", [], "daemon.ts", ["5", "20", "100"], { BENCH_DAEMON_NODE_OPTIONS: "--max-semi-space-size=8" }],
   ["validate", [], "validate.ts", []],
+  // Issue 13: 200 applications against serial 30 s builds (configuration does not wait for builds).
+  ["builds-serial", [], "builds.ts", ["5"]],
 ];
 
 const only = process.argv[2];

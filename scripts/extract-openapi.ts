@@ -6,7 +6,7 @@
  * `../shared/dokploy-api/openapi.json`) into `src/simulator/spec/openapi-subset.json`.
  * The project never reads `../shared` at build, test or run time; it reads the
  * subset, which is committed. Response schemas are dropped: in Dokploy's spec
- * they are placeholders (NOTES §1.8). Spec staleness is patched in code
+ * they are placeholders (`{"type":"object","properties":{}}`). Spec staleness is patched in code
  * (`src/simulator/spec-patches.ts`), not here, so the subset stays a faithful copy.
  *
  * Usage: node scripts/extract-openapi.ts [path/to/openapi.json]

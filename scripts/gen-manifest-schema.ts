@@ -28,7 +28,7 @@ export const REGENERATE_COMMAND = "node scripts/gen-manifest-schema.ts";
  * Kinds whose place is fixed (parents before children). Validation messages
  * and the manifest reference list the kinds in this order.
  */
-export const KIND_ORDER: readonly string[] = ["Project", "Environment", "Application", "Compose", "Domain"];
+export const KIND_ORDER: readonly string[] = ["Project", "Environment", "Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL", "Domain"];
 
 /** Where the envelope's `$id` points: beside the kind schemas, under the same base. */
 const ID_BASE = "https://raw.githubusercontent.com/dokploy-gitops/dokploy-gitops/main/manifests-schema/";

@@ -18,13 +18,16 @@ import type { DeployOutcome } from "./types.ts";
 export async function runDeploy(ctx: ApplyContext, step: PlanStep): Promise<DeployOutcome> {
   const kind = serviceModule(step.kind);
   if (!kind) throw new Error(`${step.key}: internal error: ${step.kind} does not deploy`);
+  if (kind.runDeploy) return kind.runDeploy(ctx, step);
   const id = ctx.idOf(step.key);
   const calls = kind.deployCalls(ctx.api, id);
   const deps = ctx.deps;
   // A new service has no deployments: nothing to tell the new one apart from.
   const known = new Set(step.action === "create" ? [] : (await calls.deployments()).map((d) => d.deploymentId));
+  // Taken before the call: Dokploy may start the job (and write its deployment row) before answering.
+  const queuedAt = new Date().toISOString();
   await calls.deploy(deps.deployTitle ?? "dokploy-gitops", ctx.plan.revision ? `revision ${ctx.plan.revision}` : "applied by dokploy-gitops");
-  await recordQueued(ctx, step);
+  await recordQueued(ctx, step, queuedAt);
   if (deps.waitForDeploys === false) return { status: "queued" };
   return followDeploy(ctx, step, calls, known);
 }

@@ -15,7 +15,8 @@ export class UnresolvedSecretError extends Error {
   override readonly name = "UnresolvedSecretError";
 }
 
-function resolve(value: unknown, secrets: SecretValues, where: string): unknown {
+/** A view value with its secret slot (if it is one) resolved; an unresolved secret throws `UnresolvedSecretError`. */
+export function resolve(value: unknown, secrets: SecretValues, where: string): unknown {
   // The applier replaces value references before any payload is built (apply/references.ts).
   if (isValueReference(value)) throw new Error(`${where}: internal error: a value reference reached a payload unresolved`);
   if (!isSecretSlot(value)) return value;

@@ -14,7 +14,8 @@ import { UsageError, displayPath, parseCommandArgs, type CliIo } from "./io.ts";
 const HELP = `Usage: dokploy-gitops apply [DIR] [options]
 
 Applies the manifests under DIR (default .) to Dokploy: projects, then
-environments, applications and domains; removals (with --prune) children first.
+environments, services (applications, compose stacks), then their domains;
+removals (with --prune) children first.
 Changes that only take effect on deploy trigger a deploy, which is followed to
 done or error. Touches only objects this tool created or a manifest adopts.
 

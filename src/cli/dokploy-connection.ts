@@ -43,6 +43,8 @@ export async function connectDokploy(settings: ConnectionSettings, redactor: Red
     });
     url = simulator.url;
     apiKey = simulator.apiKey;
+    // A Dokploy with one S3 destination, as most have: backups in examples/ name it (a kept state keeps its own).
+    if (simulator.control.state().destinations.length === 0) simulator.control.seed({ destinations: [{ name: "s3-backups", bucket: "example-backups" }] });
   }
   if (!url || !apiKey) throw new Error("internal error: connection settings without URL or key");
   redactor.add(apiKey);

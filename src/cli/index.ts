@@ -18,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Apply the manifests to Dokploy",
     load: async () => (await import("./apply.ts")).applyCommand,
   },
+  export: {
+    summary: "Write manifests for what exists in Dokploy (read-only; secrets never written)",
+    load: async () => (await import("./export.ts")).exportCommand,
+  },
   run: {
     summary: "Run the reconciler daemon (git-driven, with /status, /metrics, webhooks)",
     load: async () => (await import("./run.ts")).runCommand,

@@ -1,8 +1,14 @@
 /**
- * The Dokploy API port: one method per endpoint the tool uses. The reconciler
- * depends on this interface only; `createDokployClient` (undici) implements it
- * for a real or simulated Dokploy. Method names mirror the tRPC procedure
- * (`project.all` -> `projectAll`). Every method rejects with a `DokployError`.
+ * The Dokploy API port. The reconciler depends on this interface only;
+ * `createDokployClient` (undici) implements it for a real or simulated Dokploy.
+ * Two ways in: `call(EndpointDef)`, through which kind modules (src/kinds/)
+ * reach the endpoints they declare (`compose.*` in routers/compose.ts), and the named methods
+ * of the first kinds (projects, environments, applications, domains), whose
+ * names mirror the tRPC procedure (`project.all` -> `projectAll`). A few named
+ * methods are not used by the engine today (`health`, `settingsGetDokployVersion`,
+ * `environmentByProjectId`, `applicationRedeploy`, `domainOne`): the client
+ * contract tests keep them honest for tools built on the port. Every method
+ * rejects with a `DokployError`.
  */
 import type {
   ApplicationCreateInput, ApplicationDetail, ApplicationRow, ApplicationUpdateInput, DeployInput,
@@ -66,7 +72,7 @@ export interface DokployApi {
   deploymentAll(input: { applicationId: string }): Promise<DeploymentRow[]>;
 }
 
-/** Every endpoint name (`router.procedure`) the port uses, with its HTTP method. */
+/** Every endpoint of the named methods (`router.procedure`), with its HTTP method; endpoints reached through `call` are declared by their kind module. */
 export const ENDPOINTS = {
   "settings.getDokployVersion": "GET",
   "project.all": "GET",

@@ -1,6 +1,6 @@
 /**
- * Wire types of the Dokploy endpoints this tool uses (Dokploy v0.30.2, see
- * NOTES §2-§6). Only the fields the reconciler reads are typed; Dokploy returns
+ * Wire types of the Dokploy endpoints this tool uses (Dokploy v0.30.2:
+ * apps/dokploy/server/api/routers/*.ts, packages/server/src/db/schema/*.ts). Only the fields the reconciler reads are typed; Dokploy returns
  * more, and those pass through untouched as unknown extra keys.
  */
 import type { MountRow } from "./routers/mounts.ts";
@@ -205,7 +205,7 @@ export interface ApplicationDetail extends ApplicationRow {
 export interface ProjectCreateInput { name: string; description?: string | null; env?: string }
 export interface ProjectUpdateInput { projectId: string; name?: string; description?: string | null; env?: string }
 export interface EnvironmentCreateInput { name: string; description?: string; projectId: string }
-/** Never send `name` for the default environment (NOTES §3). */
+/** Never send `name` for the default environment (apps/dokploy/server/api/routers/environment.ts `update` refuses any `name` for the default environment, even unchanged). */
 export interface EnvironmentUpdateInput { environmentId: string; name?: string; description?: string | null; env?: string }
 export interface ApplicationCreateInput {
   name: string;

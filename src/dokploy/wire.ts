@@ -1,5 +1,6 @@
 /**
- * How calls look on Dokploy's wire (NOTES §1): `/api/<router>.<procedure>`,
+ * How calls look on Dokploy's wire (apps/dokploy/pages/api/[...trpc].ts, served by
+ * the @dokploy/trpc-openapi adapter): `/api/<router>.<procedure>`,
  * GET inputs as one query parameter per top-level field, JSON bodies for
  * POST, and Dokploy's error shape turned into `DokployError`s whose messages
  * a person can act on. Pure functions, so they are table-tested without HTTP.
@@ -83,7 +84,7 @@ export function encodeQuery(endpoint: string, input: unknown): string {
   return text ? `?${text}` : "";
 }
 
-/** Dokploy's JSON error body (NOTES §1.5), as far as it is read. */
+/** Dokploy's JSON error body (apps/dokploy/server/api/trpc.ts `errorFormatter`), as far as it is read. */
 interface DokployErrorBody {
   message?: unknown;
   code?: unknown;

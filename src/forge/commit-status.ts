@@ -106,7 +106,7 @@ export function describePass(result: PassResult): string {
     return cut(parts.join(", "));
   }
   if (result.outcome === "succeeded") return cut(result.message || "in sync");
-  return cut(`${result.reason}: ${result.message || passMessage(result)}`);
+  return cut(`${result.reason}: ${passMessage(result)}`);
 }
 
 /** Posts commit statuses for the daemon's passes. */

@@ -7,8 +7,9 @@
 import type { ApplicationDetail } from "../dokploy/types.ts";
 import { parseDescription } from "../model/marker.ts";
 import { isValueReference, type ApplicationSpec } from "../model/spec.ts";
-import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
-import { DEFAULTS, arr, desiredEnv, emptyToNull, envValueText, liveEnv, type View } from "../plan/views.ts";
+import type { ExportedSpec } from "./types.ts";
+import { bytesToQuantity, cpuToNano, memoryToBytes, nanoToCpu } from "../plan/quantity.ts";
+import { DEFAULTS, arr, descriptionText, desiredEnv, emptyToNull, envValueText, liveEnv, type View } from "../plan/views.ts";
 
 /** The source as the manifest names it (shared with Compose, whose git fields are the same). */
 export function desiredSource(spec: ApplicationSpec): Record<string, unknown> {
@@ -119,7 +120,7 @@ export function desiredApplicationView(name: string, spec: ApplicationSpec): Vie
   const b = spec.build;
   const r = spec.resources ?? {};
   const out: Record<string, unknown> = {
-    description: spec.description ?? "",
+    description: descriptionText(spec.description),
     source: desiredSource(spec),
   };
   if (spec.source.type !== "docker") {
@@ -168,4 +169,31 @@ export function liveApplicationView(a: ApplicationDetail): View {
   };
   out.autoDeploy = a.autoDeploy ?? DEFAULTS.autoDeploy;
   return { metadata: { name: a.name }, spec: out };
+}
+
+/**
+ * `export`: the live application as a manifest spec, the inverse of
+ * `liveApplicationView` (quantities in readable units; `state: stopped`
+ * for an idle one, so adopting it neither starts nor deploys it).
+ */
+export function exportApplicationSpec(a: ApplicationDetail): ExportedSpec {
+  const v = liveApplicationView(a).spec;
+  const r = v.resources as Record<string, string | null>;
+  const memory = (x: string | null): string | null => (x === null ? null : bytesToQuantity(x));
+  const cpu = (x: string | null): string | number | null => (x === null ? null : nanoToCpu(x));
+  const spec: Record<string, unknown> = {
+    description: v.description,
+    source: v.source,
+    ...(v.build ? { build: v.build } : {}),
+    env: v.env,
+    buildArgs: v.buildArgs,
+    buildSecrets: v.buildSecrets,
+    command: v.command,
+    args: v.args,
+    replicas: v.replicas,
+    resources: { memoryLimit: memory(r.memoryLimit!), memoryReservation: memory(r.memoryReservation!), cpuLimit: cpu(r.cpuLimit!), cpuReservation: cpu(r.cpuReservation!) },
+    autoDeploy: v.autoDeploy,
+  };
+  if (a.applicationStatus === "idle") spec.state = "stopped";
+  return { spec };
 }

@@ -21,8 +21,11 @@ import type { View } from "../plan/views.ts";
 import { buildPayload, environmentPayload, generalPayload, sourcePayload } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { StepOutcome } from "../apply/types.ts";
-import { desiredApplicationView, liveApplicationView } from "./application-views.ts";
+import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
+import { foreignChildren } from "./child-list.ts";
+import { mountInputs } from "./mount.ts";
+import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
@@ -111,7 +114,7 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
         },
         release: (description) => ctx.api.applicationUpdate({ applicationId, description }),
         remove: () => ctx.api.applicationDelete({ applicationId }),
-        cascades: (live, marker) => foreignDomains(live.domains, marker),
+        cascades: (live, marker) => application.cascades(applicationDetail(live), marker),
       });
     }
     default:
@@ -133,8 +136,12 @@ export function applicationDetail(a: ApplicationDetail): ServiceDetail {
   return {
     id: a.applicationId, name: a.name, description: a.description, appName: a.appName, status: a.applicationStatus,
     deployments: a.deployments, domains: a.domains, raw: a,
+    children: { ports: a.ports, mounts: a.mounts, redirects: a.redirects, security: a.security },
   };
 }
+
+/** A detail with the child lists read by calls of their own added. */
+const withLists = (d: ServiceDetail, lists: ServiceDetail["children"]): ServiceDetail => (lists ? { ...d, children: { ...d.children, ...lists } } : d);
 
 export const application: ServiceKind<"Application"> = {
   kind: "Application",
@@ -153,7 +160,7 @@ export const application: ServiceKind<"Application"> = {
   },
   liveIn: (env) => env.applications.map((a) => ({
     kind: "Application", id: a.applicationId, name: a.name, description: a.description, appName: a.appName, status: a.applicationStatus,
-    ...(a.detail ? { detail: applicationDetail(a.detail) } : {}),
+    ...(a.detail ? { detail: withLists(applicationDetail(a.detail), a.children) } : {}),
   })),
   desiredView: (m: Manifest<"Application">) => desiredApplicationView(m.metadata.name, m.spec),
   liveView: (d) => liveApplicationView(d.raw as ApplicationDetail),
@@ -162,8 +169,10 @@ export const application: ServiceKind<"Application"> = {
   read: async (api: DokployApi, id: string) => applicationDetail(await api.applicationOne({ applicationId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { replicas: c.manifest.spec.replicas ?? 1, lifecycle: true }),
   health: serviceHealth,
-  cascades: (detail, marker) => foreignDomains(detail.domains, marker),
+  cascades: (detail, marker) => [...foreignDomains(detail.domains, marker), ...foreignChildren(childKindsOf("Application"), detail, marker)],
+  inputs: (m) => mountInputs(m.spec.mounts),
   deleteNote: () => undefined,
   referenceable: serviceReferenceFields("The application's host name on Dokploy's internal network (its appName, chosen by Dokploy when it is created): other services reach it as `http://<host>:<port>`."),
+  exportSpec: (d) => exportApplicationSpec(d.raw as ApplicationDetail),
   apply: applyApplication,
 };

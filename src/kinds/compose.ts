@@ -16,16 +16,19 @@ import { envText } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { StepOutcome } from "../apply/types.ts";
 import type { PlanStep } from "../plan/types.ts";
-import { desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
+import { descriptionText, desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import type { ApplicationDetail } from "../dokploy/types.ts";
 import type { ApplicationSpec } from "../model/spec.ts";
 import { desiredSource, liveSource } from "./application-views.ts";
 import { composeRouter, type ComposeDetail, type ComposeUpdateInput } from "../dokploy/routers/compose.ts";
 import { deploymentRouter } from "../dokploy/routers/deployment.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
+import { foreignChildren } from "./child-list.ts";
+import { mountInputs } from "./mount.ts";
+import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
-import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
+import type { ExportedSpec, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
 export const COMPOSE_DEFAULTS = {
@@ -64,7 +67,7 @@ function desiredComposeView(m: Manifest<"Compose">): View {
   return {
     metadata: { name: m.metadata.name },
     spec: {
-      description: spec.description ?? "",
+      description: descriptionText(spec.description),
       source,
       composeType: spec.composeType ?? COMPOSE_DEFAULTS.composeType,
       env: desiredEnv(spec.env),
@@ -94,6 +97,31 @@ function liveComposeView(c: ComposeDetail): View {
 }
 
 const parseText = (d: string | null): string => parseDescription(d).text;
+
+/**
+ * `export`: the live stack as a manifest spec. A raw stack's YAML goes to a
+ * file beside the manifest (`composeFile`); an idle stack is `stopped`; a
+ * volume policy recorded in our marker becomes its annotation again.
+ */
+function exportComposeSpec(c: ComposeDetail, marker: Marker | undefined): ExportedSpec {
+  const v = liveComposeView(c).spec;
+  const raw = c.sourceType === "raw";
+  const spec: Record<string, unknown> = {
+    description: v.description,
+    source: raw ? { type: "raw", composeFile: "" } : v.source,
+    composeType: v.composeType,
+    env: v.env,
+    command: v.command,
+    autoDeploy: v.autoDeploy,
+    isolatedDeployment: v.isolatedDeployment,
+  };
+  if (c.composeStatus === "idle") spec.state = "stopped";
+  return {
+    spec,
+    ...(marker?.deleteVolumes ? { annotations: { [ANNOTATION_DELETE_VOLUMES]: "true" } } : {}),
+    ...(raw ? { inputs: [{ pointer: COMPOSE_FILE_POINTER, suffix: "compose.yml", content: c.composeFile ?? "" }] } : {}),
+  };
+}
 
 /** The `compose.update` columns of the desired view (secrets resolved). */
 function configPayload(ctx: ApplyContext, view: View): Omit<ComposeUpdateInput, "composeId"> {
@@ -213,7 +241,7 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
         read: async () => ({ ...(await ctx.api.call(composeRouter.one, { composeId })), id: composeId }),
         release: (description) => ctx.api.call(composeRouter.update, { composeId, description }),
         remove: (_live, marker) => ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
-        cascades: (live, marker) => foreignDomains(live.domains, marker),
+        cascades: (live, marker) => compose.cascades(composeDetail(live), marker),
       });
     }
     default:
@@ -235,6 +263,7 @@ function composeDetail(c: ComposeDetail): ServiceDetail {
   return {
     id: c.composeId, name: c.name, description: c.description, appName: c.appName, status: c.composeStatus,
     deployments: c.deployments ?? [], domains: c.domains ?? [], raw: c,
+    children: { mounts: c.mounts },
   };
 }
 
@@ -253,7 +282,10 @@ export const compose: ServiceKind<"Compose"> = {
     secretMaps: [],
     hiddenLiveMaps: ["/spec/env"],
   },
-  inputs: (m) => (m.spec.source.type === "raw" && m.spec.source.composeFile !== undefined ? [{ pointer: COMPOSE_FILE_POINTER, path: m.spec.source.composeFile }] : []),
+  inputs: (m) => [
+    ...(m.spec.source.type === "raw" && m.spec.source.composeFile !== undefined ? [{ pointer: COMPOSE_FILE_POINTER, path: m.spec.source.composeFile }] : []),
+    ...mountInputs(m.spec.mounts),
+  ],
   desiredView: desiredComposeView,
   kindMarker: composeMarker,
   liveView: (d) => liveComposeView(d.raw as ComposeDetail),
@@ -262,12 +294,13 @@ export const compose: ServiceKind<"Compose"> = {
   read: async (api: DokployApi, id: string) => composeDetail(await api.call(composeRouter.one, { composeId: id })),
   decideDeploy: (c) => decideServiceDeploy(c, (c.manifest.spec.state ?? "running") === "running", { lifecycle: true }),
   health: serviceHealth,
-  cascades: (detail, marker) => foreignDomains(detail.domains, marker),
-  deleteNote: (annotations, marker) =>
+  cascades: (detail, marker) => [...foreignDomains(detail.domains, marker), ...foreignChildren(childKindsOf("Compose"), detail, marker)],
+  deleteNote: (annotations, marker) => marker?.policy === "orphan" ? undefined :
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
       : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",
   referenceable: serviceReferenceFields("The stack's appName, chosen by Dokploy when it is created: the compose project name (containers are `<appName>-<service>-1`) and, with isolatedDeployment, the name of the stack's own network."),
+  exportSpec: (d, marker) => exportComposeSpec(d.raw as ComposeDetail, marker),
   apply: applyCompose,
 };
 

@@ -16,6 +16,7 @@ import type { DomainSpec } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { DEFAULTS, emptyToNull, type View } from "../plan/views.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
+import { dnsLabel } from "../util/dns-label.ts";
 import type { RecordKey, RecordKind, StepResult } from "./types.ts";
 
 const isCompose = (m: Manifest<"Domain">): boolean => m.metadata.compose !== undefined;
@@ -216,5 +217,8 @@ export const domain: RecordKind<"Domain"> = {
     url: { secret: false, source: "manifest", description: "Its public URL: `http(s)://<host><path>` (`https://shop.example.com/api`), the scheme from `spec.https`.", read: domainUrl },
   },
   liveKey,
+  exportSpec: (row) => ({ spec: liveDomainView("", row).spec }),
+  // shop.example.com + /api -> shop-example-com-api
+  exportName: (row) => dnsLabel([row.host, ...((row.path ?? "/") === "/" ? [] : [row.path!])], "domain"),
   apply: applyDomain,
 };

@@ -9,7 +9,7 @@ import { DEFAULT_ENVIRONMENT } from "../model/resource.ts";
 import type { Manifest } from "../model/manifest.ts";
 import { envText } from "../apply/payloads.ts";
 import type { PlanStep } from "../plan/types.ts";
-import { desiredContainerView, type EnvView } from "../plan/views.ts";
+import { desiredContainerView, liveContainerView, type EnvView } from "../plan/views.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import { createOnce, removeOwned, withId, withoutId } from "./protocol.ts";
 import { SERVICE_LISTS } from "./project.ts";
@@ -96,5 +96,6 @@ export const environment: ContainerKind<"Environment"> = {
     const isDefault = m.metadata.name === DEFAULT_ENVIRONMENT;
     return desiredContainerView(m.metadata.name, { ...m.spec, description: m.spec.description ?? (isDefault ? DEFAULT_ENVIRONMENT_DESCRIPTION : "") });
   },
+  exportSpec: (live) => ({ spec: liveContainerView(live).spec }),
   apply: applyEnvironment,
 };

@@ -9,7 +9,7 @@ import { DEFAULT_ENVIRONMENT } from "../model/resource.ts";
 import type { Manifest } from "../model/manifest.ts";
 import { envText } from "../apply/payloads.ts";
 import type { PlanStep } from "../plan/types.ts";
-import { desiredContainerView, type EnvView } from "../plan/views.ts";
+import { desiredContainerView, liveContainerView, type EnvView } from "../plan/views.ts";
 import { createOnce, removeOwned, withId, withoutId } from "./protocol.ts";
 import type { ContainerKind, StepResult } from "./types.ts";
 import type { ApplyContext } from "../apply/context.ts";
@@ -100,5 +100,6 @@ export const project: ContainerKind<"Project"> = {
   summary: "A Dokploy project: description and project-level shared variables.",
   fields: { deploy: [], secretMaps: [], hiddenLiveMaps: ["/spec/env"] },
   desiredView: (m: Manifest<"Project">) => desiredContainerView(m.metadata.name, m.spec),
+  exportSpec: (live) => ({ spec: liveContainerView(live).spec }),
   apply: applyProject,
 };

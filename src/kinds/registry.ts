@@ -10,10 +10,17 @@ import type { Kind, ResourceIdentity } from "../model/resource.ts";
 import type { ServiceKinds } from "../apply/context.ts";
 import { application } from "./application.ts";
 import { compose } from "./compose.ts";
+import { mariadb, mongo, mysql, postgres, redis } from "./databases.ts";
+import { libsql } from "./libsql.ts";
 import { domain } from "./domain.ts";
 import { environment } from "./environment.ts";
+import { mount } from "./mount.ts";
+import { port } from "./port.ts";
 import { project } from "./project.ts";
-import type { AnyKindModule, ContainerKind, RecordKind, ServiceKind } from "./types.ts";
+import { redirect } from "./redirect.ts";
+import { schedule } from "./schedule.ts";
+import { security } from "./security.ts";
+import type { AnyKindModule, ChildListKind, ContainerKind, RecordKind, ServiceKind } from "./types.ts";
 
 /** One module per kind, in dependency order. The `satisfies` keeps it complete. */
 const MODULES = {
@@ -21,14 +28,31 @@ const MODULES = {
   Environment: environment,
   Application: application,
   Compose: compose,
+  Postgres: postgres,
+  MySQL: mysql,
+  MariaDB: mariadb,
+  Mongo: mongo,
+  Redis: redis,
+  LibSQL: libsql,
   Domain: domain,
+  Port: port,
+  Mount: mount,
+  Redirect: redirect,
+  Security: security,
+  Schedule: schedule,
 } as const satisfies { [K in Kind]: AnyKindModule & { kind: K } };
 
 /** Every module, in dependency order. */
 export const REGISTRY: readonly AnyKindModule[] = Object.values(MODULES);
 
-/** The manifest kinds, in dependency order (derived from the registry). */
+/** Every kind with plan steps (manifest kinds and child list kinds), in dependency order. */
 export const KINDS: readonly Kind[] = REGISTRY.map((m) => m.kind);
+
+/** The modules of the kinds a manifest document can declare (child list entries live in their service's spec). */
+export const MANIFEST_REGISTRY: readonly AnyKindModule[] = REGISTRY.filter((m) => m.family !== "child");
+
+/** The kinds a manifest document can declare. */
+export const MANIFEST_KINDS: readonly Kind[] = MANIFEST_REGISTRY.map((m) => m.kind);
 
 const RANK = new Map(KINDS.map((k, i) => [k, i]));
 
@@ -48,6 +72,14 @@ export const SERVICE_KINDS: readonly ServiceKind[] = REGISTRY.filter((m): m is S
 export const RECORD_KINDS: readonly RecordKind[] = REGISTRY.filter((m): m is RecordKind => m.family === "record");
 /** The container kinds (Project, Environment). */
 export const CONTAINER_KINDS: readonly ContainerKind[] = REGISTRY.filter((m): m is ContainerKind => m.family === "container");
+
+/** The child list kinds (Port, Mount, Redirect, Security, Schedule), in order. */
+export const CHILD_KINDS: readonly ChildListKind[] = REGISTRY.filter((m): m is ChildListKind => m.family === "child");
+
+/** The child lists a service of `kind` may carry. */
+export function childKindsOf(kind: string): readonly ChildListKind[] {
+  return CHILD_KINDS.filter((c) => c.services.includes(kind as Kind));
+}
 
 /** The service module of `kind`, or undefined when `kind` is not a service. */
 export function serviceModule(kind: string): ServiceKind | undefined {
@@ -74,19 +106,21 @@ export function parseResourceKey(key: string): ResourceIdentity | undefined {
   const kind = m.kind;
   if (kind === "Project") return names.length === 1 ? { kind, project: names[0]!, name: names[0]! } : undefined;
   const refs = m.refs;
-  const expected = refs.length + (m.family === "record" ? 1 : 0) + 1;
+  const nested = m.family === "record" || m.family === "child";
+  const expected = refs.length + (nested ? 1 : 0) + 1;
   if (names.length !== expected) return undefined;
   const id: ResourceIdentity = { kind, project: names[0]!, name: names[names.length - 1]! };
   if (refs.includes("environment")) id.environment = names[1]!;
-  if (m.family === "record") {
+  if (nested) {
+    const parents = m.family === "record" ? m.parentRefs.map((p) => p.ref) : m.services.map((k) => (k === "Compose" ? "compose" : "application"));
     const parent = names[refs.length]!;
     const colon = parent.indexOf(":");
     if (colon < 0) {
-      if (!m.parentRefs.some((p) => p.ref === "application")) return undefined;
+      if (!parents.includes("application")) return undefined;
       id.application = parent;
     } else {
       const ref = parent.slice(0, colon);
-      if (ref !== "compose" || !m.parentRefs.some((p) => p.ref === "compose")) return undefined;
+      if (ref !== "compose" || !parents.includes("compose")) return undefined;
       id.compose = parent.slice(colon + 1);
       if (id.compose === "") return undefined;
     }

@@ -100,8 +100,7 @@ export interface DeployCalls {
  * The write goes through the service's marker state, serialised with the
  * domain records written by its children.
  */
-export async function recordQueued(ctx: ApplyContext, step: PlanStep): Promise<void> {
-  const queuedAt = new Date().toISOString();
+export async function recordQueued(ctx: ApplyContext, step: PlanStep, queuedAt = new Date().toISOString()): Promise<void> {
   await ctx.updateServiceMarker(step.key, (m) => {
     delete m.dirty;
     m.queuedAt = queuedAt;

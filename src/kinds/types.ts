@@ -15,12 +15,15 @@
  *   carry the ownership marker in their own description, are read with one
  *   `*.one` call, deploy, and have health;
  * - records (Domain): objects without a description, owned through a record
- *   in their service's marker, identified live by a natural key.
+ *   in their service's marker, identified live by a natural key;
+ * - child lists (Port, Mount, Redirect, Security, Schedule): entries of a
+ *   list on the service's own spec, owned like records through the service's
+ *   marker (`child-list.ts`).
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
 import type { AnyManifest, Manifest } from "../model/manifest.ts";
-import type { Marker } from "../model/marker.ts";
+import type { ChildField, Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
 import type { Kind, ResourceIdentity } from "../model/resource.ts";
 import type { SecretRef } from "../model/spec.ts";
@@ -29,7 +32,9 @@ import type { View } from "../plan/views.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { DeployCalls } from "./service.ts";
-import type { StepOutcome } from "../apply/types.ts";
+import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
+import type { DeletionPolicy } from "../model/spec.ts";
+import type { FieldChange } from "../plan/types.ts";
 
 /** Metadata references that place an object in the hierarchy. */
 export type RefName = "project" | "environment" | "application" | "compose";
@@ -92,7 +97,7 @@ export type Executor = (ctx: ApplyContext, step: PlanStep) => Promise<StepResult
 /** What every kind declares. */
 export interface KindBase<K extends Kind = Kind> {
   readonly kind: K;
-  readonly family: "container" | "service" | "record";
+  readonly family: "container" | "service" | "record" | "child";
   /**
    * Metadata references, in key order. A record kind whose parent can be of
    * several kinds lists the alternatives in `parentRefs` instead of here.
@@ -114,11 +119,56 @@ export interface KindBase<K extends Kind = Kind> {
   readonly referenceable?: Readonly<Record<string, ReferenceableField<K>>>;
   /** One line for the docs and `--help`: what the kind is in Dokploy. */
   readonly summary: string;
+  /**
+   * The deletion policy when the manifest has no `dokploy-gitops/deletion-policy`
+   * annotation (default `delete`; databases `orphan`: data is never lost by default).
+   */
+  readonly defaultDeletionPolicy?: DeletionPolicy;
+}
+
+/**
+ * A live object as `export` writes it: the inverse of the kind's views.
+ * Values are live and in clear, every field the kind manages set (Dokploy's
+ * defaults included): the exporter drops each field whose removal leaves
+ * `desiredView` unchanged, replaces secret values with `{fromEnv}` references
+ * and checks that the manifest it wrote plans to the live view (see
+ * docs/DESIGN.md, "Adding a kind").
+ */
+export interface ExportedSpec {
+  /**
+   * The manifest's `spec`. Keys the views do not compare (e.g. `state`) are
+   * never dropped by the exporter: leave them out when they are the default.
+   */
+  spec: Record<string, unknown>;
+  /** Annotations the object needs to plan as it is (e.g. a volume policy recorded in its marker). */
+  annotations?: Record<string, string>;
+  /**
+   * Files written beside the manifest (a compose file): the field at
+   * `pointer` is set to `./<name>.<suffix>` and the file holds `content`.
+   */
+  inputs?: ExportInput[];
+}
+
+/** A file `export` writes beside a manifest, named by the field at `pointer`. */
+export interface ExportInput {
+  pointer: string;
+  suffix: string;
+  content: string;
+}
+
+/** What `export` reads of a project or environment (a `project.one` row). */
+export interface ContainerLive {
+  name: string;
+  description: string | null;
+  env: string | null;
+  isDefault?: boolean;
 }
 
 /** Projects and environments. */
 export interface ContainerKind<K extends Kind = Kind> extends KindBase<K> {
   readonly family: "container";
+  /** `export`: the live row as a manifest spec. */
+  exportSpec(live: ContainerLive): ExportedSpec;
 }
 
 /** The minimal live summary every service has in `project.one`. */
@@ -138,6 +188,12 @@ export interface ServiceDetail extends ServiceSummary {
   domains: DomainRow[];
   /** The kind's own typed answer (ApplicationDetail, ComposeDetail...). */
   raw: unknown;
+  /**
+   * Live entries of the child lists, by list (`ports`, `mounts`...): from the
+   * `one` answer, or from the one extra call of a list that is not part of it
+   * (schedules), made only when the list is declared or recorded. Absent: not read.
+   */
+  children?: Partial<Record<ChildField, unknown[]>>;
 }
 
 /** What the planner decided about a service's deploy and lifecycle. */
@@ -166,6 +222,22 @@ export interface DeployContext<K extends Kind = Kind> {
   label: string;
 }
 
+/** Live facts beyond the services themselves that a kind's plan may need (read only when a manifest needs them). */
+export interface PlanLookups {
+  /** Dokploy's backup destinations, id by name (`destination.all`); undefined when not read. */
+  destinations: ReadonlyMap<string, string> | undefined;
+}
+
+/** A kind's verdict on a diff: what cannot be applied in place. */
+export interface ChangeReview {
+  /** The changes left to apply. */
+  changes: FieldChange[];
+  /** Changes Dokploy cannot make in place: the step becomes a conflict (nothing is written). */
+  conflicts: string[];
+  /** Changes that need a manual step: dropped from the plan and reported. */
+  manual: string[];
+}
+
 /** Services: Application, Compose and the databases. */
 export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   readonly family: "service";
@@ -177,8 +249,22 @@ export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   readonly noun: string;
   /** The live services of this kind in an environment (default: `env.services` of this kind). */
   liveIn?(env: ObservedEnvironment): ObservedService[];
-  /** Kind-specific fields of the marker, from the manifest (recorded while the manifest exists). */
-  kindMarker?(m: Manifest<K>, marker: Marker): Marker;
+  /**
+   * Kind-specific fields of the marker, from the manifest (recorded while the
+   * manifest exists) and, for an object that is ours, its live marker
+   * (records of children kept in it, such as a database's backups).
+   */
+  kindMarker?(m: Manifest<K>, marker: Marker, live: Marker | undefined): Marker;
+  /** Problems with the manifest against live facts (an unknown backup destination): the step becomes a conflict before any write. */
+  refusals?(m: Manifest<K>, lookups: PlanLookups): string[];
+  /** Sorts out the changes Dokploy cannot apply in place (a database's name, a LibSQL password). */
+  reviewChanges?(changes: FieldChange[], label: string): ChangeReview;
+  /**
+   * Runs the deploy phase of a kind whose deploy is not queued (databases:
+   * Dokploy's deploy is synchronous). Without it, the applier queues with
+   * `deployCalls` and follows the new deployment.
+   */
+  runDeploy?(ctx: ApplyContext, step: PlanStep): Promise<DeployOutcome>;
   /** Reads one object (`*.one`), reduced for the engine. */
   read(api: DokployApi, id: string): Promise<ServiceDetail>;
   /** The live object projected into the diff's shape. */
@@ -199,6 +285,12 @@ export interface ServiceKind<K extends Kind = Kind> extends KindBase<K> {
   cascades(detail: ServiceDetail, marker: Marker): string[];
   /** What a delete removes, in words, for the plan (e.g. "its volumes are kept"). */
   deleteNote(manifestAnnotations: Record<string, string> | undefined, marker: Marker | undefined): string | undefined;
+  /**
+   * `export`: the live object (its `read` answer) as a manifest spec,
+   * children lists included. `marker` is this instance's marker when the
+   * object is ours (undefined when it is being adopted).
+   */
+  exportSpec(detail: ServiceDetail, marker: Marker | undefined): ExportedSpec;
 }
 
 /** A record kind's natural key of a live or desired object (how it is found again after a lost create). */
@@ -219,15 +311,65 @@ export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
   naturalKey(m: Manifest<K>): RecordKey;
   /** The natural key of a live row. */
   liveKey(row: DomainRow): RecordKey;
+  /** `export`: the live row as a manifest spec. */
+  exportSpec(row: DomainRow): ExportedSpec;
+  /**
+   * `export`: a readable manifest name for a live row that no marker names
+   * yet (a DNS label; the exporter makes it unique under its parent).
+   */
+  exportName(row: DomainRow): string;
 }
 
-export type AnyKindModule = ContainerKind | ServiceKind | RecordKind;
+/** The service a child list entry belongs to, as the child calls name it. */
+export interface ChildParent {
+  kind: Kind;
+  id: string;
+}
+
+/**
+ * A child list (issue 15): one list field on a service's spec (`ports`,
+ * `mounts`, `redirects`, `security`, `schedules`), each entry a Dokploy object
+ * without a description, identified by a natural key and owned through a
+ * record in the service's marker (the marker field of the same name). The
+ * planner (`plan/children.ts`), the executor (`child-list.ts`) and the
+ * observer iterate over these modules; a module says only what differs.
+ */
+export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends KindBase<K> {
+  readonly family: "child";
+  /** The spec field of the list, and the marker field recording it. */
+  readonly field: ChildField;
+  /** What one entry is called in messages ("port", "basic-auth user"). */
+  readonly noun: string;
+  /** The service kinds whose spec may carry the list (the schemas refuse it elsewhere). */
+  readonly services: readonly Kind[];
+  /** Whether a change takes effect only on the service's next deploy. */
+  readonly deploy: boolean;
+  /** True when the service's `one` answer does not carry the entries (one `list` call per service that needs them). */
+  readonly listSeparately: boolean;
+  /** The natural key of a desired entry (`8443/tcp`, `/data`, a regex, a username, a name). */
+  entryKey(spec: Manifest<K>["spec"]): string;
+  /** The natural key of a live entry. */
+  rowKey(row: Row): string;
+  rowId(row: Row): string;
+  /** The live entries that came with the service's detail (undefined when not read). */
+  rows(detail: ServiceDetail): Row[] | undefined;
+  /** A live entry in the desired view's shape; `desired` tells how to show fields the entry chose to hide. */
+  liveView(name: string, row: Row, desired: Manifest<K> | undefined): View;
+  /** Lists the live entries of one service (recovery after a lost create; lists read separately). */
+  list(api: DokployApi, parent: ChildParent): Promise<Row[]>;
+  /** Creates an entry (secrets resolved at the last moment); the new id when Dokploy answers with one. */
+  create(ctx: ApplyContext, parent: ChildParent, m: Manifest<K>): Promise<string | undefined>;
+  update(ctx: ApplyContext, id: string, parent: ChildParent, m: Manifest<K>): Promise<unknown>;
+  remove(api: DokployApi, id: string): Promise<unknown>;
+}
+
+export type AnyKindModule = ContainerKind | ServiceKind | RecordKind | ChildListKind;
 
 /** A manifest of a service kind. */
 export type ServiceManifest = Extract<AnyManifest, { kind: ServiceKindName }>;
 
 /** The kinds that are services. */
-export type ServiceKindName = "Application" | "Compose";
+export type ServiceKindName = "Application" | "Compose" | "Postgres" | "MySQL" | "MariaDB" | "Mongo" | "Redis" | "LibSQL";
 
 /** Where a record's parent is, by kind and name. */
 export interface ParentIdentity {

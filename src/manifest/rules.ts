@@ -6,7 +6,7 @@
  */
 import type { Diagnostic, SourcePosition } from "../model/manifest.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
-import { kindModule } from "../kinds/registry.ts";
+import { childKindsOf, kindModule } from "../kinds/registry.ts";
 import { parentOf } from "../kinds/types.ts";
 import type { ApplicationSpec, DomainSpec } from "../model/spec.ts";
 import { closestMatch } from "./suggest.ts";
@@ -137,6 +137,7 @@ export function documentRules(d: CheckedDocument): Diagnostic[] {
       }
     }
   }
+  if (m) out.push(...duplicateEntries(d));
   if (m?.kind === "Domain") {
     const spec = m.spec as DomainSpec;
     if (spec.stripPath === true && (spec.path ?? "/") === "/") {
@@ -148,3 +149,30 @@ export function documentRules(d: CheckedDocument): Diagnostic[] {
   }
   return out;
 }
+
+/**
+ * Two entries of a child list with the same natural key (two ports 8443/tcp,
+ * two mounts at /data): each entry is one Dokploy object, so the list would
+ * say two different things about one object.
+ */
+function duplicateEntries(d: CheckedDocument): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const m = d.manifest!;
+  for (const kind of childKindsOf(m.kind)) {
+    const list = (m.spec as Record<string, unknown>)[kind.field];
+    if (!Array.isArray(list)) continue;
+    const first = new Map<string, number>();
+    list.forEach((entry, i) => {
+      const key = kind.entryKey(entry as never);
+      const at = first.get(key);
+      if (at === undefined) first.set(key, i);
+      else out.push(diagnostic(d, `/spec/${kind.field}/${i}`, "duplicate-entry", `a second ${kind.noun} ${JSON.stringify(key)}: the first is /spec/${kind.field}/${at} at ${where(d.doc.positionOf(`/spec/${kind.field}/${at}`))} (an entry is identified by its ${KEY_WORDS[kind.field]})`));
+    });
+  }
+  return out;
+}
+
+/** How each child list identifies an entry, in words. */
+const KEY_WORDS: Readonly<Record<string, string>> = {
+  ports: "publishedPort and protocol", mounts: "mountPath", redirects: "regex", security: "username", schedules: "name",
+};

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type AnySchemaObject, type ValidateFunction } from "ajv/dist/2020.js";
 import * as formatsModule from "ajv-formats";
 import type { Kind } from "../model/resource.ts";
-import { REGISTRY } from "../kinds/registry.ts";
+import { MANIFEST_REGISTRY } from "../kinds/registry.ts";
 
 /** Name in `package.json` that marks the package root. */
 const PACKAGE_NAME = "dokploy-gitops";
@@ -104,7 +104,7 @@ export function compileSchemas(dir: string): ManifestSchemas {
 
   const kindSchemas = {} as Record<Kind, AnySchemaObject>;
   const secretPaths = {} as Record<Kind, string[][]>;
-  for (const { kind, schemaFile } of REGISTRY) {
+  for (const { kind, schemaFile } of MANIFEST_REGISTRY) {
     const schema = byFile.get(schemaFile);
     if (!schema) throw new Error(`${join(dir, schemaFile)} is missing`);
     kindSchemas[kind] = schema;
@@ -123,7 +123,7 @@ function addFormats(ajv: Ajv2020): void {
 
 /**
  * Walks a kind schema and lists the instance paths of `x-secret` fields.
- * Follows `properties`, `additionalProperties` (as `*`), `allOf`, `then`,
+ * Follows `properties`, `additionalProperties` and `items` (as `*`), `allOf`, `then`,
  * `else` and local `$ref`s, which is all our schemas use.
  */
 export function collectSecretPaths(root: AnySchemaObject): string[][] {
@@ -139,6 +139,7 @@ export function collectSecretPaths(root: AnySchemaObject): string[][] {
       for (const [key, sub] of Object.entries(s.properties)) walk(sub, [...path, key], depth + 1);
     }
     if (typeof s.additionalProperties === "object") walk(s.additionalProperties, [...path, "*"], depth + 1);
+    if (typeof s.items === "object") walk(s.items, [...path, "*"], depth + 1);
     if (Array.isArray(s.allOf)) for (const sub of s.allOf) walk(sub, path, depth + 1);
     walk(s.then, path, depth + 1);
     walk(s.else, path, depth + 1);

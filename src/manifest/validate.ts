@@ -8,7 +8,7 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { AnyManifest, Diagnostic, Manifest } from "../model/manifest.ts";
 import { API_VERSION, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
-import { KINDS, kindModule } from "../kinds/registry.ts";
+import { MANIFEST_KINDS as KINDS, kindModule } from "../kinds/registry.ts";
 import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
 import { toPointer, type ParsedDocument, type PositionOptions } from "./load.ts";
 import type { ManifestSchemas } from "./schema.ts";
@@ -96,7 +96,7 @@ export function validateDocument(doc: ParsedDocument, schemas: ManifestSchemas):
     source: doc.source,
     positionOf: (pointer: string) => doc.positionOf(pointer),
     adopt: annotations[ANNOTATION_ADOPT] === "true",
-    deletionPolicy: (annotations[ANNOTATION_DELETION_POLICY] ?? "delete") as DeletionPolicy,
+    deletionPolicy: (annotations[ANNOTATION_DELETION_POLICY] ?? kindModule(kind).defaultDeletionPolicy ?? "delete") as DeletionPolicy,
   } as AnyManifest;
   checked.manifest = manifest;
 
@@ -155,7 +155,7 @@ function expandPath(value: unknown, pattern: readonly string[]): Array<[string[]
   for (const segment of pattern) {
     const next: Array<[string[], unknown]> = [];
     for (const [path, v] of current) {
-      if (typeof v !== "object" || v === null || Array.isArray(v)) continue;
+      if (typeof v !== "object" || v === null || (Array.isArray(v) && segment !== "*")) continue;
       const o = v as Record<string, unknown>;
       const keys = segment === "*" ? Object.keys(o) : segment in o ? [segment] : [];
       for (const k of keys) next.push([[...path, k], o[k]]);
@@ -174,7 +174,7 @@ export interface SchemaProblem {
 }
 
 /** Values of these fields may be secrets: never echo them in a message. */
-const SENSITIVE = /^\/spec\/(env|buildArgs|buildSecrets)\/[^/]+$|^\/spec\/source\/password$/;
+const SENSITIVE = /^\/spec\/(env|buildArgs|buildSecrets)\/[^/]+$|^\/spec\/source\/password$|^\/spec\/security\/\d+\/password$|^\/spec\/mounts\/\d+\/content$/;
 
 /**
  * Turns ajv errors into one problem per field. Drops the noise (`if`

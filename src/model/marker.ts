@@ -1,7 +1,9 @@
 /**
  * The ownership marker: the record, kept in Dokploy itself, that an object was
  * created (or adopted) by this tool. It lives on the last line of the object's
- * `description` (NOTES §11), after the user's own description:
+ * `description` (a nullable text column without a length limit on every
+ * Dokploy v0.30.2 table we own: packages/server/src/db/schema/project.ts,
+ * environment.ts, application.ts, compose.ts), after the user's own description:
  *
  *     Shop front end
  *
@@ -14,16 +16,22 @@
  * is *pending*: written at create time, before the id was known; it is
  * completed by the next write.
  *
- * Domains have no description: an application's marker records the domains it
- * owns in `domains` (name -> host, path and, once created, id). An entry
+ * Domains have no description: their service's marker (an application's or a
+ * compose stack's) records the domains it owns in `domains` (name -> host, path and, once created, id). An entry
  * without an id is an intent written before `domain.create`, so a crash
  * between the create and the record cannot leave an unowned duplicate.
+ *
+ * The entries of a service's child lists (ports, mounts, redirects, basic-auth
+ * users, schedules) have no description either: the service's marker records
+ * those it owns in one field per list (`ports`, `mounts`...), by the entry's
+ * natural key, with the same intent-then-id protocol. A marker written before
+ * these fields existed reads unchanged (no field: nothing owned).
  */
 
 /** Prefix of the marker line. Never change it: it is how existing markers are found. */
 export const MARKER_PREFIX = "dokploy-gitops:managed ";
 
-/** A domain recorded in its application's marker. */
+/** A domain recorded in its service's (application's or compose stack's) marker. */
 export interface DomainRecord {
   host: string;
   path: string;
@@ -31,6 +39,27 @@ export interface DomainRecord {
   /** `orphan` when the manifest asked to release, not delete, on removal. */
   policy?: "orphan";
 }
+
+/**
+ * A database backup recorded in its database's marker (backups have no
+ * description). An entry without an id is an intent written before
+ * `backup.create`, which answers no id: the id is found afterwards in the
+ * database's `one` answer and recorded.
+ */
+export interface BackupRecord {
+  id?: string;
+}
+
+/** A child list entry recorded in its service's marker, by natural key. No id: an intent written before the create. */
+export interface ChildRecord {
+  id?: string;
+}
+
+/** The marker fields of the child lists, one per list (the spec field of the same name). */
+export const CHILD_FIELDS = ["ports", "mounts", "redirects", "security", "schedules"] as const;
+
+/** One of {@link CHILD_FIELDS}. */
+export type ChildField = (typeof CHILD_FIELDS)[number];
 
 /** The parsed content of a marker. */
 export interface Marker {
@@ -41,6 +70,8 @@ export interface Marker {
   id?: string;
   /** Applications only: the domains this application's manifests own, by domain name. */
   domains?: Record<string, DomainRecord>;
+  /** Databases only: the backups this database's manifest owns, by backup name. */
+  backups?: Record<string, BackupRecord>;
   /**
    * `orphan` when the manifest's deletion policy is orphan. Recorded in Dokploy
    * because the policy must still be known after the manifest is removed.
@@ -64,6 +95,12 @@ export interface Marker {
    * (or `apply --no-wait`) would look "never deployed" and be queued again.
    */
   queuedAt?: string;
+  /** Services: the child list entries this tool owns, by list and natural key. */
+  ports?: Record<string, ChildRecord>;
+  mounts?: Record<string, ChildRecord>;
+  redirects?: Record<string, ChildRecord>;
+  security?: Record<string, ChildRecord>;
+  schedules?: Record<string, ChildRecord>;
 }
 
 /** A description split into the user's text and the marker (if any). */
@@ -79,7 +116,8 @@ export interface ParsedDescription {
 export function parseDescription(description: string | null | undefined): ParsedDescription {
   if (!description) return { text: "" };
   const idx = description.lastIndexOf(MARKER_PREFIX);
-  if (idx < 0 || (idx > 0 && description[idx - 1] !== "\n")) return { text: description };
+  // Trailing newlines are not part of the text: the marker line follows a blank line, so they could never read back.
+  if (idx < 0 || (idx > 0 && description[idx - 1] !== "\n")) return { text: description.replace(/\n+$/, "") };
   const line = description.slice(idx + MARKER_PREFIX.length).split("\n")[0] ?? "";
   const text = description.slice(0, idx).replace(/\n+$/, "");
   let raw: unknown;
@@ -120,7 +158,34 @@ function validateMarker(raw: unknown): Marker | undefined {
     }
     marker.domains = domains;
   }
+  if (m.backups !== undefined) {
+    if (typeof m.backups !== "object" || m.backups === null) return undefined;
+    const backups: Record<string, BackupRecord> = {};
+    for (const [name, rec] of Object.entries(m.backups as Record<string, unknown>)) {
+      const r = rec as Record<string, unknown> | null;
+      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string")) return undefined;
+      backups[name] = typeof r.id === "string" ? { id: r.id } : {};
+    }
+    marker.backups = backups;
+  }
+  for (const field of CHILD_FIELDS) {
+    const raw = m[field];
+    if (raw === undefined) continue;
+    if (typeof raw !== "object" || raw === null) return undefined;
+    const records: Record<string, ChildRecord> = {};
+    for (const [key, rec] of Object.entries(raw as Record<string, unknown>)) {
+      const r = rec as Record<string, unknown> | null;
+      if (!r || typeof r !== "object" || (r.id !== undefined && typeof r.id !== "string")) return undefined;
+      records[key] = typeof r.id === "string" ? { id: r.id } : {};
+    }
+    marker[field] = records;
+  }
   return marker;
+}
+
+/** `records` with its keys sorted (a marker renders the same whatever the order of writes). */
+function sortedRecords<T>(records: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(records).sort().map((k) => [k, records[k]!]));
 }
 
 /** Builds the description to write: the user's text, a blank line, the marker line. */
@@ -132,12 +197,13 @@ export function renderDescription(text: string | undefined, marker: Marker): str
   if (marker.deleteVolumes === true) ordered.deleteVolumes = true;
   if (marker.dirty === true) ordered.dirty = true;
   if (marker.queuedAt !== undefined) ordered.queuedAt = marker.queuedAt;
-  if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) {
-    ordered.domains = Object.fromEntries(
-      Object.keys(marker.domains)
-        .sort()
-        .map((k) => [k, marker.domains![k]!]),
-    );
+  if (marker.domains !== undefined && Object.keys(marker.domains).length > 0) ordered.domains = sortedRecords(marker.domains);
+  for (const field of CHILD_FIELDS) {
+    const records = marker[field];
+    if (records !== undefined && Object.keys(records).length > 0) ordered[field] = sortedRecords(records);
+  }
+  if (marker.backups !== undefined && Object.keys(marker.backups).length > 0) {
+    ordered.backups = Object.fromEntries(Object.keys(marker.backups).sort().map((k) => [k, marker.backups![k]!]));
   }
   const line = MARKER_PREFIX + JSON.stringify(ordered);
   return text ? `${text}\n\n${line}` : line;

@@ -6,6 +6,7 @@
 import type { ApplicationDetail, ApplicationStatus } from "../dokploy/types.ts";
 import type { ServiceDetail } from "../kinds/types.ts";
 import type { Kind } from "./resource.ts";
+import type { ChildField } from "./marker.ts";
 
 export interface ObservedApplication {
   applicationId: string;
@@ -15,6 +16,8 @@ export interface ObservedApplication {
   applicationStatus: ApplicationStatus;
   /** `application.one`, read only for applications that are ours or adoptable. */
   detail?: ApplicationDetail;
+  /** Child lists read by a call of their own (schedules), when needed (see `ServiceDetail.children`). */
+  children?: Partial<Record<ChildField, unknown[]>>;
 }
 
 export interface ObservedEnvironment {
@@ -67,4 +70,9 @@ export interface ObservedState {
    * has not visibly started or ended; absent when not read.
    */
   queue?: string[];
+  /**
+   * Dokploy's backup destinations (`destination.all`, without their keys),
+   * read only when a manifest declares a backup; absent when not read.
+   */
+  destinations?: Array<{ destinationId: string; name: string }>;
 }

@@ -13,7 +13,26 @@
  * The manifest kinds. Each has exactly one module in `src/kinds/registry.ts`
  * (a compile-time check there keeps this union and the registry equal).
  */
-export type Kind = "Project" | "Environment" | "Application" | "Compose" | "Domain";
+export type Kind =
+  | "Project"
+  | "Environment"
+  | "Application"
+  | "Compose"
+  | "Postgres"
+  | "MySQL"
+  | "MariaDB"
+  | "Mongo"
+  | "Redis"
+  | "LibSQL"
+  | "Domain"
+  | ChildKindName;
+
+/**
+ * The kinds of a service's child lists (issue 15): entries of a list on the
+ * service's spec, not manifests of their own. They have plan steps and
+ * status entries like any object, keyed under their service.
+ */
+export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";
@@ -24,7 +43,7 @@ export interface ResourceIdentity {
   /** For a Project, its own name; otherwise the owning project's name. */
   project: string;
   environment?: string;
-  /** The parent application of a domain. */
+  /** The parent application of a domain or of a child list entry. */
   application?: string;
   /** The parent compose stack of a domain. */
   compose?: string;

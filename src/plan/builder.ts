@@ -8,6 +8,7 @@ import type { AnyManifest, DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind } from "../model/resource.ts";
 import { kindModule } from "../kinds/registry.ts";
+import type { PlanLookups } from "../kinds/types.ts";
 import { diffViews } from "./diff.ts";
 import { memoizedOwnership } from "./match.ts";
 import type { ReferenceValues } from "./references.ts";
@@ -31,6 +32,7 @@ export function parentKeyOf(m: AnyManifest): string | undefined {
     case "service":
       return resourceKey({ kind: "Environment", project: id.project, name: id.environment! });
     case "record":
+    case "child":
       return id.compose !== undefined
         ? resourceKey({ kind: "Compose", project: id.project, environment: id.environment!, name: id.compose })
         : resourceKey({ kind: "Application", project: id.project, environment: id.environment!, name: id.application! });
@@ -56,6 +58,8 @@ export class PlanBuilder {
   readonly byParent = new Map<string, AnyManifest[]>();
   /** Services by environment key, declared or not (`production` needs no manifest). */
   readonly servicesByEnvironment = new Map<string, AnyManifest[]>();
+  /** Live facts some kinds' plans need (backup destinations); set by the planner from the observation. */
+  lookups: PlanLookups = { destinations: undefined };
   readonly #stepByKey = new Map<string, PlanStep>();
   readonly #queue: ReadonlySet<string> | undefined;
   #indexed = 0;

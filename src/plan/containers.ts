@@ -97,8 +97,10 @@ function planEnvironments(b: PlanBuilder, P: Manifest<"Project">, parent: Parent
         continue;
       }
       if (E) {
-        // The default environment of a project we own (or adopt) is ours.
-        const step = b.ownedOrAdopted(E, false, env.environmentId, env.description, b.marker(E, key, env.environmentId));
+        // The default environment of a project we own (or adopt) is ours; its manifest's adopt says so in the plan.
+        const o = b.ownership(env.description, b.instance, env.environmentId);
+        const adopt = E.adopt && o.kind !== "ours" && o.kind !== "pending";
+        const step = b.ownedOrAdopted(E, adopt, env.environmentId, env.description, b.marker(E, key, env.environmentId));
         b.addDiff(step, desiredView!, liveContainerView(env));
         b.finish(step);
         step.parentKey = P.key;

@@ -9,7 +9,7 @@ import fastJsonPatch from "fast-json-patch";
 import { isValueReference, type ValueReference } from "../model/spec.ts";
 import type { FieldChange, SecretComparison } from "./types.ts";
 import type { ResolvedValue } from "./references.ts";
-import type { SecretValues } from "./secrets.ts";
+import { hashSecret, type SecretValues } from "./secrets.ts";
 import { isSecretSlot, type View } from "./views.ts";
 
 /** The paths of a kind's view whose values are secret, or whose live values are hidden (a kind module's `fields`). */
@@ -67,13 +67,16 @@ interface Slots {
   unresolvedRefs: Array<{ pointer: string; reason: string }>;
 }
 
-/** A secret's stand-in: the live value when equal (no change), else a marker that differs from anything live. */
-function compareSecret(value: string | undefined, liveValue: unknown, pointer: string, slots: Slots): unknown {
+/**
+ * A secret's stand-in: the live value when equal (no change), else a marker that differs from anything live.
+ * `hashed`: the live side holds the secret's hash (a database password recorded in our marker).
+ */
+function compareSecret(value: string | undefined, liveValue: unknown, pointer: string, slots: Slots, hashed = false): unknown {
   if (value === undefined) {
     slots.secrets.set(pointer, "unresolved");
     return liveValue === undefined ? UNRESOLVED : liveValue;
   }
-  if (value === liveValue) {
+  if ((hashed ? hashSecret(value) : value) === liveValue) {
     slots.secrets.set(pointer, "unchanged");
     return liveValue;
   }
@@ -99,7 +102,7 @@ function substituteReference(value: ValueReference, live: unknown, pointer: stri
 
 /** Replaces secret slots and value references with comparable stand-ins, recording how each compares. */
 function substituteSecrets(desired: unknown, live: unknown, secrets: SecretValues, pointer: string, slots: Slots, resolve: ResolveReference | undefined): unknown {
-  if (isSecretSlot(desired)) return compareSecret(secrets.get(desired.$secret), getAt(live, pointer), pointer, slots);
+  if (isSecretSlot(desired)) return compareSecret(secrets.get(desired.$secret), getAt(live, pointer), pointer, slots, desired.hashed === true);
   if (isValueReference(desired)) return substituteReference(desired, live, pointer, slots, resolve);
   if (desired === null || typeof desired !== "object") return desired;
   // Copy on write: most of a view holds no secret, and copying every view of every

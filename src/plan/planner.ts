@@ -48,6 +48,7 @@ export function planReconcile(input: PlanInput): Plan {
 function planPass(input: PlanInput, now: number, references: ReferenceValues | undefined): Plan {
   const { desired, observed, secrets, settings } = input;
   const b = new PlanBuilder(desired, secrets, settings, now, observed.queue ? new Set(observed.queue) : undefined, references);
+  if (observed.destinations) b.lookups = { destinations: new Map(observed.destinations.map((d) => [d.name, d.destinationId])) };
   planProjects(b, observed);
   const steps = b.steps;
   if (references) linkReferences(steps, references);

@@ -10,7 +10,7 @@ import type { ObservedEnvironment, ObservedProject, ObservedService, ObservedSta
 import type { DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
 import { resourceKey, resourceLabel } from "../model/resource.ts";
-import { SERVICE_KINDS, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
+import { SERVICE_KINDS, kindModule, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
 import type { RecordKind, ServiceKind } from "../kinds/types.ts";
 import { liveServicesOf } from "./services.ts";
 import { claimedKey, type LiveRef } from "./match.ts";
@@ -127,9 +127,10 @@ function removeService(kind: ServiceKind, svc: ObservedService, key: string, ctx
     refuse(step, `${label}: not deleted: its details could not be read`);
     return { step, gone: false };
   }
-  if (step.action === "orphan") return { step, gone: false };
+  // What removing it means for its data: volumes kept or deleted, a database released by default.
   const note = kind.deleteNote(undefined, marker);
-  if (note && step.action === "delete") step.reasons.push(`${label}: ${note}`);
+  if (note && (step.action === "delete" || marker?.policy === "orphan")) step.reasons.push(`${label}: ${note}`);
+  if (step.action === "orphan") return { step, gone: false };
   for (const r of recordKindsOf(kind.kind)) {
     for (const [name, rec] of Object.entries(marker?.[r.recordField] ?? {})) {
       if (!rec.id || !svc.detail.domains.some((d) => d.domainId === rec.id)) continue;
@@ -263,9 +264,14 @@ function pruneRecords(kind: ServiceKind, svc: ObservedService, serviceKey: strin
   }
 }
 
-/** Applies the empty-revision and max-deletions guards; returns what they refused. */
+/**
+ * Applies the empty-revision and max-deletions guards; returns what they
+ * refused. An entry removed from a service's child list (a port, a mount...)
+ * is a change of a service the revision still declares, not a prune: the
+ * guards leave it alone.
+ */
 export function applyGuards(steps: PlanStep[], desired: DesiredState, settings: PlanSettings): GuardRefusal[] {
-  const removals = steps.filter((s) => s.action === "delete" || s.action === "orphan");
+  const removals = steps.filter((s) => (s.action === "delete" || s.action === "orphan") && kindModule(s.kind).family !== "child");
   if (removals.length === 0) return [];
   if (desired.manifests.length === 0 && !settings.allowEmpty) {
     const message = `the revision has no manifests: refusing to prune ${removals.length} object(s); a broken checkout must not wipe a server (pass --allow-empty if this is intended)`;

@@ -39,6 +39,7 @@ function stepJson(step: PlanStep): Record<string, unknown> {
   if (step.lifecycle !== undefined) out.lifecycle = step.lifecycle;
   if (step.marker !== undefined) out.marker = step.marker;
   out.markerWrite = step.markerWrite;
+  if (step.unmanaged) out.unmanaged = true;
   out.dependsOn = [...step.dependsOn];
   if (step.parentKey !== undefined) out.parentKey = step.parentKey;
   if (step.parentDokployId !== undefined) out.parentDokployId = step.parentDokployId;
@@ -171,6 +172,7 @@ function readStep(v: unknown, p: string): PlanStepWithSource {
   if (source !== undefined) step.source = source;
   if (o.lifecycle !== undefined) step.lifecycle = oneOf(o.lifecycle, ["start", "stop"] as const, `${p}/lifecycle`);
   if (o.marker !== undefined) step.marker = readMarker(o.marker, `${p}/marker`);
+  if (o.unmanaged === true) step.unmanaged = true;
   const parentKey = optStr(o.parentKey, `${p}/parentKey`);
   if (parentKey !== undefined) step.parentKey = parentKey;
   const parentDokployId = optStr(o.parentDokployId, `${p}/parentDokployId`);

@@ -5,6 +5,7 @@
  * means a reviewer reading a PR comment and an operator reading the terminal
  * see the same words for the same plan.
  */
+import { serviceModule } from "../kinds/registry.ts";
 import type { Action, FieldChange, Plan, PlanStep } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import { DEFAULT_ENVIRONMENT, resourceLabel } from "../model/resource.ts";
@@ -75,9 +76,9 @@ export function planHasChanges(plan: Plan): boolean {
   return c.create + c.update + c.adopt + c.delete + c.orphan > 0;
 }
 
-/** Steps worth listing one by one: everything but the no-ops (unless they rewrite a marker or change lifecycle). */
+/** Steps worth listing one by one: everything but the no-ops (unless they rewrite a marker, change lifecycle or are an unmanaged child entry). */
 export function listedSteps(plan: Plan): PlanStep[] {
-  return plan.steps.filter((s) => s.action !== "noop" || s.markerWrite || s.lifecycle !== undefined || s.deploy);
+  return plan.steps.filter((s) => s.action !== "noop" || s.markerWrite || s.lifecycle !== undefined || s.deploy || s.unmanaged);
 }
 
 /** `1 conflict`, `3 conflicts`. */
@@ -167,7 +168,10 @@ export function stepNotes(step: PlanStep, instance: string): string[] {
   const notes: string[] = [];
   if (step.action === "adopt") notes.push(`adopts the existing object: marks it as managed by instance "${instance}"`);
   if (step.action === "orphan") notes.push("releases ownership: removes the marker, keeps the object in Dokploy");
-  if (step.deploy) notes.push(step.action === "create" ? "deploys the new application" : "redeploys the application (the change takes effect on deploy)");
+  if (step.deploy) {
+    const noun = serviceModule(step.kind)?.noun ?? "service";
+    notes.push(step.action === "create" ? `deploys the new ${noun}` : `redeploys the ${noun} (the change takes effect on deploy)`);
+  }
   if (step.lifecycle === "start") notes.push("starts the application (state: running)");
   if (step.lifecycle === "stop") notes.push("stops the application (state: stopped)");
   if (step.markerWrite && step.action !== "create" && step.action !== "adopt" && step.changes.length === 0) {

@@ -3,7 +3,16 @@
  * "equal or not"; the applier asks for the value to send. Nothing here is
  * ever rendered.
  */
+import { createHash } from "node:crypto";
 import type { SecretRef } from "../model/spec.ts";
+
+/**
+ * The comparable stand-in of a secret that live state returns in plain text
+ * (database passwords): views hold this, never the value.
+ */
+export function hashSecret(value: string): string {
+  return `sha256:${createHash("sha256").update(value).digest("hex")}`;
+}
 
 /** Stable id of a secret reference: `env:NAME` or `file:PATH`. */
 export function secretRefId(ref: SecretRef): string {

@@ -13,6 +13,7 @@ import type { DeployDecision, ServiceKind } from "../kinds/types.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
 import { matchLive, type LiveRef } from "./match.ts";
 import { planRecords } from "./records.ts";
+import { planChildren, type ChildrenPlan } from "./children.ts";
 import { labelOf, newStep } from "./steps.ts";
 import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 
@@ -39,18 +40,28 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const label = labelOf(S);
   const desiredView = kind.desiredView(S as never);
   const wantRunning = ((S.spec as { state?: string }).state ?? "running") === "running";
-  const baseMarker = (id?: string, domains?: Record<string, DomainRecord>): Marker => {
+  const baseMarker = (id?: string, domains?: Record<string, DomainRecord>, children?: ChildrenPlan, live?: Marker): Marker => {
     const token = S.metadata.annotations?.[ANNOTATION_REDEPLOY];
-    const marker: Marker = { ...b.marker(S, S.key, id), ...(token !== undefined ? { redeploy: token } : {}), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}) };
-    return kind.kindMarker ? kind.kindMarker(S as never, marker) : marker;
+    const marker: Marker = {
+      ...b.marker(S, S.key, id), ...(token !== undefined ? { redeploy: token } : {}), ...(domains && Object.keys(domains).length > 0 ? { domains } : {}),
+      ...children?.records,
+    };
+    return kind.kindMarker ? kind.kindMarker(S as never, marker, live) : marker;
   };
   const dependsOn = b.dependsOnParent(parent);
   const records = recordKindsOf(S.kind);
   if (parent.state === "blocked") return;
+  const refused = kind.refusals?.(S as never, b.lookups) ?? [];
+  if (refused.length > 0) {
+    b.push(newStep(S.identity, S.key, "conflict", { manifest: S, reasons: refused }));
+    for (const d of b.childrenOf(S.key)) b.blocked(d, { key: S.key, reason: `${labelOf(d)}: not planned: its ${kind.noun} ${label} was refused` });
+    return;
+  }
   const create = (extra: { parentDokployId?: string }): void => {
     const step = b.push(newStep(S.identity, S.key, "create", { manifest: S, marker: baseMarker(), markerWrite: true, deploy: wantRunning, dependsOn, parentKey: parent.key, ...extra }));
     b.addDiff(step, desiredView, undefined);
     for (const r of records) planRecords(b, r, S, { state: "new", key: S.key, stepKey: S.key }, undefined, undefined);
+    planChildren(b, S, { state: "new", key: S.key, stepKey: S.key }, undefined, undefined);
   };
   if (parent.state === "new") {
     create({});
@@ -77,16 +88,30 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
     recorded = { ...recorded, ...planRecords(b, r, S, { state: "existing", key: S.key, id: live.id, stepKey: S.key }, detail.domains, owned ? liveMarker?.[r.recordField] ?? {} : {}) };
   }
   const recordStepsTo = b.steps.length;
+  const children = planChildren(b, S, { state: "existing", key: S.key, id: live.id, stepKey: S.key }, detail, owned ? liveMarker : undefined);
   const queuedAt = owned ? liveMarker?.queuedAt : undefined;
-  const marker: Marker = { ...baseMarker(live.id, recorded), ...(queuedAt ? { queuedAt } : {}) };
+  const marker: Marker = { ...baseMarker(live.id, recorded, children, owned ? liveMarker : undefined), ...(queuedAt ? { queuedAt } : {}) };
   const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
   b.addDiff(step, desiredView, kind.liveView(detail));
+  if (kind.reviewChanges) {
+    const review = kind.reviewChanges(step.changes, label);
+    if (review.conflicts.length > 0) {
+      b.push(newStep(S.identity, S.key, "conflict", { manifest: S, dokployId: live.id, reasons: review.conflicts }));
+      for (const d of b.childrenOf(S.key)) b.blocked(d, { key: S.key, reason: `${labelOf(d)}: not planned: its ${kind.noun} ${label} is in conflict` });
+      return;
+    }
+    step.changes = review.changes;
+    b.warnings.push(...review.manual);
+    step.reasons.push(...review.manual);
+  }
   step.parentKey = parent.key;
   step.parentDokployId = parent.id;
-  const deployRelevant = step.changes.some((c) => kind.fields.deploy.some((p) => c.path === p || c.path.startsWith(`${p}/`)));
+  const childDeploy = children.deployLists.length > 0;
+  const deployRelevant = childDeploy || step.changes.some((c) => kind.fields.deploy.some((p) => c.path === p || c.path.startsWith(`${p}/`)));
   const decision = requestedRedeploy(b, S, liveMarker, owned, label, wantRunning) ??
     kind.decideDeploy({ manifest: S as never, detail, liveMarker, owned, deployRelevant, now: b.now, label, queued: b.queued(live.id) });
   if (decision.deploy) step.deploy = true;
+  if (decision.deploy && childDeploy) step.reasons.push(`${label}: deploys once its ${children.deployLists.join(" and ")} are written (they take effect on the next deploy)`);
   if (decision.lifecycle) step.lifecycle = decision.lifecycle;
   step.reasons.push(...decision.reasons);
   b.finish(step);
@@ -99,6 +124,7 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
       const recordsItself = d.action === "create" || d.action === "adopt" || (d.action === "update" && d.markerWrite);
       if (recordsItself && !d.dependsOn.includes(S.key)) d.dependsOn.push(S.key);
     }
+    for (const d of children.recording) if (!d.dependsOn.includes(S.key)) d.dependsOn.push(S.key);
   }
 }
 

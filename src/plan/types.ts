@@ -90,6 +90,11 @@ export interface PlanStep {
   dependsOn: string[];
   /** Key of the parent resource (absent for projects). */
   parentKey?: string;
+  /**
+   * A live child list entry (a port, a mount...) of a service we manage that
+   * this tool does not own: listed so people see it, never touched (noop).
+   */
+  unmanaged?: boolean;
   /** The parent's Dokploy id when it exists at plan time (else the applier learns it from the parent's create). */
   parentDokployId?: string;
   /** The fields of other resources its manifest references; their steps come first (`dependsOn`). */

@@ -13,6 +13,12 @@ import { parseDotenv } from "./dotenv.ts";
 /** A secret in a desired view: resolved only when diffing or sending. */
 export interface SecretSlot {
   $secret: SecretRef;
+  /**
+   * The live side holds `hashSecret(value)`, not the value (a database's
+   * password, which Dokploy returns in plain text): the diff compares hashes,
+   * so the plaintext never enters a view.
+   */
+  hashed?: true;
 }
 
 export function isSecretSlot(v: unknown): v is SecretSlot {
@@ -27,7 +33,7 @@ export interface View {
   spec: Record<string, unknown>;
 }
 
-/** Dokploy defaults (NOTES §10) used for omitted manifest fields. */
+/** Dokploy's column defaults (packages/server/src/db/schema/*.ts) used for omitted manifest fields. */
 export const DEFAULTS = {
   buildPath: "/",
   triggerType: "push",
@@ -70,10 +76,17 @@ export const emptyToNull = (v: string | null | undefined): string | null => (v =
 /** A nullable list as a list. */
 export const arr = (v: string[] | null | undefined): string[] => v ?? [];
 
+/**
+ * A desired description as it reads back: without trailing newlines (a YAML
+ * `|` block ends with one, and the marker line always follows a blank line,
+ * so Dokploy can never hold them).
+ */
+export const descriptionText = (d: string | null | undefined): string => (d ?? "").replace(/\n+$/, "");
+
 // ---- Project / Environment -------------------------------------------------
 
 export function desiredContainerView(name: string, spec: { description?: string; env?: EnvMap }): View {
-  return { metadata: { name }, spec: { description: spec.description ?? "", env: desiredEnv(spec.env) } };
+  return { metadata: { name }, spec: { description: descriptionText(spec.description), env: desiredEnv(spec.env) } };
 }
 
 export function liveContainerView(row: { name: string; description: string | null; env: string | null }): View {

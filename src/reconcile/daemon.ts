@@ -183,6 +183,8 @@ export async function startDaemon(settings: DaemonSettings, environment: DaemonE
         ...(settings.simulatorState ? { statePath: settings.simulatorState } : {}),
       });
       cleanups.push(() => sim.close());
+      // A Dokploy with one S3 destination, as most have: backups in examples/ name it (a kept state keeps its own).
+      if (sim.control.state().destinations.length === 0) sim.control.seed({ destinations: [{ name: "s3-backups", bucket: "example-backups" }] });
       url = sim.url;
       apiKey = sim.apiKey;
       redactor.add(sim.apiKey);

@@ -19,11 +19,12 @@ import type { ApplicationDetail, ProjectDetail, ProjectRow } from "../dokploy/ty
 import type { DesiredState } from "../model/manifest.ts";
 import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedService, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
-import { SERVICE_KINDS, serviceModule } from "../kinds/registry.ts";
-import type { ServiceDetail, ServiceKind } from "../kinds/types.ts";
+import { SERVICE_KINDS, childKindsOf, serviceModule } from "../kinds/registry.ts";
+import type { ChildListKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { ownershipOf } from "../model/marker.ts";
 import { deploymentRouter, type QueueJobData } from "../dokploy/routers/deployment.ts";
+import { destinationRouter } from "../dokploy/routers/destination.ts";
 import { mapConcurrent } from "../util/concurrency.ts";
 
 /** The service a queued job deploys; nothing when the job is malformed (the queue is read defensively). */
@@ -48,17 +49,44 @@ export interface ObserveScope {
   projects: ReadonlySet<string>;
   /** Services a manifest adopts, by manifest key (`Application/shop/production/web`). */
   adopting: ReadonlySet<string>;
+  /** True when a manifest declares a database backup: its destination is checked by name (`destination.all`). */
+  destinations?: boolean;
+  /**
+   * Child lists that are not part of their service's `one` answer (schedules)
+   * and that a manifest declares, as `<field>|<service key>`: each costs one
+   * call per service, made only for these and for lists a marker records.
+   */
+  listing: ReadonlySet<string>;
+  /**
+   * `export`: every project in `projects` (every project when it is empty)
+   * and every service in them are read in detail, whoever owns them.
+   */
+  everything?: boolean;
 }
 
 /** No manifests known yet: read only what is ours. */
-export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>(), adopting: new Set<string>() });
+export const OWN_SCOPE: ObserveScope = Object.freeze({ projects: new Set<string>(), adopting: new Set<string>(), listing: new Set<string>() });
 
 /** The scope of a revision's desired state. */
 export function scopeOf(desired: DesiredState): ObserveScope {
   return {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
     adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
+    destinations: desired.manifests.some((m) => ((m.spec as { backups?: unknown[] }).backups ?? []).length > 0),
+    listing: new Set(desired.manifests.flatMap((m) => childKindsOf(m.kind)
+      .filter((c) => c.listSeparately && (m.spec as Record<string, unknown>)[c.field] !== undefined)
+      .map((c) => `${c.field}|${m.key}`))),
   };
+}
+
+/** What `export` reads: the named projects (all when none is named), everything in them. */
+export function exportScope(projects: readonly string[]): ObserveScope {
+  return { projects: new Set(projects), adopting: new Set(), listing: new Set(), everything: true };
+}
+
+/** Reads the live state of `scope` (`export` uses it with `exportScope`). */
+export function observeScoped(api: DokployApi, scope: ObserveScope, options: ObserveOptions): Promise<ObservedState> {
+  return observeScope(new LiveReads(api, options), scope);
 }
 
 /** Keeps a promise from being reported as an unhandled rejection while nobody awaits it yet; awaiting it still throws. */
@@ -80,7 +108,9 @@ export class LiveReads {
   readonly #projects = new Map<string, Promise<ProjectDetail>>();
   readonly #applications = new Map<string, Promise<ApplicationDetail>>();
   readonly #services = new Map<string, Promise<ServiceDetail>>();
+  readonly #lists = new Map<string, Promise<unknown[]>>();
   #queue: Promise<string[] | undefined> | undefined;
+  #destinations: Promise<Array<{ destinationId: string; name: string }>> | undefined;
   readonly #remember: ((scope: ObserveScope) => void) | undefined;
   #ahead: AbortController | undefined;
   #reused = 0;
@@ -125,9 +155,21 @@ export class LiveReads {
     ));
   }
 
+  /** Dokploy's backup destinations, names and ids only (the answer's keys are dropped by the client). */
+  destinations(): Promise<Array<{ destinationId: string; name: string }>> {
+    return (this.#destinations ??= held(
+      this.api.call(destinationRouter.all, {}).then((rows) => rows.map((d) => ({ destinationId: d.destinationId, name: d.name }))),
+    ));
+  }
+
   /** A service of another kind than Application (`compose.one`, ...). */
   serviceOne(kind: ServiceKind, id: string): Promise<ServiceDetail> {
     return this.#once(this.#services, `${kind.kind}/${id}`, () => kind.read(this.api, id));
+  }
+
+  /** The live entries of a child list read by a call of its own (`schedule.list`). */
+  childList(kind: ChildListKind, parentKind: string, id: string): Promise<unknown[]> {
+    return this.#once(this.#lists, `${kind.field}/${id}`, () => kind.list(this.api, { kind: parentKind as ServiceKind["kind"], id }));
   }
 
   #once<T>(memo: Map<string, Promise<T>>, id: string, read: () => Promise<T>): Promise<T> {
@@ -197,7 +239,9 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
   const check = (): void => signal?.throwIfAborted();
   const all = await reads.projectAll();
   check();
-  const inScope = all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
+  const inScope = scope.everything
+    ? all.filter((p) => scope.projects.size === 0 || scope.projects.has(p.name))
+    : all.filter((p) => scope.projects.has(p.name) || isClaimed({ id: p.projectId, name: p.name, description: p.description }, instance));
   const details = await mapConcurrent(inScope, concurrency, (p) => {
     check();
     return reads.projectOne(p.projectId);
@@ -218,20 +262,24 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
 
   const appsToRead: ObservedApplication[] = [];
   const servicesToRead: ObservedService[] = [];
+  /** The keys a read service may be planned under (its marker's, or the adopting manifest's). */
+  const keysOf = new Map<string, string[]>();
   for (const p of projects) {
     if (!p.detailed) continue;
     for (const e of p.environments) {
       const envName = e.isDefault ? DEFAULT_ENVIRONMENT : e.name;
-      const adopting = (kind: string, name: string): boolean =>
-        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: envName, name })) ||
-        scope.adopting.has(resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment: e.name, name }));
+      const keys = (kind: string, name: string): string[] =>
+        [envName, e.name].map((environment) => resourceKey({ kind: kind as ServiceKind["kind"], project: p.name, environment, name }));
+      const adopting = (kind: string, name: string): boolean => keys(kind, name).some((k) => scope.adopting.has(k));
       for (const a of e.applications) {
         const ours = isClaimed({ id: a.applicationId, name: a.name, description: a.description }, instance);
-        if (ours || adopting("Application", a.name)) appsToRead.push(a);
+        if (ours || scope.everything || adopting("Application", a.name)) appsToRead.push(a);
+        keysOf.set(a.applicationId, keys("Application", a.name));
       }
       for (const s of e.services) {
         if (!serviceModule(s.kind)) continue;
-        if (isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
+        if (scope.everything || isClaimed({ id: s.id, name: s.name, description: s.description }, instance) || adopting(s.kind, s.name)) servicesToRead.push(s);
+        keysOf.set(s.id, keys(s.kind, s.name));
       }
     }
   }
@@ -239,21 +287,42 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
     mapConcurrent(appsToRead, concurrency, async (a) => {
       check();
       a.detail = await reads.applicationOne(a.applicationId);
+      const lists = await readSeparateLists(reads, scope, "Application", a.applicationId, a.detail.description, keysOf.get(a.applicationId) ?? []);
+      if (lists) a.children = lists;
     }),
     mapConcurrent(servicesToRead, concurrency, async (s) => {
       check();
-      s.detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
+      const detail = await reads.serviceOne(serviceModule(s.kind)!, s.id);
+      const lists = await readSeparateLists(reads, scope, s.kind, s.id, detail.description, keysOf.get(s.id) ?? []);
+      s.detail = lists ? { ...detail, children: { ...detail.children, ...lists } } : detail;
     }),
   ]);
   const observed: ObservedState = { projects };
+  if (scope.destinations) observed.destinations = await reads.destinations();
   // Dokploy's build queue, read only when a deploy we queued is neither visibly running nor ended.
   const waiting = appsToRead.some((a) => a.detail && awaitingQueue(a.detail.description, a.detail.deployments, instance, a.applicationId)) ||
-    servicesToRead.some((s) => s.detail && awaitingQueue(s.detail.description, s.detail.deployments, instance, s.id));
+    servicesToRead.some((s) => s.detail && !serviceModule(s.kind)?.runDeploy && awaitingQueue(s.detail.description, s.detail.deployments, instance, s.id));
   if (waiting) {
     const queue = await reads.queueList();
     if (queue) observed.queue = queue;
   }
   return observed;
+}
+
+/**
+ * The child lists of a service that its `one` answer does not carry
+ * (schedules), read only when a manifest declares the list for the service
+ * or its marker records entries of it: one call per such list and service.
+ */
+async function readSeparateLists(reads: LiveReads, scope: ObserveScope, kind: string, id: string, description: string | null, keys: string[]): Promise<ObservedApplication["children"]> {
+  const o = ownershipOf(description, reads.options.instance, id);
+  const marker = o.kind === "ours" || o.kind === "pending" ? o.marker : undefined;
+  const candidates = marker ? [...keys, marker.key] : keys;
+  const needed = childKindsOf(kind).filter((c) => c.listSeparately &&
+    (candidates.some((k) => scope.listing.has(`${c.field}|${k}`)) || Object.keys(marker?.[c.field] ?? {}).length > 0));
+  if (needed.length === 0) return undefined;
+  const lists = await Promise.all(needed.map((c) => reads.childList(c, kind, id)));
+  return Object.fromEntries(needed.map((c, i) => [c.field, lists[i]!]));
 }
 
 /** True when this instance's marker records a queued deploy that no deployment row shows yet. */

@@ -76,7 +76,7 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
       sync: syncOf(step),
       action: step.action,
     };
-    if (step.action === "conflict" || step.action === "would-prune") entry.message = step.reasons.join("; ");
+    if (step.action === "conflict" || step.action === "would-prune" || step.unmanaged) entry.message = step.reasons.join("; ");
     if (apply && outcome && step.action !== "noop" && step.action !== "conflict" && step.action !== "would-prune") {
       if (outcome.status === "succeeded") entry.sync = "Synced";
       else {

@@ -1,5 +1,5 @@
 /**
- * Dokploy's error responses (NOTES §1.5): one JSON shape built by tRPC's error
+ * Dokploy's error responses (apps/dokploy/server/api/trpc.ts `errorFormatter`): one JSON shape built by tRPC's error
  * formatter and the OpenAPI adapter, `{message, code, data:{code, httpStatus,
  * path?, zodError}, issues?}`, with the HTTP status taken from the tRPC code.
  * Handlers throw {@link SimError}; the HTTP layer renders it.
@@ -69,5 +69,5 @@ export function renderError(err: SimError, path: string | undefined): { status: 
   return { status, body };
 }
 
-/** The one body that breaks the shape: auth failures (NOTES §1.3). */
+/** The one body that breaks the shape: auth failures (packages/server/src/lib/auth.ts `validateRequest`). */
 export const UNAUTHORIZED_BODY = '{"message":"Unauthorized"}';

@@ -2,7 +2,8 @@
  * Fault injection per route: the failures a reconciler must survive against
  * a real Dokploy (slow answers, 500s, connection resets, hung requests, a
  * write that succeeded but whose answer was lost, and the 401 of an exhausted
- * rate-limited key, NOTES §1.6). Dice come from their own seeded generator so
+ * rate-limited key: packages/server/src/lib/auth.ts `validateRequest`
+ * swallows the api-key plugin's limit error). Dice come from their own seeded generator so
  * that adding a fault rule does not change the ids a seeded run generates.
  */
 import { globMatch } from "./glob.ts";

@@ -1,6 +1,7 @@
 /**
  * The HTTP face of the simulator, in the order a request meets Dokploy's own
- * stack (NOTES §1): Next's body parser (1 MB limit, plain-text 413, "Invalid
+ * stack (apps/dokploy/pages/api/[...trpc].ts, packages/server/src/lib/auth.ts
+ * `validateRequest`, the @dokploy/trpc-openapi adapter): Next's body parser (1 MB limit, plain-text 413, "Invalid
  * JSON"), `/api/health` without auth, the `x-api-key` check before routing
  * (bare 401), case-insensitive `/api/<router>.<procedure>` routing per method
  * (404 otherwise), the JSON content-type check (415), zod-style validation

@@ -1,7 +1,9 @@
 /**
  * The Dokploy API simulator: the one Dokploy test double of the project,
  * served over real HTTP on loopback. It reproduces Dokploy v0.30.2's wire
- * behaviour and quirks (NOTES §0-§6, §10-§12) so that whatever passes against
+ * behaviour and quirks (apps/dokploy/pages/api/[...trpc].ts,
+ * apps/dokploy/server/api/routers/*.ts, packages/server/src/services/*.ts,
+ * packages/server/src/db/schema/*.ts) so that whatever passes against
  * it has a fair chance against a real Dokploy, and it adds test controls
  * (faults, call log, seeding, UI-style edits) that a real one cannot offer.
  */

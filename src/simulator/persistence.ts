@@ -3,7 +3,8 @@
  * of API calls costs one write) and atomic (a temporary file renamed over the
  * old one), so a crash never leaves a half-written file. On load, deployments
  * still `running` become `cancelled` and their applications and compose stacks
- * `idle`, as Dokploy does at startup: the in-memory queue did not survive.
+ * `idle`, as Dokploy does at startup
+ * (packages/server/src/utils/startup/cancel-deployments.ts): the in-memory queue did not survive.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { PersistedStore, Store } from "./store.ts";

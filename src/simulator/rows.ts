@@ -1,6 +1,6 @@
 /**
- * Column defaults of Dokploy v0.30.2's tables (`packages/server/src/db/schema/*.ts`,
- * NOTES §10): what a row reads back as when a column was never written. The
+ * Column defaults of Dokploy v0.30.2's tables (`packages/server/src/db/schema/*.ts`):
+ * what a row reads back as when a column was never written. The
  * planner compares desired state with these read-backs, so they must match
  * Dokploy's exactly or every plan against the simulator would show drift that
  * a real Dokploy would not.

@@ -1,6 +1,6 @@
 /**
- * Where Dokploy v0.30.2's openapi.json disagrees with its code (NOTES §1.2,
- * §1.8), the code wins. Each patch names the zod schema it mirrors
+ * Where Dokploy v0.30.2's openapi.json disagrees with its code (its
+ * response schemas are placeholders and it predates v0.30.0), the code wins. Each patch names the zod schema it mirrors
  * (`packages/server/src/db/schema/*.ts`, `db/validations/domain.ts`) so the
  * simulator rejects exactly what Dokploy rejects, with Dokploy's messages.
  */

@@ -2,7 +2,8 @@
  * The simulator's database: rows in maps by id plus child indexes, so every
  * call costs O(rows touched), not O(rows stored) — a benchmark holds 20
  * projects x 1,000 applications x 1,000 domains. Foreign keys cascade the way
- * Dokploy's `onDelete: cascade` does (NOTES §2, §4.1). The store enforces
+ * Dokploy's `onDelete: "cascade"` does (packages/server/src/db/schema/
+ * environment.ts, application.ts, domain.ts, deployment.ts). The store enforces
  * structure only; Dokploy's business rules live in the route handlers.
  */
 import type { ServiceType } from "../dokploy/routers/mounts.ts";

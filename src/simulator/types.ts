@@ -1,8 +1,8 @@
 /**
  * Public types of the simulator: its options, the handle and test controls
  * other tests code against, and the shapes of its stored rows. Rows carry
- * every column Dokploy's tables have for the endpoints served (NOTES §2-§6,
- * §10), so a read-back looks like a real Dokploy's.
+ * every column Dokploy's tables have for the endpoints served
+ * (packages/server/src/db/schema/*.ts), so a read-back looks like a real Dokploy's.
  */
 import type { DestinationRow } from "../dokploy/routers/destination.ts";
 import type {

@@ -1,5 +1,7 @@
 /**
- * Input validation the way Dokploy's zod schemas do it (NOTES §1.2, §1.5):
+ * Input validation the way Dokploy's zod schemas do it (drizzle-zod
+ * `createInsertSchema` in packages/server/src/db/schema/*.ts; the error body of
+ * apps/dokploy/server/api/trpc.ts `errorFormatter`):
  * checks come from Dokploy's own OpenAPI request schemas (the committed
  * subset, patched by `spec-patches.ts`), run with ajv; failures are reported
  * as zod 4 issues so the 400 body matches Dokploy's byte for byte where it

@@ -1,6 +1,8 @@
 /**
  * Response shapes: which columns and relations each read endpoint returns
- * (NOTES §2-§6; the compose and database arrays come from `service-views.ts`). These differ per endpoint on purpose — `project.all` has no
+ * (the `with` clauses of packages/server/src/services/{project,environment,
+ * application,domain,deployment}.ts and the routers in
+ * apps/dokploy/server/api/routers/; the compose and database arrays come from `service-views.ts`). These differ per endpoint on purpose — `project.all` has no
  * service descriptions or appName, `environment.one` has no appName and no
  * createdAt, `project.one` has no domains — because a reconciler that relies
  * on a field an endpoint does not return must fail here, not in production.

@@ -43,10 +43,20 @@ export class Redactor {
     return text.replace(this.#pattern, MASK);
   }
 
-  /** Deep-redacts strings inside a JSON-like value (returns a copy). */
+  /**
+   * Deep-redacts strings (values and keys) inside a JSON-like value (returns
+   * a copy). String by string: masking the JSON text instead broke it when a
+   * secret was also JSON syntax (a variable whose value is `true`).
+   */
   redactValue<T>(value: T): T {
     if (this.#secrets.size === 0) return value;
-    return JSON.parse(this.redact(JSON.stringify(value) ?? "null")) as T;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === "string") return this.redact(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.redact(k), walk(x)]));
+      return v;
+    };
+    return walk(JSON.parse(JSON.stringify(value) ?? "null")) as T;
   }
 
   /** True when `text` contains a registered secret (used by tests and self-checks). */

@@ -1,7 +1,7 @@
 /**
  * Builders for observed live state and desired manifests, for planner table
  * tests and property tests. Live rows carry Dokploy's read-back defaults
- * (NOTES §10) so a row built from the same values as a manifest plans as no-op.
+ * (packages/server/src/db/schema/*.ts) so a row built from the same values as a manifest plans as no-op.
  */
 import type { ApplicationDetail, DomainRow } from "../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../src/manifest/index.ts";

@@ -82,6 +82,12 @@ beforeAll(async () => {
     { env: { DOKPLOY_API_KEY: CANARY.apiKey, DOKPLOY_GITOPS_WEBHOOK_SECRET: CANARY.webhookSecret, GIT_TOKEN: CANARY.gitToken, [CANARY_ENV]: CANARY.fromEnv } },
   );
   await eventually(async () => (await d.status()).revision.applied === sha, { timeoutMs: 60_000, intervalMs: 100 });
+  // The daemon follows the deploys it queued with later passes until it sees them end (Healthy); from then on
+  // only a trigger starts a pass, which is what the cases below count.
+  await eventually(async () => {
+    const s = await d.status();
+    expect(s.resources.filter((r) => r.kind === "Application").every((r) => r.health === "Healthy")).toBe(true);
+  }, { timeoutMs: 60_000, intervalMs: 100 });
 }, 120_000);
 
 afterAll(async () => {

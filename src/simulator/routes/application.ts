@@ -1,5 +1,6 @@
 /**
- * `application.*` (NOTES §4, §6): appName generation (cleaned input + 6
+ * `application.*` (apps/dokploy/server/api/routers/application.ts,
+ * packages/server/src/services/application.ts): appName generation (cleaned input + 6
  * random characters, or a faker-style name) and its immutability, the
  * `true` / empty-body returns, the save* calls that also set `sourceType` and
  * reset `applicationStatus`, and deploys that only enqueue.

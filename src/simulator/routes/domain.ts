@@ -1,6 +1,7 @@
 /**
- * `domain.*`, `deployment.all` and `settings.getDokployVersion` (NOTES §1.7,
- * §5, §6). Domains have no host uniqueness; `domain.create` turns any failure
+ * `domain.*`, `deployment.all` and `settings.getDokployVersion`
+ * (apps/dokploy/server/api/routers/domain.ts, deployment.ts, settings.ts;
+ * packages/server/src/db/validations/domain.ts). Domains have no host uniqueness; `domain.create` turns any failure
  * into a 400 carrying the error's message; explicit `null`s are stored as
  * `null` while omitted fields take the column defaults.
  */

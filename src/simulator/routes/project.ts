@@ -1,5 +1,6 @@
 /**
- * `project.*` and `environment.*` (NOTES §2, §3): the wrapped create result
+ * `project.*` and `environment.*` (apps/dokploy/server/api/routers/project.ts,
+ * environment.ts; packages/server/src/services/project.ts, environment.ts): the wrapped create result
  * with its auto-created `production` environment, the guards that keep
  * `production` from being created, renamed or removed, the cascading remove,
  * and each handler's own error re-wrapping (environment.update turns every

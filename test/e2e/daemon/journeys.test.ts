@@ -179,6 +179,9 @@ describe("dokploy-gitops run (journeys)", () => {
     const env = { DOKPLOY_API_KEY: sim.apiKey };
     const apply = await daemon(r, ["--url", sim.url], env);
     await eventually(async () => expect((await apply.status()).summary).toMatchObject({ synced: 2, outOfSync: 0 }), WAIT);
+    // A pass queues the deploy and ends; the daemon looks again until it has seen the build end (Healthy).
+    // After that it waits for the interval, so the edit below is not corrected behind the detect daemon's back.
+    await eventually(async () => expect(byKey(await apply.status(), "Application/e2e/production/web")?.health).toBe("Healthy"), WAIT);
     const [app] = await simApps(sim.url);
 
     // Someone edits the application in the Dokploy UI.

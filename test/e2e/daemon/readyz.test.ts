@@ -11,6 +11,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
 import { spawnDaemon, type SpawnedDaemon } from "../../helpers/daemon.ts";
+
+/** The controls always need the status token (readiness itself stays open). */
+const STATUS_TOKEN = "readyz-status-token";
+const CONTROL = { method: "POST", headers: { authorization: `Bearer ${STATUS_TOKEN}` } };
 import { eventually } from "../../helpers/eventually.ts";
 import { startTestSimulator, TEST_API_KEY } from "../../helpers/simulator.ts";
 
@@ -25,7 +29,7 @@ const daemons: SpawnedDaemon[] = [];
 async function start(name: string, apiKey: string, extra: string[] = []): Promise<SpawnedDaemon> {
   const d = await spawnDaemon(
     ["--source", manifests, "--listen", "127.0.0.1:0", "--interval", "1h", "--work-dir", path.join(root, name), "--url", sim.url, ...extra],
-    { env: { DOKPLOY_API_KEY: apiKey } },
+    { env: { DOKPLOY_API_KEY: apiKey, DOKPLOY_GITOPS_STATUS_TOKEN: STATUS_TOKEN } },
   );
   daemons.push(d);
   return d;
@@ -50,7 +54,7 @@ describe("/readyz journey", () => {
     const d = await start("suspended", TEST_API_KEY, ["--suspend"]);
     expect(await readyz(d)).toEqual({ status: 503, body: "not ready: suspended before the first reconciliation: POST /resume to start\n" });
     expect((await fetch(`${d.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${d.url}/resume`, { method: "POST" })).status).toBe(200);
+    expect((await fetch(`${d.url}/resume`, CONTROL)).status).toBe(200);
     await eventually(async () => expect(await readyz(d)).toEqual({ status: 200, body: "ok\n" }), { timeoutMs: 30_000 });
   });
 
@@ -71,7 +75,7 @@ describe("/readyz journey", () => {
     const d = await start("good-key", TEST_API_KEY);
     await eventually(async () => expect(await readyz(d)).toEqual({ status: 200, body: "ok\n" }), { timeoutMs: 30_000 });
     await sim.close();
-    expect((await fetch(`${d.url}/reconcile`, { method: "POST" })).status).toBe(202);
+    expect((await fetch(`${d.url}/reconcile`, CONTROL)).status).toBe(202);
     const r = await eventually(async () => {
       const answer = await readyz(d);
       expect(answer.body).toMatch(/^ok: Dokploy was unreachable on the last pass, retrying/);

@@ -20,12 +20,13 @@
  * teardown (an empty revision with --prune --allow-empty), where a kill
  * between a child's and its parent's delete must not strand the parent.
  * Crash points come from a seeded generator, one from each of CRASH_RUNS
- * (default 20; CRASH_UPDATE_RUNS default 6, CRASH_TEARDOWN_RUNS default 3) equal
+ * (default 3; CRASH_UPDATE_RUNS default 2, CRASH_TEARDOWN_RUNS default 1) equal
  * slices of a clean apply's calls, with a seeded --concurrency (1, 2, 4 or 8)
  * for the killed apply; CRASH_SEED (default 20261121) seeds the
  * sequence, CRASH_CONCURRENCY (default 3) runs go at once. A failure names its
  * scenario, run, seed, k and mode, so it can be replayed with CRASH_SEED and
- * CRASH_ONLY=<run>.
+ * CRASH_ONLY=<run>. The defaults keep `npm test` quick; `scripts/reliability.sh
+ * --extras` (run by CI after `npm test`) repeats it with 50, 10 and 5 crash points.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -36,9 +37,9 @@ import { startTestSimulator } from "../../helpers/simulator.ts";
 import { startCli } from "../../helpers/cli.ts";
 import { FAST_APPLY, Scratch, expectExit, markerOf, runEngine } from "./support.ts";
 
-const RUNS = Number(process.env.CRASH_RUNS ?? 20);
-const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 6);
-const TEARDOWN_RUNS = Number(process.env.CRASH_TEARDOWN_RUNS ?? 3);
+const RUNS = Number(process.env.CRASH_RUNS ?? 3);
+const UPDATE_RUNS = Number(process.env.CRASH_UPDATE_RUNS ?? 2);
+const TEARDOWN_RUNS = Number(process.env.CRASH_TEARDOWN_RUNS ?? 1);
 const SEED = Number(process.env.CRASH_SEED ?? 20261121);
 const CONCURRENCY = Math.max(1, Number(process.env.CRASH_CONCURRENCY ?? 3));
 const ONLY = process.env.CRASH_ONLY === undefined ? undefined : Number(process.env.CRASH_ONLY);

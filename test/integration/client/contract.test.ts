@@ -1,6 +1,6 @@
 /**
  * Contract tests: one scenario through the real client against the simulator,
- * checking every shape and status of NOTES §2-§6 that the reconciler relies on.
+ * checking every shape and status of Dokploy v0.30.2 (apps/dokploy/server/api/routers/*.ts) that the reconciler relies on.
  * If Dokploy's behaviour (as the simulator reproduces it) and the client's
  * reading of it ever drift apart, this is the test that says so.
  */

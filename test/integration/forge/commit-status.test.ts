@@ -83,7 +83,7 @@ describe("commit statuses", () => {
     const broken = r.commit(BROKEN);
     await reconcile(d);
     await eventually(() => expect(statesFor(f, broken)).toEqual(["pending", failure]), WAIT);
-    expect(f.statuses.at(-1)!.description).toMatch(/^ValidationFailed: 1 manifest error\(s\); first: app\.yaml:5:3: \/spec\/colour: unknown field "colour"/);
+    expect(f.statuses.at(-1)!.description).toMatch(/^ValidationFailed: 1 manifest error: app\.yaml:5:3: Project\/shop: \/spec\/colour: unknown field "colour"/);
     // The same revision again posts nothing new; the next good one does (posts go out in order).
     await reconcile(d);
     await eventually(() => expect(d.logs.filter((l) => String(l.msg).startsWith("reconciliation failed")).length).toBe(2), WAIT);

@@ -1,5 +1,5 @@
 /**
- * Deploys are queued like Dokploy's (NOTES §6): an empty body at once, the
+ * Deploys are queued like Dokploy's (apps/dokploy/server/queues/*.ts): an empty body at once, the
  * deployment row only when the job starts, running -> done/error, commit-message
  * titles for git deploys (not redeploys), FIFO per application, and ten old rows kept.
  */

@@ -1,6 +1,6 @@
 /**
  * Projects, environments, applications and domains behave like Dokploy's
- * (NOTES §2-§5, §10): shapes, defaults, guards, cascades and re-wraps.
+ * (apps/dokploy/server/api/routers/*.ts, packages/server/src/db/schema/*.ts): shapes, defaults, guards, cascades and re-wraps.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";

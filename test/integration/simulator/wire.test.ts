@@ -1,5 +1,5 @@
 /**
- * The simulator on the wire (NOTES §1): auth before routing, routing and
+ * The simulator on the wire (apps/dokploy/pages/api/[...trpc].ts): auth before routing, routing and
  * methods, content types and limits, validation in Dokploy's zod-4 shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

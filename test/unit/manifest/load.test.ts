@@ -251,6 +251,7 @@ describe("loadManifests (directory walk)", () => {
     const keys = report.desired!.manifests.map((m) => m.key);
     expect(keys).toContain("Project/customer-support");
     expect(keys).toContain("Domain/shop/production/api/public");
+    expect(keys).toEqual(expect.arrayContaining(["Postgres/customer-support/production/chatwoot-db", "Redis/customer-support/production/chatwoot-redis"]));
     const sources = new Set(report.desired!.manifests.flatMap((m) => (m.kind === "Application" ? [m.spec.source.type] : [])));
     expect([...sources].sort()).toEqual(["docker", "git", "github"]);
   });

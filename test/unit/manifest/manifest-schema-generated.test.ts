@@ -48,12 +48,18 @@ describe("manifests-schema/manifest.schema.json", () => {
 
   it("dispatches every kind schema of the directory, parents first", () => {
     const envelope = JSON.parse(readFileSync(join(SCHEMA_DIR, ENVELOPE_FILE), "utf8")) as JsonSchema;
-    expect(envelope.properties?.kind?.enum).toEqual(["Project", "Environment", "Application", "Compose", "Domain"]);
+    expect(envelope.properties?.kind?.enum).toEqual(["Project", "Environment", "Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL", "Domain"]);
     expect(envelope.allOf?.map((b) => b.then?.$ref)).toEqual([
       "project.schema.json",
       "environment.schema.json",
       "application.schema.json",
       "compose.schema.json",
+      "postgres.schema.json",
+      "mysql.schema.json",
+      "mariadb.schema.json",
+      "mongo.schema.json",
+      "redis.schema.json",
+      "libsql.schema.json",
       "domain.schema.json",
     ]);
   });

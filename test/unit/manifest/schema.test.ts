@@ -10,10 +10,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compileSchemas, findPackageRoot, manifestSchemas } from "../../../src/manifest/schema.ts";
 import { closestMatch, editDistance } from "../../../src/manifest/suggest.ts";
-import { REGISTRY } from "../../../src/kinds/registry.ts";
+import { MANIFEST_REGISTRY } from "../../../src/kinds/registry.ts";
 
 const DIR = join(import.meta.dirname, "../../../manifests-schema");
-const KIND_FILES = REGISTRY.map((m) => m.schemaFile);
+const KIND_FILES = MANIFEST_REGISTRY.map((m) => m.schemaFile);
 const read = (file: string): Record<string, unknown> => JSON.parse(readFileSync(join(DIR, file), "utf8")) as Record<string, unknown>;
 
 /** Every schema object reachable under a `properties` map, with its path. */
@@ -96,11 +96,11 @@ describe("manifests-schema files", () => {
     expect(defaultAt(read(`${kind}.schema.json`), path as string[], branch as string | undefined)).toEqual(expected);
   });
 
-  it("mark build secrets and the registry password as x-secret", () => {
+  it("mark build secrets, the registry password and basic-auth passwords as x-secret", () => {
     expect(manifestSchemas().secretPaths.Application).toEqual(
-      expect.arrayContaining([["spec", "source", "password"], ["spec", "buildSecrets", "*"]]),
+      expect.arrayContaining([["spec", "source", "password"], ["spec", "buildSecrets", "*"], ["spec", "security", "*", "password"]]),
     );
-    expect(manifestSchemas().secretPaths.Application).toHaveLength(2);
+    expect(manifestSchemas().secretPaths.Application).toHaveLength(3);
     expect(manifestSchemas().secretPaths.Project).toEqual([]);
   });
 

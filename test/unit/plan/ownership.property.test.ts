@@ -4,8 +4,9 @@
  * an object carrying this instance's marker (its own id, or pending), or one
  * its manifest explicitly adopts; a domain only inside a service (application
  * or compose stack) we own that records it; and never an object whose
- * identity is claimed twice. Every service kind of the registry that the
- * generators know is covered: applications and compose stacks here.
+ * identity is claimed twice. The generators cover applications, compose
+ * stacks and databases (three kinds, with backups made by hand beside the
+ * ones their marker records).
  * With references between the generated services (hosts, names, domain
  * URLs, composed values carrying a canary secret that live env values hold
  * too): every step runs after the steps that write what it references, the
@@ -33,6 +34,8 @@ const ENVS = ["production", "staging"];
 const APPS = ["web", "api"];
 const STACKS = ["chat", "web"];
 const HOSTS = ["a.test", "b.test"];
+const DB_KINDS = ["Postgres", "Redis", "LibSQL"] as const;
+const DBS = ["db", "cache"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 /** Room for the reliability suite's 10,000 cases on a busy machine (a bound, not a measurement). */
 const TIMEOUT_MS = Math.max(30_000, RUNS * 20);
@@ -66,11 +69,13 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
 const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
 const stackSpec = fc.record({ name: fc.constantFrom(...STACKS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), others: fc.boolean() });
+const dbSpec = fc.record({ kind: fc.constantFrom(...DB_KINDS), name: fc.constantFrom(...DBS), v: variant, backups: fc.constantFrom("none", "ours", "hand-made", "stale") });
+const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), dbs: fc.array(dbSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
 type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }> };
-type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; others: boolean }> };
+type DbSpecValue = { kind: (typeof DB_KINDS)[number]; name: string; v: Variant; backups: string };
+type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; dbs?: DbSpecValue[]; others: boolean }> };
 
 /** Live domain rows of a service and the records its marker keeps of them, as the spec says. */
 function domainsOf(s: ServiceSpecValue, owner: { applicationId?: string; composeId?: string }): { rows: DomainRow[]; recs: Record<string, DomainRecord> } {
@@ -101,13 +106,33 @@ function liveStack(s: ServiceSpecValue, project: string, env: string): ObservedS
   return { kind: "Compose", id, name: s.name, description, appName: raw.appName, status: "done", detail: { id, name: s.name, description, appName: raw.appName, status: "done", deployments: [], domains: rows, raw } };
 }
 
+/** A live database as the observer hands it over (`project.one` summary plus its `<kind>.one` detail). */
+function liveDatabase(p: string, e: string, d: DbSpecValue): ObservedService {
+  const id = nextId("db");
+  const key = `${d.kind}/${p}/${e}/${d.name}`;
+  const backupId = nextId("bk");
+  const backups = d.backups === "none" ? [] : [{ backupId, appName: `backup-${backupId}`, schedule: "0 3 * * *", prefix: "/", database: "app", destinationId: "dest1", destination: { name: "s3" }, keepLatestCount: null, enabled: true }];
+  const records = d.backups === "ours" ? { nightly: { id: backupId } } : d.backups === "stale" ? { nightly: { id: "gone" } } : undefined;
+  const describe = (): string | null => {
+    const base = describeAs(d.v, key, id, `${d.kind}/${p}/${e}/zzz`);
+    const parsed = parseDescription(base);
+    return parsed.marker && records ? renderDescription("", { ...parsed.marker, backups: records }) : base;
+  };
+  const description = describe();
+  const raw = {
+    name: d.name, appName: `${d.name}-x`, description, applicationStatus: "done", databasePassword: "pw", dockerImage: "img", env: null, command: null, args: null,
+    replicas: 1, externalPort: null, databaseName: "app", databaseUser: "app", mounts: [], ...(d.kind === "Redis" ? {} : { backups }),
+  };
+  return { kind: d.kind, id, name: d.name, description, appName: raw.appName, status: "done", detail: { id, name: d.name, description, appName: raw.appName, status: "done", deployments: [], domains: [], raw } };
+}
+
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
   return specs.map((p) => {
     const pid = nextId("p");
     const pKey = `Project/${p.name}`;
     const envs: ObservedEnvironment[] = [];
     const production = p.envs.find((e) => e.name === "production");
-    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: production?.apps ?? [], stacks: production?.stacks ?? [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
+    const envList = [{ name: "production", v: p.v === "none" ? "none" : "ours", apps: production?.apps ?? [], stacks: production?.stacks ?? [], dbs: production?.dbs ?? [], others: false, isDefault: true }, ...p.envs.filter((e: { name: string }) => e.name !== "production").map((e: object) => ({ ...e, isDefault: false }))];
     for (const e of envList as Array<ProjectSpecValue["envs"][number] & { isDefault: boolean }>) {
       const eid = nextId("e");
       const eKey = `Environment/${p.name}/${e.name}`;
@@ -125,6 +150,7 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         applications: apps,
         services: [
           ...e.stacks.map((st) => liveStack(st, p.name, e.name)),
+          ...(e.dbs ?? []).map((d) => liveDatabase(p.name, e.name, d)),
           ...(e.others ? [{ kind: "postgres", id: nextId("pg"), name: "db", description: null, appName: "db-x", status: "" }] : []),
         ],
       }));
@@ -142,12 +168,15 @@ const desiredSpec = fc.record({
   stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
   refs: fc.array(refSpec, { maxLength: 8 }),
+  dbs: fc.subarray([...DB_KINDS]),
+  deletionPolicy: fc.constantFrom("", "delete", "orphan"),
 });
 
-type DesiredSpecValue = { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; refs: RefSpecValue[] };
+type DesiredSpecValue = { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; refs: RefSpecValue[]; dbs: string[]; deletionPolicy: string };
 
 function buildYaml(d: DesiredSpecValue): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
+  const dbAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${d.deletionPolicy ? `, dokploy-gitops/deletion-policy: ${d.deletionPolicy}` : ""} }`;
   const docs: string[] = [];
   const nodes = d.envs.flatMap((e): GraphNode[] => [...d.apps.map((name) => ({ kind: "Application" as const, environment: e, name })), ...d.stacks.map((name) => ({ kind: "Compose" as const, environment: e, name }))]);
   const wires = wiring(nodes, d.refs, d.domains.length > 0);
@@ -168,12 +197,19 @@ function buildYaml(d: DesiredSpecValue): string {
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, compose: ${c}${ann} }\nspec: { host: stack-${c}.${e}.${p}.${h}, serviceName: web }`);
         });
       }
+      for (const k of d.dbs) {
+        const fields = k === "Redis" ? "" : k === "LibSQL" ? "databaseUser: app, " : "databaseName: app, databaseUser: app, ";
+        const backups = k === "Redis" ? "" : ", backups: [{ name: nightly, schedule: \"0 4 * * *\", destination: s3, database: app }]";
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: ${k}\nmetadata: { name: ${DBS[0]}, project: ${p}, environment: ${e}${dbAnn} }\nspec: { ${fields}databasePassword: { fromEnv: PW }${backups} }`);
+      }
     }
   }
   return docs.join("\n---\n");
 }
 
 const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
+/** Writes planned on databases across a run (checked by the first property). */
+let databaseWrites = 0;
 
 const settingsSpec = fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) });
 
@@ -186,6 +222,8 @@ const wiredSpec = fc.record({
   stacks: fc.subarray(STACKS),
   domains: fc.subarray(HOSTS),
   refs: fc.array(refSpec, { minLength: 1, maxLength: 8 }),
+  dbs: fc.constant<string[]>([]),
+  deletionPolicy: fc.constant<string>(""),
 });
 
 /** A service of a wired tree as it stands live: mostly ours, sometimes pending or foreign (references to it cannot be resolved). */
@@ -214,7 +252,10 @@ const wiredCase = wiredSpec.chain((want) => fc.record({
 
 describe("ownership property", () => {
   it("never plans a write or delete on an object that is not ours or adopted", () => {
+    databaseWrites = 0;
     fc.assert(fc.property(fc.array(projectSpec, { maxLength: 3 }), desiredSpec, settingsSpec, checkPlan), { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261121) });
+    // The generators must reach databases that are written, or the property says nothing about them.
+    expect(databaseWrites).toBeGreaterThan(0);
   }, TIMEOUT_MS);
 
   it("with references: the same, every step after what it references, and no secret printed", () => {
@@ -231,7 +272,7 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
   expect(report.diagnostics.filter((x) => x.severity === "error")).toEqual([]);
   const secrets = new SecretValues();
   secrets.set({ fromEnv: CANARY_ENV }, CANARY);
-  const plan = planReconcile({ desired, observed: { projects }, secrets, settings: { instance: INSTANCE, ...settings } });
+  const plan = planReconcile({ desired, observed: { projects, destinations: [{ destinationId: "dest1", name: "s3" }] }, secrets, settings: { instance: INSTANCE, ...settings } });
   expectReferencesOrdered(plan.steps);
   if (plan.steps.some((s) => s.references !== undefined)) {
     for (const text of [renderPlanText(plan), renderPlanMarkdown(plan), renderPlanJson(plan)]) expect(text.includes(CANARY), "a rendering printed the secret").toBe(false);
@@ -297,6 +338,7 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
     }
     const obj = objects.get(id)!;
     expect(obj, `${step.key} targets a live object`).toBeDefined();
+    if ((DB_KINDS as readonly string[]).includes(step.kind)) databaseWrites++;
     const own = ownershipOf(obj.description, INSTANCE, id);
     const duplicated = own.kind === "ours" || own.kind === "pending" ? (claims.get(`${scopeOf.get(id)}|${own.marker.key}`) ?? 0) > 1 : false;
     expect(duplicated, `${step.action} ${step.key} does not touch a doubly-claimed object`).toBe(false);
