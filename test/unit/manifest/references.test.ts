@@ -84,7 +84,7 @@ describe("invalid references", () => {
     ["an unknown environment", "  env: { A: { ref: Application/qa/api, field: host } }",
       `${LINE}:20 unknown-reference /spec/env/A/ref: "Application/qa/api" names Application/p/qa/api, which no manifest declares`],
     ["a kind that cannot be referenced", "  env: { A: { ref: Environment/staging/x, field: name } }",
-      `${LINE}:20 schema /spec/env/A/ref: expected Application, Compose or Domain followed by /<name> or /<environment>/<name>, e.g. Application/api, got "Environment/staging/x"`],
+      `${LINE}:20 schema /spec/env/A/ref: expected Application, Compose, Postgres, MySQL, MariaDB, Mongo, Redis, LibSQL or Domain followed by /<name> or /<environment>/<name>, e.g. Application/api, got "Environment/staging/x"`],
     ["a placeholder without an argument", '  env: { A: { format: "{h}:{port}", args: { h: { ref: Application/api, field: host } } } }',
       `${LINE}:23 invalid-format /spec/env/A/format: placeholder {port} has no argument in args (args: h)`],
     ["an argument no placeholder uses", '  env: { A: { format: "{h}", args: { h: { ref: Application/api, field: host }, x: { fromEnv: X } } } }',
