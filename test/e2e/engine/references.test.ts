@@ -1,8 +1,9 @@
 /**
  * References journeys (issue 19), the real CLI against the simulator over
  * HTTP: services in one commit wired together by reference (`web` reads the
- * host Dokploy gives `api`, `db` and the `cache` compose stack, a secret
- * through a composed value, and its own domain's URL). One apply creates everything, with the real
+ * host Dokploy gives `api`, the `db` Postgres and the `cache` compose stack,
+ * the database's password directly and through a composed value, and its
+ * own domain's URL). One apply creates everything, with the real
  * appNames in `web`'s env; the plan before shows "(known after apply)"; the
  * plan after is empty; a changed value (a new password, a recreated
  * service) reaches `web` in one apply with one deploy; the canary secret
@@ -10,7 +11,7 @@
  * errors with file:line, and cost no API call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallRecord, SimulatorHandle } from "../../../src/simulator/index.ts";
+import type { CallRecord, SimulatorHandle, SimulatorState } from "../../../src/simulator/index.ts";
 import { runCliProcess, type CliResult } from "../../helpers/cli.ts";
 import { api, startTestSimulator } from "../../helpers/simulator.ts";
 import { Scratch, application, envMap, environment, expectExit, markerOf, runEngine, writeCalls, type ManifestTree } from "./support.ts";
@@ -46,6 +47,13 @@ const stepOf = (steps: JsonStep[], key: string): JsonStep => {
 const change = (s: JsonStep, path: string): JsonChange | undefined => s.changes.find((c) => c.path === path);
 const deploysOf = (calls: CallRecord[], id: string): CallRecord[] => calls.filter((c) => c.endpoint === "application.deploy" && (c.body as { applicationId: string }).applicationId === id);
 const app = (name: string) => application(sim.control.state(), "wire", "production", name);
+/** The `db` Postgres of the wire project, as the simulator holds it. */
+const postgresIn = (state: SimulatorState) => {
+  const found = environment(state, "wire", "production").postgres.filter((d) => d.name === "db");
+  if (found.length !== 1) throw new Error(`expected one postgres "db", found ${found.length}`);
+  return found[0]!;
+};
+const pg = () => postgresIn(sim.control.state());
 const cacheAppName = (): string => {
   const stacks = environment(sim.control.state(), "wire", "production").compose.filter((c) => c.name === "cache");
   if (stacks.length !== 1) throw new Error(`expected one compose "cache", found ${stacks.length}`);
@@ -80,6 +88,7 @@ describe("services wired by reference, created in one commit", () => {
     expect(planText).toContain("+ /spec/env/API_HOST: (known after apply)");
     expect(planText).toContain("+ /spec/env/API_URL: (known after apply)");
     expect(planText).toContain("+ /spec/env/DATABASE_URL: (secret, known after apply)");
+    expect(planText).toContain("+ /spec/env/DB_HOST: (known after apply)");
     expect(planText).toContain('+ /spec/args: ["--upstream","(known after apply)"]');
     expect(planText).toContain("+ /spec/env/REDIS_URL: (known after apply)");
     // A field the manifest decides is known when planning.
@@ -91,7 +100,7 @@ describe("services wired by reference, created in one commit", () => {
 
   it("orders the referrer after what it references", () => {
     const web = stepOf(steps, "Application/wire/production/web");
-    expect(web.dependsOn).toEqual(expect.arrayContaining(["Application/wire/production/api", "Application/wire/production/db", "Compose/wire/production/cache"]));
+    expect(web.dependsOn).toEqual(expect.arrayContaining(["Application/wire/production/api", "Postgres/wire/production/db", "Compose/wire/production/cache"]));
     // Its own domain's URL is decided by the manifest: no edge (the domain comes after web).
     expect(web.dependsOn).not.toContain("Domain/wire/production/web/public");
     expect(web.references).toEqual(expect.arrayContaining([{ target: "Application/wire/production/api", field: "host", secret: false }]));
@@ -100,13 +109,15 @@ describe("services wired by reference, created in one commit", () => {
   it("creates everything in one apply, with the real appNames in the referrer", () => {
     expect(applyOut).toContain("Apply complete: 6 created, 0 updated, 0 adopted, 0 deleted, 0 released, 0 failed.");
     const api = app("api");
-    const db = app("db");
+    const db = pg();
     const web = app("web");
     expect(api.appName).toMatch(/^api-[a-z0-9]{6}$/);
     expect(envMap(web.env as string)).toEqual({
       API_HOST: api.appName,
       API_URL: `http://${api.appName}:8080/v1`,
       DATABASE_URL: `postgres://app:${CANARY}@${db.appName}:5432/app`,
+      DB_HOST: db.appName,
+      DB_PASSWORD: CANARY,
       PUBLIC_URL: "https://web.wire.example.com",
       REDIS_URL: `redis://${cacheAppName()}-redis-1:6379`,
     });
@@ -127,13 +138,18 @@ describe("a referenced value changes", () => {
     const steps = await planJson(CANARY_2);
     const web = stepOf(steps, "Application/wire/production/web");
     expect(web).toMatchObject({ action: "update", deploy: true });
-    expect(web.changes).toEqual([{ path: "/spec/env/DATABASE_URL", op: "replace", secret: "changed" }]);
+    expect(web.changes).toEqual([
+      { path: "/spec/env/DATABASE_URL", op: "replace", secret: "changed" },
+      { path: "/spec/env/DB_PASSWORD", op: "replace", secret: "changed" },
+    ]);
+    expect(stepOf(steps, "Postgres/wire/production/db")).toMatchObject({ action: "update", changes: [{ path: "/spec/databasePassword", op: "replace", secret: "changed" }] });
     sim.control.resetCalls();
     const result = JSON.parse(expectExit(await run("apply", ["--output", "json"], CANARY_2), 0).stdout) as { outcome: string; apply: { outcomes: Array<{ key: string; action: string; status: string }> } };
     expect(result.outcome).toBe("succeeded");
-    expect(result.apply.outcomes.filter((o) => o.action !== "noop").map((o) => `${o.action} ${o.key}`).sort()).toEqual(["update Application/wire/production/db", "update Application/wire/production/web"]);
+    expect(result.apply.outcomes.filter((o) => o.action !== "noop").map((o) => `${o.action} ${o.key}`).sort()).toEqual(["update Application/wire/production/web", "update Postgres/wire/production/db"]);
     await sim.control.idle(10_000);
-    expect(envMap(app("web").env as string).DATABASE_URL).toBe(`postgres://app:${CANARY_2}@${app("db").appName}:5432/app`);
+    expect(envMap(app("web").env as string)).toMatchObject({ DATABASE_URL: `postgres://app:${CANARY_2}@${pg().appName}:5432/app`, DB_PASSWORD: CANARY_2 });
+    expect(pg().databasePassword).toBe(CANARY_2);
     expect(deploysOf(sim.control.calls(), app("web").applicationId)).toHaveLength(1);
     expectExit(await run("plan", ["--detailed-exitcode"], CANARY_2), 0);
   }, 90_000);
@@ -209,7 +225,7 @@ describe("a create whose answer is lost", () => {
       const web = application(state, "wire", "production", "web");
       const env = envMap(web.env as string);
       expect(env.API_HOST).toBe(application(state, "wire", "production", "api").appName);
-      expect(env.DATABASE_URL).toBe(`postgres://app:${CANARY}@${application(state, "wire", "production", "db").appName}:5432/app`);
+      expect(env.DATABASE_URL).toBe(`postgres://app:${CANARY}@${postgresIn(state).appName}:5432/app`);
     } finally {
       await own.close();
     }
