@@ -93,6 +93,20 @@ function acceptsSecretRef(schema: JsonSchema, root: JsonSchema, depth = 0): bool
   return branches.some((b) => acceptsSecretRef(b.then ?? b, root, depth + 1));
 }
 
+/** True when the schema has the shape of a value reference ({ref, field} | {format, args}). */
+function isValueRef(schema: JsonSchema): boolean {
+  const p = schema.properties;
+  return Boolean((p?.ref && p.field) || (p?.format && p.args));
+}
+
+/** True when a value may be written as a value reference (through `if object then ...` branches). */
+function acceptsValueRef(schema: JsonSchema, root: JsonSchema, depth = 0): boolean {
+  if (depth > 8) return false;
+  const s = resolveRef(schema, root);
+  if (isValueRef(s)) return true;
+  return (s.allOf ?? []).some((b) => b.then !== undefined && acceptsValueRef(b.then, root, depth + 1));
+}
+
 function code(value: unknown): string {
   return `\`${JSON.stringify(value)}\``;
 }
@@ -109,12 +123,15 @@ function describeType(schema: JsonSchema, root: JsonSchema): string {
   if (s.const !== undefined) return code(s.const);
   if (s.enum) return s.enum.map(code).join(" \\| ");
   if (isSecretRef(s)) return "secret reference";
+  if (isValueRef(s)) return "value reference";
   const parts: string[] = [];
   const refOk = acceptsSecretRef(s, root);
+  const valueRefOk = acceptsValueRef(s, root);
   for (const t of typeNames(s)) {
     if (t === "object") {
-      if (refOk) {
-        parts.push("secret reference");
+      if (refOk || valueRefOk) {
+        if (refOk) parts.push("secret reference");
+        if (valueRefOk) parts.push("value reference");
       } else if (typeof s.additionalProperties === "object") {
         parts.push(`map of ${describeType(s.additionalProperties, root)}`);
       } else {
@@ -227,7 +244,7 @@ function collectRows(schema: JsonSchema, root: JsonSchema, path: string, rows: R
 
 /** Recurses into nested objects, list items and maps whose values have known keys. */
 function descend(field: JsonSchema, root: JsonSchema, path: string, rows: Row[], depth: number): void {
-  if (isSecretRef(field) || acceptsSecretRef(field, root)) return;
+  if (isSecretRef(field) || acceptsSecretRef(field, root) || acceptsValueRef(field, root)) return;
   if (field.properties || field.allOf?.some((b) => b.then)) {
     collectRows(field, root, path, rows, "", depth + 1);
   } else if (field.items) {
@@ -310,7 +327,39 @@ export function renderManifestReference(schemas: Record<string, JsonSchema>): st
     collectRows(ref.schema, ref.root, "", rows);
     out.push("", "## Secret references", "", oneLine(ref.schema.description ?? ""), "", table(rows));
   }
+  out.push(...valueReferenceSections(schemas));
   return out.join("\n") + "\n";
+}
+
+/**
+ * "Value references": the `reference` and `composedValue` definitions, and
+ * the fields each kind offers (from the `x-fields` of the reference's
+ * per-kind branches, generated from the kind modules).
+ */
+function valueReferenceSections(schemas: Record<string, JsonSchema>): string[] {
+  const root = Object.values(schemas).find((s) => s.$defs?.reference && s.$defs.composedValue);
+  if (!root) return [];
+  const reference = root.$defs!.reference!;
+  const composed = root.$defs!.composedValue!;
+  const rows = [
+    "| Kind | Field | Secret | Known | Description |",
+    "|---|---|---|---|---|",
+  ];
+  for (const branch of reference.allOf ?? []) {
+    const kind = String(branch.then?.["x-context"] ?? "").replace(/^for an? /, "");
+    const fields = (branch.then?.properties?.field?.["x-fields"] ?? {}) as Record<string, { secret: boolean; source: string; description: string }>;
+    for (const [name, f] of Object.entries(fields)) {
+      rows.push(`| ${kind} | \`${name}\` | ${f.secret ? "secret" : ""} | ${f.source === "live" ? "after apply" : "when planning"} | ${oneLine(f.description)} |`);
+    }
+  }
+  const composedRows: Row[] = [];
+  collectRows(composed, root, "", composedRows);
+  return [
+    "", "## Value references", "", oneLine(reference.description ?? ""), "",
+    "Fields each kind offers (**Known**: *when planning* for a field the manifest decides; *after apply* for one Dokploy chooses, shown as `(known after apply)` until the resource exists):",
+    "", rows.join("\n"),
+    "", "### Composed values", "", oneLine(composed.description ?? ""), "", table(composedRows),
+  ];
 }
 
 /** Reads every `*.schema.json` of a directory, keyed by file name, with a clear error for a broken file. */

@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSchemas, SCHEMA_DIR, type JsonSchema } from "./gen-manifest-reference.ts";
+import { syncReferenceDefs } from "./reference-schema.ts";
 
 /** The file this script writes; every other `*.schema.json` of the directory is a kind schema. */
 export const ENVELOPE_FILE = "manifest.schema.json";
@@ -112,8 +113,14 @@ export function renderManifestSchema(schemas: Readonly<Record<string, JsonSchema
  */
 export function runGenerator(argv: readonly string[], dir: string = SCHEMA_DIR): number {
   const path = join(dir, ENVELOPE_FILE);
+  // Each kind file's `$defs.reference` comes from the kind modules' `referenceable` declarations.
+  const staleDefs = syncReferenceDefs(dir, argv.includes("--check"));
   const text = renderManifestSchema(loadSchemas(dir));
   if (argv.includes("--check")) {
+    if (staleDefs.length > 0) {
+      process.stderr.write(`manifests-schema: $defs.reference of ${staleDefs.join(", ")} is out of date: run ${REGENERATE_COMMAND}\n`);
+      return 1;
+    }
     let current: string | undefined;
     try {
       current = readFileSync(path, "utf8");

@@ -11,6 +11,7 @@ import type { Plan, PlanStep } from "../plan/types.ts";
 import { SERVICE_CALLS, kindModule, serviceModule } from "../kinds/registry.ts";
 import { ApplyContext, SafetyRefusal, type ApplyDeps } from "./context.ts";
 import { UnresolvedSecretError } from "./payloads.ts";
+import { UnresolvedReferenceError, withResolvedReferences } from "./references.ts";
 import { deployError, runDeploy } from "./deploys.ts";
 import type { ApplyResult, StepOutcome } from "./types.ts";
 
@@ -25,7 +26,7 @@ function executorFor(step: PlanStep): (ctx: ApplyContext, step: PlanStep) => Pro
 
 function describeError(step: PlanStep, err: unknown): { error: string; transient: boolean; unauthorized?: boolean } {
   const label = resourceLabel(step.identity);
-  if (err instanceof SafetyRefusal || err instanceof UnresolvedSecretError) return { error: err.message.startsWith(label) ? err.message : `${label}: ${err.message}`, transient: false };
+  if (err instanceof SafetyRefusal || err instanceof UnresolvedSecretError || err instanceof UnresolvedReferenceError) return { error: err.message.startsWith(label) ? err.message : `${label}: ${err.message}`, transient: false };
   if (err instanceof DokployError) {
     return { error: `${label}: ${step.action} failed: ${err.message}`, transient: err.retriable, ...(err.kind === "unauthorized" ? { unauthorized: true } : {}) };
   }
@@ -176,7 +177,8 @@ export async function applyPlan(plan: Plan, deps: ApplyDeps): Promise<ApplyResul
       inFlight++;
       const started = Date.now();
       deps.log?.debug({ resource: step.key, action: step.action }, "step started");
-      void executorFor(step)(ctx, step)
+      // References resolve right before the payloads are built, from what earlier steps of this apply learnt.
+      void withResolvedReferences(ctx, step).then((resolved) => executorFor(resolved)(ctx, resolved))
         .then((r): StepOutcome => ({ key: step.key, action: step.action, status: "succeeded", durationMs: Date.now() - started, ...r }), (err: unknown): StepOutcome => ({ key: step.key, action: step.action, status: "failed", durationMs: Date.now() - started, ...describeError(step, err) }))
         .then((outcome) => {
           if (outcome.status === "failed") deps.log?.warn({ resource: step.key, action: step.action, durationMs: outcome.durationMs, err: outcome.error }, "step failed");

@@ -12,7 +12,7 @@ import { resourceLabel } from "../model/resource.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import type { Plan, PlanStep } from "../plan/types.ts";
 import { KeyedMutex } from "../util/concurrency.ts";
-import type { ServiceDetail } from "../kinds/types.ts";
+import type { LiveFacts, ServiceDetail } from "../kinds/types.ts";
 
 /** Minimal structured logger (pino-compatible). */
 export interface ApplyLog {
@@ -39,6 +39,8 @@ export interface ApplyDeps {
   /** Title of the deployments this tool starts (shown in Dokploy's deployment list). */
   deployTitle?: string;
   sleep?: (ms: number) => Promise<void>;
+  /** Learns secret values read while applying (a referenced secret field read live), so nothing prints them. */
+  redactor?: { add(...values: string[]): unknown };
 }
 
 /** Thrown by a safety check: the step refuses to touch an object. Terminal. */
@@ -73,6 +75,11 @@ export class ApplyContext {
   readonly plan: Plan;
   /** Dokploy id by resource key, learnt from the plan and from creates. */
   readonly ids = new Map<string, string>();
+  /**
+   * What this apply learnt of objects by key: a create's answer (the appName
+   * Dokploy chose) or a re-read. References to them resolve from it.
+   */
+  readonly learnt = new Map<string, LiveFacts>();
   readonly #markers = new Map<string, ServiceMarkerState>();
   readonly #locks = new KeyedMutex();
   readonly #kinds: ServiceKinds;
@@ -110,6 +117,11 @@ export class ApplyContext {
     } finally {
       await slot.acquire();
     }
+  }
+
+  /** Records what a create answered (or a re-read showed) of the object of `key`. */
+  learn(key: string, facts: LiveFacts): void {
+    this.learnt.set(key, facts);
   }
 
   /** The Dokploy id of `key`, which must be known by now (a parent created earlier). */

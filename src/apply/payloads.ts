@@ -8,6 +8,7 @@ import type { SecretValues } from "../plan/secrets.ts";
 import { describeSecretRef } from "../plan/secrets.ts";
 import { renderDotenv } from "../plan/dotenv.ts";
 import { DEFAULTS, isSecretSlot, type EnvView, type View } from "../plan/views.ts";
+import { isValueReference } from "../model/spec.ts";
 
 /** Thrown when a secret reference has no value at apply time (terminal). */
 export class UnresolvedSecretError extends Error {
@@ -16,6 +17,8 @@ export class UnresolvedSecretError extends Error {
 
 /** A view value with its secret slot (if it is one) resolved; an unresolved secret throws `UnresolvedSecretError`. */
 export function resolve(value: unknown, secrets: SecretValues, where: string): unknown {
+  // The applier replaces value references before any payload is built (apply/references.ts).
+  if (isValueReference(value)) throw new Error(`${where}: internal error: a value reference reached a payload unresolved`);
   if (!isSecretSlot(value)) return value;
   const v = secrets.get(value.$secret);
   if (v === undefined) {

@@ -6,7 +6,7 @@
  */
 import type { ApplicationDetail } from "../dokploy/types.ts";
 import { parseDescription } from "../model/marker.ts";
-import type { ApplicationSpec } from "../model/spec.ts";
+import { isValueReference, type ApplicationSpec } from "../model/spec.ts";
 import type { ExportedSpec } from "./types.ts";
 import { bytesToQuantity, cpuToNano, memoryToBytes, nanoToCpu } from "../plan/quantity.ts";
 import { DEFAULTS, arr, descriptionText, desiredEnv, emptyToNull, envValueText, liveEnv, type View } from "../plan/views.ts";
@@ -133,8 +133,9 @@ export function desiredApplicationView(name: string, spec: ApplicationSpec): Vie
   out.env = desiredEnv(spec.env);
   out.buildArgs = desiredEnv(spec.buildArgs);
   out.buildSecrets = desiredEnv(spec.buildSecrets);
-  out.command = emptyToNull(spec.command ?? null);
-  out.args = arr(spec.args);
+  // A value reference stays as it is (resolved by the diff and, when applying, before the payloads).
+  out.command = isValueReference(spec.command) ? spec.command : emptyToNull(spec.command ?? null);
+  out.args = spec.args ?? [];
   out.replicas = spec.replicas ?? DEFAULTS.replicas;
   out.resources = {
     memoryLimit: memoryToBytes(r.memoryLimit), memoryReservation: memoryToBytes(r.memoryReservation),

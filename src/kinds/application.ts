@@ -27,7 +27,7 @@ import { foreignChildren } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
+import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 async function configure(ctx: ApplyContext, applicationId: string, view: View, parts: { source: boolean; build: boolean; env: boolean }): Promise<void> {
@@ -61,7 +61,12 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
       const pending = withRecordIntents(ctx, step.key, withoutId(step.marker));
       const applicationId = await createOnce(
         ctx, step,
-        async () => (await ctx.api.applicationCreate({ name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending) })).applicationId,
+        async () => {
+          const row = await ctx.api.applicationCreate({ name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending) });
+          // The answer carries the appName Dokploy chose: references to this application's host resolve from it.
+          ctx.learn(step.key, { id: row.applicationId, name: row.name, appName: row.appName, raw: row });
+          return row.applicationId;
+        },
         () => listed(ctx, step, environmentId),
       );
       ctx.ids.set(step.key, applicationId);
@@ -167,6 +172,7 @@ export const application: ServiceKind<"Application"> = {
   cascades: (detail, marker) => [...foreignDomains(detail.domains, marker), ...foreignChildren(childKindsOf("Application"), detail, marker)],
   inputs: (m) => mountInputs(m.spec.mounts),
   deleteNote: () => undefined,
+  referenceable: serviceReferenceFields("The application's host name on Dokploy's internal network (its appName, chosen by Dokploy when it is created): other services reach it as `http://<host>:<port>`."),
   exportSpec: (d) => exportApplicationSpec(d.raw as ApplicationDetail),
   apply: applyApplication,
 };

@@ -27,7 +27,7 @@ import { foreignChildren } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, serviceHealth, type DeployCalls } from "./service.ts";
+import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
 import type { ExportedSpec, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
@@ -188,11 +188,16 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
       const config = configPayload(ctx, view);
       const composeId = await createOnce(
         ctx, step,
-        async () => (await ctx.api.call(composeRouter.create, {
-          name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
-          composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
-          ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
-        })).composeId,
+        async () => {
+          const row = await ctx.api.call(composeRouter.create, {
+            name: m.metadata.name, environmentId, appName: m.metadata.name, description: renderDescription(text, pending),
+            composeType: config.composeType as "docker-compose" | "stack", sourceType: config.sourceType as "raw",
+            ...(config.sourceType === "raw" ? { composeFile: String(config.composeFile) } : {}),
+          });
+          // The answer carries the appName Dokploy chose: references to this stack's host resolve from it.
+          ctx.learn(step.key, { id: row.composeId, name: row.name, appName: row.appName, raw: row });
+          return row.composeId;
+        },
         () => listed(ctx, step, environmentId),
       );
       ctx.ids.set(step.key, composeId);
@@ -294,6 +299,7 @@ export const compose: ServiceKind<"Compose"> = {
     (annotations?.[ANNOTATION_DELETE_VOLUMES] ?? (marker?.deleteVolumes ? "true" : undefined)) === "true"
       ? "its volumes are deleted with it (dokploy-gitops/delete-volumes)"
       : "its volumes are kept (set dokploy-gitops/delete-volumes: \"true\" to delete them)",
+  referenceable: serviceReferenceFields("The stack's appName, chosen by Dokploy when it is created: the compose project name (containers are `<appName>-<service>-1`) and, with isolatedDeployment, the name of the stack's own network."),
   exportSpec: (d, marker) => exportComposeSpec(d.raw as ComposeDetail, marker),
   apply: applyCompose,
 };

@@ -37,8 +37,8 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, serviceHealth, type DeployCalls } from "./service.ts";
-import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
+import { changedUnder, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
+import type { ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** The manifest kinds that are databases. */
 export type DatabaseKindName = "Postgres" | "MySQL" | "MariaDB" | "Mongo" | "Redis" | "LibSQL";
@@ -187,24 +187,28 @@ function foreignChildren(d: DatabaseLive, marker: Marker): string[] {
 }
 
 /**
- * The fields other resources may reference on a database, with their
- * secrecy and where the value comes from (`manifest`: known when planning;
- * `live`: chosen by Dokploy, known once the database exists). The
- * references feature reads this table; `databaseName` is absent where the
- * kind has none (Mongo, Redis, LibSQL), `databaseUser` on Redis.
+ * The fields other resources may reference on a database (`{ref:
+ * Postgres/<name>, field}`): its host (appName, chosen by Dokploy, so "known
+ * after apply" until it exists), the user, database name and port a client
+ * connects with, and the passwords (secrets: resolved at apply time, never
+ * shown). Only the fields the kind has: Mongo and LibSQL have no database
+ * name, Redis no user, MySQL and MariaDB a root password.
  */
-export const DATABASE_REFERENCEABLE = {
-  host: { secret: false, source: "live", description: "The database's host name on Dokploy's internal network (its appName, chosen by Dokploy when it is created)." },
-  databaseName: { secret: false, source: "manifest", description: "The database created on first start." },
-  databaseUser: { secret: false, source: "manifest", description: "The database user." },
-  databasePassword: { secret: true, source: "manifest", description: "The database user's password (a secret: resolved at apply time, never shown)." },
-  internalPort: { secret: false, source: "manifest", description: "The port the database listens on inside Dokploy's network." },
-} as const satisfies Record<string, { secret: boolean; source: "manifest" | "live"; description: string }>;
-
-/** The referenceable fields of one database kind (those of `DATABASE_REFERENCEABLE` it has). */
-export function databaseReferenceable(def: Pick<DatabaseDef<DatabaseKindName>, "identity">): Partial<typeof DATABASE_REFERENCEABLE> {
-  const { databaseName, databaseUser, ...always } = DATABASE_REFERENCEABLE;
-  return { ...always, ...(def.identity.includes("databaseName") ? { databaseName } : {}), ...(def.identity.includes("databaseUser") ? { databaseUser } : {}) };
+export function databaseReferenceable<K extends DatabaseKindName>(def: Pick<DatabaseDef<K>, "identity" | "internalPort" | "rootPassword">): Record<string, ReferenceableField<K>> {
+  const spec = (m: Manifest<K>): AnyDatabaseSpec => m.spec as AnyDatabaseSpec;
+  const fields: Record<string, ReferenceableField<K>> = {
+    ...(serviceReferenceFields("The database's host name on Dokploy's internal network (its appName, chosen by Dokploy when it is created).") as Record<string, ReferenceableField<K>>),
+    databasePassword: { secret: true, source: "manifest", description: "The database user's password (a secret: resolved at apply time, never shown).", read: (m) => spec(m).databasePassword },
+    internalPort: { secret: false, source: "manifest", description: "The port the database listens on inside Dokploy's network.", read: () => String(def.internalPort) },
+  };
+  if (def.identity.includes("databaseName")) fields.databaseName = { secret: false, source: "manifest", description: "The database created on first start.", read: (m) => spec(m).databaseName };
+  if (def.identity.includes("databaseUser")) fields.databaseUser = { secret: false, source: "manifest", description: "The database user.", read: (m) => spec(m).databaseUser };
+  if (def.rootPassword) {
+    fields.databaseRootPassword = {
+      secret: true, source: "manifest", description: "The root password, when the manifest sets one (a secret).", read: (m) => spec(m).databaseRootPassword,
+    };
+  }
+  return fields;
 }
 
 /**
@@ -232,8 +236,6 @@ function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, det
 export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): ServiceKind<K> & {
   /** `export`: the live database as a manifest spec (see `exportDatabaseSpec`). */
   exportSpec(detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> };
-  /** The fields other resources may reference (see `DATABASE_REFERENCEABLE`). */
-  referenceableFields: Partial<typeof DATABASE_REFERENCEABLE>;
 } {
   const idKey = `${def.noun}Id`;
   const call = (api: DokployApi, endpoint: Loose, id: string, extra: Record<string, unknown> = {}): Promise<unknown> => api.call(endpoint, { [idKey]: id, ...extra });
@@ -278,7 +280,12 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
             ...createPayload(def, ctx, view),
           });
           const known = def.createdId(answer);
-          if (known !== undefined) return known;
+          if (known !== undefined) {
+            // The row carries the appName Dokploy chose: references to the database's host need no re-read.
+            const row = answer as { appName?: string };
+            ctx.learn(step.key, { id: known, name: m.metadata.name, ...(row.appName ? { appName: row.appName } : {}), raw: answer });
+            return known;
+          }
           // Dokploy answered no id: the one database carrying this step's pending marker is the new one.
           const found = (await listed(ctx, step, environmentId)).filter((d) => parseDescription(d.description).marker?.key === step.key && !parseDescription(d.description).marker?.id);
           if (found.length !== 1) throw new Error(`created, but ${found.length} ${def.noun} databases carry its pending marker`);
@@ -387,7 +394,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
     decideDeploy: (c) => decideDatabaseDeploy(c, (c.manifest.spec as AnyDatabaseSpec).state !== "stopped", handMadeBackups((c.detail.raw as DatabaseLive).backups ?? [], c.owned ? c.liveMarker : undefined).map(describeBackup)),
     health: serviceHealth,
     exportSpec: (detail, marker) => exportDatabaseSpec(def, detail, marker),
-    referenceableFields: databaseReferenceable(def),
+    referenceable: databaseReferenceable(def),
     cascades: (detail, marker) => foreignChildren(detail.raw as DatabaseLive, marker),
     deleteNote: (annotations, marker) =>
       (annotations?.["dokploy-gitops/deletion-policy"] ?? (marker?.policy === "orphan" ? "orphan" : "delete")) === "orphan"

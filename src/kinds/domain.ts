@@ -76,6 +76,12 @@ export function domainPayload(view: View, compose: boolean): Omit<DomainCreateIn
   };
 }
 
+/** A domain's public URL, as a browser would reach it. */
+function domainUrl(m: Manifest<"Domain">): string {
+  const path = m.spec.path ?? DEFAULTS.domainPath;
+  return `${m.spec.https ? "https" : "http"}://${m.spec.host}${path === "/" ? "" : path}`;
+}
+
 /** The natural key of a live domain: host and path. */
 const liveKey = (row: DomainRow): RecordKey => ({ host: row.host, path: row.path ?? "/" });
 
@@ -206,6 +212,10 @@ export const domain: RecordKind<"Domain"> = {
   desiredView: (m: Manifest<"Domain">) => desiredDomainView(m.metadata.name, m.spec, isCompose(m)),
   liveView: liveDomainView,
   naturalKey: (m: Manifest<"Domain">) => ({ host: m.spec.host, path: m.spec.path ?? DEFAULTS.domainPath }),
+  referenceable: {
+    host: { secret: false, source: "manifest", description: "Its host name (`spec.host`).", read: (m) => m.spec.host },
+    url: { secret: false, source: "manifest", description: "Its public URL: `http(s)://<host><path>` (`https://shop.example.com/api`), the scheme from `spec.https`.", read: domainUrl },
+  },
   liveKey,
   exportSpec: (row) => ({ spec: liveDomainView("", row).spec }),
   // shop.example.com + /api -> shop-example-com-api

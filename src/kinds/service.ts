@@ -18,7 +18,7 @@ import type { PlanStep } from "../plan/types.ts";
 import type { DeployOutcome } from "../apply/types.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
-import type { DeployContext, DeployDecision, ServiceDetail, ServiceSummary } from "./types.ts";
+import type { DeployContext, DeployDecision, ReferenceableField, ServiceDetail, ServiceSummary } from "./types.ts";
 
 /**
  * How long a deploy this tool queued may stay invisible (queued, not started)
@@ -153,4 +153,21 @@ export function serviceHealth(detail: ServiceDetail | undefined, summary: Servic
   if (status === "error" || last?.status === "error") return "Degraded";
   if (status === "idle") return wantStopped ? "Suspended" : last ? "Degraded" : "Unknown";
   return "Healthy";
+}
+
+/**
+ * The fields every service offers to references: its host name on Dokploy's
+ * internal network (Dokploy's appName: `<name>-<6 random characters>`,
+ * chosen at create, so "known after apply" until then) and its name. A
+ * service kind spreads them into its `referenceable` and adds its own
+ * (a database's user, password, port...). `host` says what the appName is
+ * for this kind.
+ */
+export function serviceReferenceFields(host: string): Record<"host" | "appName" | "name", ReferenceableField> {
+  const appName = (_m: unknown, live: { appName?: string } | undefined): string | undefined => live?.appName || undefined;
+  return {
+    host: { secret: false, source: "live", description: host, read: appName },
+    appName: { secret: false, source: "live", description: "Dokploy's appName (the same value as `host`).", read: appName },
+    name: { secret: false, source: "manifest", description: "Its name in Dokploy (`metadata.name`).", read: (m) => m.metadata.name },
+  };
 }

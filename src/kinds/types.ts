@@ -26,6 +26,7 @@ import type { AnyManifest, Manifest } from "../model/manifest.ts";
 import type { ChildField, Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
 import type { Kind, ResourceIdentity } from "../model/resource.ts";
+import type { SecretRef } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import type { View } from "../plan/views.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
@@ -46,6 +47,45 @@ export interface KindFields {
   readonly secretMaps: readonly string[];
   /** Env-like maps whose live values are hidden (they often hold secrets typed into the UI). */
   readonly hiddenLiveMaps: readonly string[];
+}
+
+/**
+ * What is known of a live object when a reference to it is resolved: at plan
+ * time its observed state, in an apply what its create answered (or a
+ * re-read of it).
+ */
+export interface LiveFacts {
+  id: string;
+  name: string;
+  /** Services: Dokploy's appName, the service's host name on its internal network. */
+  appName?: string;
+  /** The kind's own row (a create's answer) or `*.one` answer. */
+  raw?: unknown;
+}
+
+/**
+ * A field other resources may reference (`{ref: "<Kind>/<name>", field}`).
+ * Declared by the kind's module; validation, the plan, the applier, the
+ * JSON Schemas and the manifest reference all read the declaration.
+ */
+export interface ReferenceableField<K extends Kind = Kind> {
+  /** A secret: resolved at apply time, compared by hash, never shown, allowed only where live values are hidden. */
+  readonly secret: boolean;
+  /**
+   * `manifest`: decided by the manifest (a name, a domain's URL, a database's
+   * password), so known when planning; `live`: chosen by Dokploy (appName),
+   * known once the object exists, and "(known after apply)" before. A `live`
+   * field must be one this tool's updates never change.
+   */
+  readonly source: "manifest" | "live";
+  /** One sentence for the docs and the schema. */
+  readonly description: string;
+  /**
+   * The value, from the manifest or the live object; undefined when it needs
+   * a live object that does not exist yet. A secret the manifest holds as a
+   * secret reference is returned as that reference.
+   */
+  read(m: Manifest<K>, live: LiveFacts | undefined): string | SecretRef | undefined;
 }
 
 /** What a step executor returns. */
@@ -75,6 +115,8 @@ export interface KindBase<K extends Kind = Kind> {
    */
   inputs?(m: Manifest<K>): Array<{ pointer: string; path: string }>;
   readonly apply: Executor;
+  /** The fields other resources may reference, by name (none when absent). */
+  readonly referenceable?: Readonly<Record<string, ReferenceableField<K>>>;
   /** One line for the docs and `--help`: what the kind is in Dokploy. */
   readonly summary: string;
   /**

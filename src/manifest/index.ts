@@ -11,6 +11,7 @@ import { kindRank } from "../kinds/registry.ts";
 import { resolveInputs, type ReadInput } from "./inputs.ts";
 import { parseYamlText, readManifestFiles } from "./load.ts";
 import { crossDocumentRules, documentRules } from "./rules.ts";
+import { referenceRules } from "./references.ts";
 import { manifestSchemas } from "./schema.ts";
 import { validateDocument, type CheckedDocument } from "./validate.ts";
 
@@ -63,7 +64,7 @@ export function checkManifests(all: readonly ParsedManifestFile[], extra: readon
   // A document YAML could not parse is missing from the revision: references to it would be reported as
   // "not declared by any manifest", a second, false error. Until the YAML is fixed, only the syntax error is shown.
   const unparsable = files.some((f) => f.diagnostics.some((d) => d.code === "yaml-syntax"));
-  const cross = crossDocumentRules(documents).filter((d) => !(unparsable && d.code === "unknown-reference"));
+  const cross = [...crossDocumentRules(documents), ...referenceRules(documents)].filter((d) => !(unparsable && d.code === "unknown-reference"));
   const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...cross]);
   const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
   if (!diagnostics.some((d) => d.severity === "error")) {

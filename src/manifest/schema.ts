@@ -25,9 +25,10 @@ export const SCHEMA_DIR = "manifests-schema";
  * - `x-secret`: the value is a secret (a literal gets a warning);
  * - `x-expected`: what a valid value looks like, for "expected ..." messages;
  * - `x-message`: the whole message for an error raised by that schema;
- * - `x-context`: a suffix naming the discriminator branch (`for source type "github"`).
+ * - `x-context`: a suffix naming the discriminator branch (`for source type "github"`);
+ * - `x-fields`: the fields a kind offers to references, with whether each is a secret and when it is known.
  */
-export const ANNOTATION_KEYWORDS = ["x-secret", "x-expected", "x-message", "x-context"] as const;
+export const ANNOTATION_KEYWORDS = ["x-secret", "x-expected", "x-message", "x-context", "x-fields"] as const;
 
 /** The compiled schemas and what the validator derives from them. */
 export interface ManifestSchemas {

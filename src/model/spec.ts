@@ -12,8 +12,38 @@
 /** A secret reference: resolved by the running tool, never stored in git. */
 export type SecretRef = { fromEnv: string } | { fromFile: string };
 
-/** A variable's value: a literal (numbers and booleans are written as text) or a secret reference. */
-export type EnvValue = string | number | boolean | SecretRef;
+/**
+ * A field of another resource of the same project, resolved when applying
+ * (the value of a field Dokploy chooses, such as a service's host name, is
+ * "known after apply" until the resource exists). `ref` is the resource's
+ * key without its project: `<Kind>/<name>` in the referrer's own
+ * environment, `<Kind>/<environment>/<name>` in another one (a domain adds
+ * its service: `Domain/<application>/<name>`, `Domain/compose:<stack>/<name>`).
+ */
+export interface Reference {
+  ref: string;
+  field: string;
+}
+
+/**
+ * A text built from references and secrets, e.g.
+ * `{format: "postgres://{user}:{password}@{host}:5432/db", args: {...}}`:
+ * every `{name}` is replaced by its argument (`{{` and `}}` stand for braces).
+ * A value with a secret argument is a secret.
+ */
+export interface ComposedValue {
+  format: string;
+  args: Record<string, Reference | SecretRef>;
+}
+
+/** A value resolved when applying: a reference or a composed value. */
+export type ValueReference = Reference | ComposedValue;
+
+/** A variable's value: a literal (numbers and booleans are written as text), a secret reference or a value reference. */
+export type EnvValue = string | number | boolean | SecretRef | ValueReference;
+
+/** A text field that may also be a value reference (a command, an argument). */
+export type TextValue = string | ValueReference;
 
 /** A map of variables, rendered to Dokploy's dotenv text (`KEY=value` lines). */
 export type EnvMap = Record<string, EnvValue>;
@@ -142,8 +172,8 @@ export interface ApplicationSpec {
   env?: EnvMap;
   buildArgs?: EnvMap;
   buildSecrets?: EnvMap;
-  command?: string | null;
-  args?: string[] | null;
+  command?: TextValue | null;
+  args?: TextValue[] | null;
   replicas?: number;
   resources?: ResourcesSpec;
   autoDeploy?: boolean;
@@ -260,7 +290,7 @@ export interface ComposeSpec {
   composeType?: "docker-compose" | "stack";
   env?: EnvMap;
   /** Dokploy's override of the compose command ("" = Dokploy's own). */
-  command?: string;
+  command?: TextValue;
   autoDeploy?: boolean;
   /** Dokploy's isolated deployment: its own network per stack. */
   isolatedDeployment?: boolean;
@@ -394,4 +424,23 @@ export function isSecretRef(value: unknown): value is SecretRef {
     (typeof (value as { fromEnv?: unknown }).fromEnv === "string" ||
       typeof (value as { fromFile?: unknown }).fromFile === "string")
   );
+}
+
+/** True for a single-field reference `{ref, field}`. */
+export function isReference(value: unknown): value is Reference {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const o = value as Record<string, unknown>;
+  return typeof o.ref === "string" && typeof o.field === "string" && Object.keys(o).length === 2;
+}
+
+/** True for a composed value `{format, args}`. */
+export function isComposedValue(value: unknown): value is ComposedValue {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const o = value as Record<string, unknown>;
+  return typeof o.format === "string" && typeof o.args === "object" && o.args !== null && !Array.isArray(o.args) && Object.keys(o).length === 2;
+}
+
+/** True for a value resolved at apply time (a reference or a composed value). */
+export function isValueReference(value: unknown): value is ValueReference {
+  return isReference(value) || isComposedValue(value);
 }

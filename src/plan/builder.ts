@@ -11,6 +11,7 @@ import { kindModule } from "../kinds/registry.ts";
 import type { PlanLookups } from "../kinds/types.ts";
 import { diffViews } from "./diff.ts";
 import { memoizedOwnership } from "./match.ts";
+import type { ReferenceValues } from "./references.ts";
 import type { SecretValues } from "./secrets.ts";
 import { labelOf, markerDiffers, newStep } from "./steps.ts";
 import type { PlanSettings, PlanStep } from "./types.ts";
@@ -62,11 +63,14 @@ export class PlanBuilder {
   readonly #stepByKey = new Map<string, PlanStep>();
   readonly #queue: ReadonlySet<string> | undefined;
   #indexed = 0;
+  /** How the value references of desired views resolve (none in a revision without references). */
+  readonly references: ReferenceValues | undefined;
 
-  constructor(desired: DesiredState, secrets: SecretValues, settings: PlanSettings, now: number, queue?: ReadonlySet<string>) {
+  constructor(desired: DesiredState, secrets: SecretValues, settings: PlanSettings, now: number, queue?: ReadonlySet<string>, references?: ReferenceValues) {
     this.#queue = queue;
     this.instance = settings.instance;
     this.secrets = secrets;
+    this.references = references;
     this.settings = settings;
     this.now = now;
     const sorted = [...desired.manifests].sort(byKey);
@@ -125,9 +129,11 @@ export class PlanBuilder {
 
   /** Sets a step's changes from a diff of its kind's views. */
   addDiff(step: PlanStep, desired: View, live: View | undefined): void {
-    const diff = diffViews(desired, live, this.secrets, kindModule(step.kind).fields);
+    const refs = this.references;
+    const diff = diffViews(desired, live, this.secrets, kindModule(step.kind).fields, refs && ((v) => refs.evaluate(step.identity, v)));
     step.changes = diff.changes;
     for (const p of diff.unresolved) this.warnings.push(`${labelOf(step.identity)}: secret at ${p} could not be resolved; it was not compared`);
+    for (const r of diff.unresolvedRefs) this.warnings.push(`${labelOf(step.identity)}: ${r.pointer}: reference cannot be resolved: ${r.reason}; applying it would fail`);
   }
 
   /** A conflict step for `m` and, below it, one for every child. */

@@ -15,6 +15,7 @@ import { kindRank } from "../kinds/registry.ts";
 import { PlanBuilder } from "./builder.ts";
 import { planProjects } from "./containers.ts";
 import { planPrunes, applyGuards, type PruneContext } from "./prune.ts";
+import { ReferenceValues, linkReferences, targetStates, usesReferences } from "./references.ts";
 import type { SecretValues } from "./secrets.ts";
 import { ACTIONS, type Action, type Plan, type PlanSettings, type PlanStep } from "./types.ts";
 
@@ -29,12 +30,28 @@ export interface PlanInput {
   now?: number;
 }
 
+/**
+ * Plans a revision. With value references, in two passes over the same pure
+ * walk: the first learns where each referenced resource stands (created by
+ * this apply, live, in conflict: none of that depends on reference values),
+ * the second diffs with every reference resolved from it (`references.ts`).
+ */
 export function planReconcile(input: PlanInput): Plan {
+  const { desired, observed, secrets } = input;
+  const now = input.now ?? Date.now();
+  if (!usesReferences(desired)) return planPass(input, now, undefined);
+  const first = planPass(input, now, new ReferenceValues(desired, () => undefined, secrets));
+  const targets = targetStates(first.steps, observed);
+  return planPass(input, now, new ReferenceValues(desired, (key) => targets.get(key), secrets));
+}
+
+function planPass(input: PlanInput, now: number, references: ReferenceValues | undefined): Plan {
   const { desired, observed, secrets, settings } = input;
-  const b = new PlanBuilder(desired, secrets, settings, input.now ?? Date.now(), observed.queue ? new Set(observed.queue) : undefined);
+  const b = new PlanBuilder(desired, secrets, settings, now, observed.queue ? new Set(observed.queue) : undefined, references);
   if (observed.destinations) b.lookups = { destinations: new Map(observed.destinations.map((d) => [d.name, d.destinationId])) };
   planProjects(b, observed);
   const steps = b.steps;
+  if (references) linkReferences(steps, references);
   const desiredKeys = new Set(desired.manifests.map((m) => m.key));
   const pruneCtx: PruneContext = { instance: b.instance, settings, desiredKeys, steps };
   planPrunes(observed, pruneCtx);

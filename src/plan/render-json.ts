@@ -7,7 +7,7 @@
  * manifests themselves. Reading a file validates every field it relies on,
  * and a bad file gets an error naming the field and what was expected.
  */
-import type { Action, FieldChange, GuardRefusal, Plan, PlanStep } from "./types.ts";
+import type { Action, FieldChange, GuardRefusal, Plan, PlanStep, StepReference } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import type { Redactor } from "../util/redact.ts";
 import type { Marker } from "../model/marker.ts";
@@ -43,7 +43,13 @@ function stepJson(step: PlanStep): Record<string, unknown> {
   out.dependsOn = [...step.dependsOn];
   if (step.parentKey !== undefined) out.parentKey = step.parentKey;
   if (step.parentDokployId !== undefined) out.parentDokployId = step.parentDokployId;
+  if (step.references !== undefined) out.references = step.references.map(referenceJson);
   return out;
+}
+
+/** A step's reference: target and field; the value only when known and not secret (a secret's never, even if a bug put it there). */
+function referenceJson(r: StepReference): Record<string, unknown> {
+  return { target: r.target, field: r.field, secret: r.secret, ...(r.value !== undefined && !r.secret ? { value: r.value } : {}) };
 }
 
 function identityJson(id: ResourceIdentity): Record<string, unknown> {
@@ -63,6 +69,7 @@ function changeJson(c: FieldChange): Record<string, unknown> {
     if (c.op !== "add" && "before" in c) out.before = c.before;
     if (c.op !== "remove" && "after" in c) out.after = c.after;
   }
+  if (c.pending !== undefined) out.pending = c.pending;
   return out;
 }
 
@@ -130,6 +137,7 @@ function readIdentity(v: unknown, p: string): ResourceIdentity {
 function readChange(v: unknown, p: string): FieldChange {
   const o = obj(v, p);
   const change: FieldChange = { path: str(o.path, `${p}/path`), op: oneOf(o.op, ["add", "remove", "replace"] as const, `${p}/op`) };
+  if (o.pending !== undefined) change.pending = oneOf(o.pending, ["after-apply", "unresolved"] as const, `${p}/pending`);
   if (o.secret !== undefined) {
     change.secret = oneOf(o.secret, ["changed", "unchanged", "unresolved"] as const, `${p}/secret`);
     return change; // values of a secret field are dropped, never trusted from a file

@@ -12,7 +12,7 @@ import type { Redactor } from "../util/redact.ts";
 import {
   actionCounts, codeBlock, extraWarnings, codeSpan, describeChange, escapeHtml, escapeMarkdown,
   isEmptyPlan, listedSteps, plural, redactorOrEmpty, secretNote, shortRevision, stepLabel, stepNotes, stepReasons,
-  stepSource, unresolvedSecrets, formatValue,
+  stepSource, unresolvedSecrets, formatAfter, formatValue,
   configuresDefaultEnvironment,
 } from "./render-shared.ts";
 
@@ -145,7 +145,7 @@ function diffLines(step: PlanStep): string[] {
     if (c.secret !== undefined) lines.push(`! ${c.path}: ${secretNote(c)}`);
     else if (c.op === "replace") {
       lines.push(`- ${c.path}: ${formatValue(c.before)}`);
-      lines.push(`+ ${c.path}: ${formatValue(c.after)}`);
+      lines.push(`+ ${c.path}: ${formatAfter(c)}`);
     } else lines.push(`${c.op === "add" ? "+" : "-"} ${describeChange(c)}`);
   }
   return lines;

@@ -10,6 +10,7 @@ import type { Action, FieldChange, Plan, PlanStep } from "./types.ts";
 import { ACTIONS } from "./types.ts";
 import { DEFAULT_ENVIRONMENT, resourceLabel } from "../model/resource.ts";
 import { Redactor } from "../util/redact.ts";
+import { KNOWN_AFTER_APPLY, UNRESOLVED_SHOWN } from "./diff.ts";
 
 /** One-character symbols, Terraform style, so a plan can be scanned down its left edge. */
 export const ACTION_SYMBOL: Record<Action, string> = {
@@ -124,6 +125,7 @@ export function formatValue(value: unknown): string {
 /** The words shown in place of a secret's value. Values never appear, whatever the change carries. */
 export function secretNote(change: FieldChange): string {
   if (change.op === "remove") return "(secret removed)";
+  if (change.pending === "after-apply") return "(secret, known after apply)";
   switch (change.secret) {
     case "unchanged":
       return "(secret unchanged)";
@@ -134,6 +136,12 @@ export function secretNote(change: FieldChange): string {
   }
 }
 
+/** The desired side of a change: a value not known yet reads `(known after apply)`, without quotes. */
+export function formatAfter(change: FieldChange): string {
+  if (change.pending !== undefined && (change.after === KNOWN_AFTER_APPLY || change.after === UNRESOLVED_SHOWN)) return change.after;
+  return formatValue(change.after);
+}
+
 /**
  * One field change as text, without its leading symbol:
  * `/spec/env/LOG_LEVEL: "info" -> "debug"`, `/spec/env/TOKEN: (secret changed)`.
@@ -142,11 +150,11 @@ export function describeChange(change: FieldChange): string {
   if (change.secret !== undefined) return `${change.path}: ${secretNote(change)}`;
   switch (change.op) {
     case "add":
-      return `${change.path}: ${formatValue(change.after)}`;
+      return `${change.path}: ${formatAfter(change)}`;
     case "remove":
       return `${change.path}: ${formatValue(change.before)}`;
     default:
-      return `${change.path}: ${formatValue(change.before)} -> ${formatValue(change.after)}`;
+      return `${change.path}: ${formatValue(change.before)} -> ${formatAfter(change)}`;
   }
 }
 

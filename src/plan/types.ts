@@ -43,6 +43,25 @@ export interface FieldChange {
   after?: unknown;
   /** Set when the field holds a secret: before/after are then absent. */
   secret?: SecretComparison;
+  /**
+   * Set when the desired value comes from a reference not known yet:
+   * `after-apply` (its resource is created by this apply; `after` then reads
+   * "(known after apply)") or `unresolved` (it cannot be: see the warnings).
+   */
+  pending?: "after-apply" | "unresolved";
+}
+
+/** A field of another resource that a step's manifest references (`{ref, field}`). */
+export interface StepReference {
+  /** The referenced resource's key. */
+  target: string;
+  field: string;
+  /** A secret: its value never enters a plan. */
+  secret: boolean;
+  /** The value, when known at plan time and not secret (the applier uses it instead of reading again). */
+  value?: string;
+  /** A field its manifest decides, of the referrer itself or of something inside it (its own domain): orders nothing. */
+  within?: true;
 }
 
 /** One resource's planned action. */
@@ -78,6 +97,8 @@ export interface PlanStep {
   unmanaged?: boolean;
   /** The parent's Dokploy id when it exists at plan time (else the applier learns it from the parent's create). */
   parentDokployId?: string;
+  /** The fields of other resources its manifest references; their steps come first (`dependsOn`). */
+  references?: StepReference[];
 }
 
 /** A guard that refused part of the plan. */

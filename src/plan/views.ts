@@ -7,7 +7,7 @@
  * is compared is exactly what is sent.
  */
 import { parseDescription } from "../model/marker.ts";
-import { isSecretRef, type EnvMap, type EnvValue, type SecretRef } from "../model/spec.ts";
+import { isSecretRef, isValueReference, type EnvMap, type EnvValue, type SecretRef, type ValueReference } from "../model/spec.ts";
 import { parseDotenv } from "./dotenv.ts";
 
 /** A secret in a desired view: resolved only when diffing or sending. */
@@ -25,7 +25,8 @@ export function isSecretSlot(v: unknown): v is SecretSlot {
   return typeof v === "object" && v !== null && "$secret" in v;
 }
 
-export type EnvView = Record<string, string | SecretSlot>;
+/** A desired env map: text, secret slots, and value references (resolved by the diff and, when applying, before the payloads). */
+export type EnvView = Record<string, string | SecretSlot | ValueReference>;
 
 export interface View {
   metadata: { name: string };
@@ -47,13 +48,18 @@ export const DEFAULTS = {
   internalPath: "/",
 } as const;
 
-/** A desired value as text, or a secret slot for a reference. */
-export function envValueText(v: EnvValue): string | SecretSlot {
+/**
+ * A desired value as text, a secret slot for a secret reference, or the value
+ * reference itself: a kind's desired view passes a `{ref, field}` or
+ * `{format, args}` through untouched, and the diff and the applier resolve it.
+ */
+export function envValueText(v: EnvValue): string | SecretSlot | ValueReference {
   if (isSecretRef(v)) return { $secret: v };
+  if (isValueReference(v)) return v;
   return String(v);
 }
 
-/** Desired env map view: literals as text, references as secret slots. */
+/** Desired env map view: literals as text, secret references as secret slots, value references as they are. */
 export function desiredEnv(env: EnvMap | undefined): EnvView {
   const out: EnvView = {};
   for (const [k, v] of Object.entries(env ?? {})) out[k] = envValueText(v);

@@ -102,6 +102,7 @@ export async function reconcilePass(input: PassInput, deps: PassDeps): Promise<P
     ...(settings.deployPollIntervalMs !== undefined ? { pollIntervalMs: settings.deployPollIntervalMs } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
     log,
+    redactor: deps.redactor,
   });
   for (const o of apply.outcomes) if (o.error) o.error = deps.redactor.redact(o.error);
   const resources = resourceStatuses(plan, planned.observed, apply);

@@ -9,6 +9,7 @@ import { loadManifests, type ManifestCache } from "../manifest/index.ts";
 import type { Diagnostic, DesiredState } from "../model/manifest.ts";
 import type { ObservedState } from "../model/observed.ts";
 import { planReconcile } from "../plan/planner.ts";
+import { referencedSecrets } from "../plan/references.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import type { Plan } from "../plan/types.ts";
 import type { Redactor } from "../util/redact.ts";
@@ -155,6 +156,8 @@ async function planWith(input: PlanRevisionInput, deps: PlanRevisionDeps, counte
     ...(input.revision ? { revision: input.revision } : {}),
     apiCalls: counted.total(),
   });
+  // A secret field read from a live object through a reference was not resolved by us: mask it from now on.
+  if (plan.steps.some((s) => s.references?.some((r) => r.secret))) deps.redactor.add(...referencedSecrets(desired, observed, plan.steps, secrets));
   if (placeholders.length > 0) {
     plan.warnings.push(`${placeholders.length} secret reference(s) are not set here; the embedded simulator uses placeholder values for them (first: ${placeholders[0]})`);
   }

@@ -81,7 +81,7 @@ describe("export hook", () => {
     const { spec } = postgres.exportSpec(detail("idle", raw), marker({ backups: { nightly: { id: "b1" } } }));
     expect(spec).toMatchObject({ databaseName: "app", databasePassword: "pw", dockerImage: "postgres:17", env: { A: "1" }, state: "stopped" });
     expect(spec.backups).toEqual([{ name: "nightly", schedule: "0 3 * * *", destination: "s3", prefix: "/", database: "app", keepLatestCount: null, enabled: true }]);
-    expect(Object.keys(postgres.referenceableFields).sort()).toEqual(["databaseName", "databasePassword", "databaseUser", "host", "internalPort"]);
-    expect(Object.keys(redis.referenceableFields).sort()).toEqual(["databasePassword", "host", "internalPort"]);
+    expect(Object.keys(postgres.referenceable ?? {}).sort()).toEqual(["appName", "databaseName", "databasePassword", "databaseUser", "host", "internalPort", "name"]);
+    expect(Object.keys(redis.referenceable ?? {}).sort()).toEqual(["appName", "databasePassword", "host", "internalPort", "name"]);
   });
 });
