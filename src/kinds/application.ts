@@ -20,14 +20,13 @@ import type { PlanStep } from "../plan/types.ts";
 import type { View } from "../plan/views.ts";
 import { buildPayload, environmentPayload, generalPayload, sourcePayload } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
-import type { StepOutcome } from "../apply/types.ts";
 import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
 import { foreignChildren } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
+import { applyLifecycle, changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 async function configure(ctx: ApplyContext, applicationId: string, view: View, parts: { source: boolean; build: boolean; env: boolean }): Promise<void> {
@@ -94,15 +93,11 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
       }
       await configure(ctx, applicationId, view, parts);
       ctx.setServiceMarker(step, applicationId, text, step.deploy ? { ...marker, dirty: true } : marker);
-      let lifecycle: StepOutcome["lifecycle"];
-      if (step.lifecycle === "stop") {
-        await ctx.api.applicationStop({ applicationId });
-        lifecycle = "stopped";
-      } else if (step.lifecycle === "start") {
-        await ctx.api.applicationStart({ applicationId });
-        lifecycle = "started";
-      }
-      return { dokployId: applicationId, ...(lifecycle ? { lifecycle } : {}) };
+      const lifecycle = await applyLifecycle(step, {
+        stop: () => ctx.api.applicationStop({ applicationId }),
+        start: () => ctx.api.applicationStart({ applicationId }),
+      });
+      return { dokployId: applicationId, ...lifecycle };
     }
     case "delete":
     case "orphan": {
@@ -123,13 +118,8 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
 }
 
 /** After a create whose answer was lost: the applications of its environment (found by their pending marker). */
-async function listed(ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> {
-  const projectId = ctx.ids.get(`Project/${step.identity.project}`);
-  if (!projectId) return [];
-  const detail = await ctx.api.projectOne({ projectId });
-  const env = detail.environments.find((e) => e.environmentId === environmentId);
-  return (env?.applications ?? []).map((a) => ({ id: a.applicationId, description: a.description }));
-}
+const listed = (ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> =>
+  servicesInEnvironment(ctx, step, environmentId, "applications", "applicationId");
 
 /** `application.one` reduced for the engine; the typed answer rides along as `raw`. */
 export function applicationDetail(a: ApplicationDetail): ServiceDetail {

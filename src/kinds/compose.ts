@@ -14,7 +14,6 @@ import type { Manifest } from "../model/manifest.ts";
 import { ANNOTATION_DELETE_VOLUMES, type ComposeSpec } from "../model/spec.ts";
 import { envText } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
-import type { StepOutcome } from "../apply/types.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { descriptionText, desiredEnv, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import type { ApplicationDetail } from "../dokploy/types.ts";
@@ -27,7 +26,7 @@ import { foreignChildren } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
+import { applyLifecycle, changedUnder, decideServiceDeploy, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ExportedSpec, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** Dokploy's column defaults (packages/server/src/db/schema/compose.ts). */
@@ -224,15 +223,11 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
         });
       }
       ctx.setServiceMarker(step, composeId, text, step.deploy ? { ...marker, dirty: true } : marker);
-      let lifecycle: StepOutcome["lifecycle"];
-      if (step.lifecycle === "stop") {
-        await ctx.api.call(composeRouter.stop, { composeId });
-        lifecycle = "stopped";
-      } else if (step.lifecycle === "start") {
-        await ctx.api.call(composeRouter.start, { composeId });
-        lifecycle = "started";
-      }
-      return { dokployId: composeId, ...(lifecycle ? { lifecycle } : {}) };
+      const lifecycle = await applyLifecycle(step, {
+        stop: () => ctx.api.call(composeRouter.stop, { composeId }),
+        start: () => ctx.api.call(composeRouter.start, { composeId }),
+      });
+      return { dokployId: composeId, ...lifecycle };
     }
     case "delete":
     case "orphan": {
@@ -250,14 +245,8 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
 }
 
 /** After a create whose answer was lost: the stacks of its environment (found by their pending marker). */
-async function listed(ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> {
-  const projectId = ctx.ids.get(`Project/${step.identity.project}`);
-  if (!projectId) return [];
-  const detail = await ctx.api.projectOne({ projectId });
-  const env = detail.environments.find((e) => e.environmentId === environmentId) as Record<string, unknown> | undefined;
-  const list = (env?.compose ?? []) as Array<{ composeId: string; description: string | null }>;
-  return list.map((c) => ({ id: c.composeId, description: c.description }));
-}
+const listed = (ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> =>
+  servicesInEnvironment(ctx, step, environmentId, "compose", "composeId");
 
 function composeDetail(c: ComposeDetail): ServiceDetail {
   return {

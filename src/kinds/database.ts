@@ -29,7 +29,6 @@ import { resourceLabel } from "../model/resource.ts";
 import type { DatabaseSpecBase, LibSQLSpec, MongoSpec, MySQLSpec, PostgresSpec } from "../model/spec.ts";
 import { envText, resolve } from "../apply/payloads.ts";
 import type { ApplyContext } from "../apply/context.ts";
-import type { StepOutcome } from "../apply/types.ts";
 import type { FieldChange, PlanStep } from "../plan/types.ts";
 import { hashSecret } from "../plan/secrets.ts";
 import { arr, desiredEnv, emptyToNull, liveEnv, type EnvView, type View } from "../plan/views.ts";
@@ -37,7 +36,7 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { changedUnder, serviceHealth, serviceReferenceFields, type DeployCalls } from "./service.ts";
+import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** The manifest kinds that are databases. */
@@ -247,14 +246,8 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
     idKey, id, databaseType: def.backups!, read: () => readLive(ctx.api, id),
   });
 
-  async function listed(ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> {
-    const projectId = ctx.ids.get(`Project/${step.identity.project}`);
-    if (!projectId) return [];
-    const detail = await ctx.api.projectOne({ projectId });
-    const env = detail.environments.find((e) => e.environmentId === environmentId) as Record<string, unknown> | undefined;
-    const list = (env?.[def.noun] ?? []) as Array<Record<string, unknown>>;
-    return list.map((d) => ({ id: String(d[idKey]), description: (d.description as string | null) ?? null }));
-  }
+  const listed = (ctx: ApplyContext, step: PlanStep, environmentId: string): Promise<Array<{ id: string; description: string | null }>> =>
+    servicesInEnvironment(ctx, step, environmentId, def.noun, idKey);
 
   async function changePasswords(ctx: ApplyContext, step: PlanStep, id: string, view: View): Promise<void> {
     const changed = (path: string): boolean => step.changes.some((c) => c.path === path && c.secret === "changed");
@@ -317,15 +310,8 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
         ctx.setServiceMarker(step, id, text, written);
         await changePasswords(ctx, step, id, view);
         if (backups) await syncBackups(ctx, step, backupTarget(ctx, id), backups);
-        let lifecycle: StepOutcome["lifecycle"];
-        if (step.lifecycle === "stop") {
-          await call(ctx.api, def.router.stop, id);
-          lifecycle = "stopped";
-        } else if (step.lifecycle === "start") {
-          await call(ctx.api, def.router.start, id);
-          lifecycle = "started";
-        }
-        return { dokployId: id, ...(lifecycle ? { lifecycle } : {}) };
+        const lifecycle = await applyLifecycle(step, { stop: () => call(ctx.api, def.router.stop, id), start: () => call(ctx.api, def.router.start, id) });
+        return { dokployId: id, ...lifecycle };
       }
       case "delete":
       case "orphan": {

@@ -15,7 +15,7 @@
 import type { DeploymentRow } from "../dokploy/types.ts";
 import { resourceLabel } from "../model/resource.ts";
 import type { PlanStep } from "../plan/types.ts";
-import type { DeployOutcome } from "../apply/types.ts";
+import type { DeployOutcome, StepOutcome } from "../apply/types.ts";
 import type { ApplyContext } from "../apply/context.ts";
 import type { HealthStatus } from "../reconcile/types.ts";
 import type { DeployContext, DeployDecision, ReferenceableField, ServiceDetail, ServiceSummary } from "./types.ts";
@@ -170,4 +170,37 @@ export function serviceReferenceFields(host: string): Record<"host" | "appName" 
     appName: { secret: false, source: "live", description: "Dokploy's appName (the same value as `host`).", read: appName },
     name: { secret: false, source: "manifest", description: "Its name in Dokploy (`metadata.name`).", read: (m) => m.metadata.name },
   };
+}
+
+/**
+ * Stops or starts a service when its step says so, after its configuration
+ * is written (a service's lifecycle is the last thing an update changes, so
+ * a stopped service is stopped with its new configuration in place).
+ */
+export async function applyLifecycle(step: PlanStep, calls: { stop(): Promise<unknown>; start(): Promise<unknown> }): Promise<Pick<StepOutcome, "lifecycle">> {
+  if (step.lifecycle === "stop") {
+    await calls.stop();
+    return { lifecycle: "stopped" };
+  }
+  if (step.lifecycle === "start") {
+    await calls.start();
+    return { lifecycle: "started" };
+  }
+  return {};
+}
+
+/**
+ * The services of one kind in the step's environment, by id and description,
+ * read from `project.one`: after a create whose answer was lost, the new
+ * service is the one carrying this step's pending marker (`createOnce`).
+ */
+export async function servicesInEnvironment(
+  ctx: ApplyContext, step: PlanStep, environmentId: string, listField: string, idField: string,
+): Promise<Array<{ id: string; description: string | null }>> {
+  const projectId = ctx.ids.get(`Project/${step.identity.project}`);
+  if (!projectId) return [];
+  const detail = await ctx.api.projectOne({ projectId });
+  const env = detail.environments.find((e) => e.environmentId === environmentId) as Record<string, unknown> | undefined;
+  const list = (env?.[listField] ?? []) as Array<Record<string, unknown>>;
+  return list.map((s) => ({ id: String(s[idField]), description: (s.description as string | null | undefined) ?? null }));
 }
