@@ -20,7 +20,7 @@ import { resourceKey, resourceLabel, type Kind, type ResourceIdentity } from "..
 import { ANNOTATION_ADOPT_CHILDREN } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
-import type { ChildListKind, ChildParent, ServiceDetail, StepResult } from "./types.ts";
+import { parentOf, type ChildListKind, type ChildParent, type ServiceDetail, type StepResult } from "./types.ts";
 
 /** A natural key as a key segment: `/` and `%` escaped (a mount path or a regex has slashes). */
 export function escapeChildKey(key: string): string {
@@ -34,13 +34,19 @@ export function unescapeChildKey(name: string): string {
 
 /** The parent service's kind of a child identity. */
 export function childParentKind(id: ResourceIdentity): Kind {
-  return id.compose !== undefined ? "Compose" : "Application";
+  return parentOf(id)?.kind ?? "Application";
+}
+
+/** The parent fields of a child identity under `service` (`application`, `compose` or `database`). */
+function parentFields(service: ResourceIdentity): Pick<ResourceIdentity, "application" | "compose" | "database"> {
+  if (service.kind === "Application") return { application: service.name };
+  if (service.kind === "Compose") return { compose: service.name };
+  return { database: { kind: service.kind, name: service.name } };
 }
 
 /** The identity of the entry `key` of `kind` under `service`. */
 export function childIdentity(kind: ChildListKind, service: ResourceIdentity, key: string): ResourceIdentity {
-  const parent = service.kind === "Application" ? { application: service.name } : { compose: service.name };
-  return { kind: kind.kind, project: service.project, environment: service.environment!, ...parent, name: escapeChildKey(key) };
+  return { kind: kind.kind, project: service.project, environment: service.environment!, ...parentFields(service), name: escapeChildKey(key) };
 }
 
 /**
@@ -59,7 +65,7 @@ export function childManifest(kind: ChildListKind, service: AnyManifest, index: 
   return {
     apiVersion: service.apiVersion,
     kind: kind.kind,
-    metadata: { name: identity.name, project: identity.project, environment: identity.environment!, ...(identity.application ? { application: identity.application } : { compose: identity.compose! }) },
+    metadata: { name: identity.name, project: identity.project, environment: identity.environment!, ...(identity.application ? { application: identity.application } : identity.compose ? { compose: identity.compose } : {}) },
     spec,
     identity,
     key: resourceKey(identity),
@@ -88,7 +94,7 @@ function setRecord(mk: Marker, field: ChildField, key: string, record: ChildReco
 export function foreignChildren(kinds: readonly ChildListKind[], detail: ServiceDetail, marker: Marker): string[] {
   const out: string[] = [];
   for (const kind of kinds) {
-    const rows = kind.rows(detail);
+    const rows = kind.rows(detail)?.filter((r) => !kind.builtIn?.(r, detail));
     if (!rows) continue;
     const recorded = new Set(Object.values(recordsOf(marker, kind.field)).map((r) => r.id));
     const foreign = rows.filter((r) => !recorded.has(kind.rowId(r)));

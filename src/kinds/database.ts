@@ -37,6 +37,8 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
+import { foreignChildren as foreignMounts } from "./child-list.ts";
+import { mount, mountInputs } from "./mount.ts";
 import { changedUnder, serviceHealth, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
@@ -174,15 +176,18 @@ function createPayload<K extends DatabaseKindName>(def: DatabaseDef<K>, ctx: App
 
 /** A database's detail for the engine; the typed row rides along as `raw`. */
 function databaseDetail(id: string, d: DatabaseLive): ServiceDetail {
-  return { id, name: d.name, description: d.description, appName: d.appName, status: d.applicationStatus, deployments: [], domains: [], raw: d };
+  return {
+    id, name: d.name, description: d.description, appName: d.appName, status: d.applicationStatus, deployments: [], domains: [], raw: d,
+    // Its mounts come with its `one` answer: no call of their own.
+    children: { mounts: d.mounts ?? [] },
+  };
 }
 
-/** What a delete would take that is not ours: hand-made backups, and mounts other than the automatic data volume. */
+/** What a delete would take that is not ours: hand-made backups, and mounts its marker does not record (its data volume is its own). */
 function foreignChildren(d: DatabaseLive, marker: Marker): string[] {
-  const mounts = (d.mounts ?? []).filter((m) => !(m.type === "volume" && m.volumeName === `${d.appName}-data`));
   return [
     ...handMadeBackups(d.backups ?? [], marker).map((b) => `backup ${describeBackup(b)}`),
-    ...mounts.map((m) => `mount ${m.mountPath}`),
+    ...foreignMounts([mount], databaseDetail("", d), marker),
   ];
 }
 
@@ -369,6 +374,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
       hiddenLiveMaps: ["/spec/env"],
     },
     desiredView,
+    inputs: (m) => mountInputs((m.spec as AnyDatabaseSpec).mounts),
     kindMarker: (m, marker, live) => {
       const backups = backupRecords((m.spec as AnyDatabaseSpec).backups, live);
       const { backups: _old, ...rest } = marker;

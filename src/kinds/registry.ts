@@ -112,17 +112,20 @@ export function parseResourceKey(key: string): ResourceIdentity | undefined {
   const id: ResourceIdentity = { kind, project: names[0]!, name: names[names.length - 1]! };
   if (refs.includes("environment")) id.environment = names[1]!;
   if (nested) {
-    const parents = m.family === "record" ? m.parentRefs.map((p) => p.ref) : m.services.map((k) => (k === "Compose" ? "compose" : "application"));
+    const parents: readonly Kind[] = m.family === "record" ? m.parentRefs.map((p) => p.kind) : m.services;
     const parent = names[refs.length]!;
     const colon = parent.indexOf(":");
     if (colon < 0) {
-      if (!parents.includes("application")) return undefined;
+      if (!parents.includes("Application")) return undefined;
       id.application = parent;
     } else {
+      // `compose:<name>`, or a database parent `<kind lowercased>:<name>` (`postgres:db`).
       const ref = parent.slice(0, colon);
-      if (ref !== "compose" || !parents.includes("compose")) return undefined;
-      id.compose = parent.slice(colon + 1);
-      if (id.compose === "") return undefined;
+      const name = parent.slice(colon + 1);
+      const kind = parents.find((k) => k !== "Application" && k.toLowerCase() === ref);
+      if (!kind || name === "") return undefined;
+      if (kind === "Compose") id.compose = name;
+      else id.database = { kind, name };
     }
   }
   return id;

@@ -18,7 +18,7 @@
  *   in their service's marker, identified live by a natural key;
  * - child lists (Port, Mount, Redirect, Security, Schedule): entries of a
  *   list on the service's own spec, owned like records through the service's
- *   marker (`child-list.ts`).
+ *   marker (`child-list.ts`); a database's mounts are entries too.
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
@@ -311,6 +311,12 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
   rowId(row: Row): string;
   /** The live entries that came with the service's detail (undefined when not read). */
   rows(detail: ServiceDetail): Row[] | undefined;
+  /**
+   * True for a live entry Dokploy made with the service itself (a database's
+   * data volume): not an entry of the list, never reported as unmanaged nor
+   * counted as foreign, and a desired entry with its key is a conflict.
+   */
+  builtIn?(row: Row, detail: ServiceDetail): boolean;
   /** A live entry in the desired view's shape; `desired` tells how to show fields the entry chose to hide. */
   liveView(name: string, row: Row, desired: Manifest<K> | undefined): View;
   /** Lists the live entries of one service (recovery after a lost create; lists read separately). */
@@ -335,9 +341,10 @@ export interface ParentIdentity {
   name: string;
 }
 
-/** The identity of `m`'s parent service (records only). */
+/** The identity of `m`'s parent service (records and child list entries only). */
 export function parentOf(id: ResourceIdentity): ParentIdentity | undefined {
   if (id.application) return { kind: "Application", name: id.application };
   if (id.compose) return { kind: "Compose", name: id.compose };
+  if (id.database) return { kind: id.database.kind, name: id.database.name };
   return undefined;
 }

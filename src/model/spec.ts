@@ -305,6 +305,8 @@ export interface DatabaseSpecBase {
   /** A port published on the server (null: not exposed). */
   externalPort?: number | null;
   state?: "running" | "stopped";
+  /** Volumes, bind mounts and files (the data volume Dokploy made is not one); a change takes effect on the next deploy. */
+  mounts?: MountSpec[];
 }
 
 /** The five classic kinds also take `args`. */

@@ -78,7 +78,9 @@ function planList(
     }
     return steps;
   }
-  const rows = kind.rows(detail) ?? [];
+  const all = kind.rows(detail) ?? [];
+  const builtIn = all.filter((r) => kind.builtIn?.(r, detail));
+  const rows = all.filter((r) => !builtIn.includes(r));
   const byId = new Map(rows.map((r) => [kind.rowId(r), r]));
   const owned = new Map<string, unknown>();
   const claimed = new Set<string>();
@@ -105,6 +107,14 @@ function planList(
     const dView = kind.desiredView(D as never);
     if (ambiguous.has(key)) {
       push(newStep(D.identity, D.key, "conflict", { manifest: D, ...base, reasons: [`${label}: several ${kind.noun}s in Dokploy match its recorded key; resolve it by hand`] }));
+      continue;
+    }
+    const own = builtIn.find((r) => kind.rowKey(r) === key);
+    if (own !== undefined) {
+      push(newStep(D.identity, D.key, "conflict", {
+        manifest: D, ...base,
+        reasons: [`${label}: ${serviceLabel} has its own ${kind.noun} with this key (id ${kind.rowId(own)}), made by Dokploy with the service; it cannot be declared, adopted or replaced: choose another key`],
+      }));
       continue;
     }
     const mine = owned.get(key);

@@ -1,0 +1,194 @@
+/**
+ * Journeys of a database's mounts and their volume backups (issue 15) over
+ * real HTTP against the simulator, passes run in process (`reconcilePass`):
+ * a Postgres with a volume mount added, changed and removed (deployed once
+ * each time, after the mount is written; every second plan empty); a
+ * hand-made mount left byte for byte and reported; the data volume Dokploy
+ * made with the database never listed, and a mount at its path a conflict;
+ * the quiet plan reading mounts with `postgres.one` only. Then a volume
+ * backup under the mount: added, its schedule changed, removed; a hand-made
+ * volume backup left alone; a collision a conflict; an unknown destination
+ * refused before any write; `volumeBackups.list` read only for a service
+ * whose manifest declares a backup or whose marker records one.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDokployClient, type DokployClient } from "../../../src/dokploy/client.ts";
+import { parseDescription } from "../../../src/model/marker.ts";
+import { reconcilePass } from "../../../src/reconcile/pass.ts";
+import type { PassResult, PassSettings } from "../../../src/reconcile/types.ts";
+import type { SimulatorHandle, SimulatorState } from "../../../src/simulator/index.ts";
+import { Redactor } from "../../../src/util/redact.ts";
+import { callApi, startTestSimulator } from "../../helpers/simulator.ts";
+import { callCounts, writeCalls } from "./support.ts";
+
+const PASSWORD = "Pg-journey-pw-1";
+const ENV = { PG_PASSWORD: PASSWORD };
+
+const SETTINGS: PassSettings = {
+  instance: "default", mode: "apply", prune: false, allowEmpty: false, maxDeletions: 100,
+  concurrency: 4, deployTimeoutMs: 20_000, waitForDeploys: true, deployPollIntervalMs: 5,
+};
+
+const QUIET = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined };
+
+type Row = Record<string, unknown>;
+type PgState = SimulatorState["projects"][number]["environments"][number]["postgres"][number];
+
+let sim: SimulatorHandle;
+let api: DokployClient;
+let dir: string;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+  sim.control.seed({ destinations: [{ name: "s3-backups", bucket: "backups" }, { name: "s3-archive", bucket: "archive" }] });
+  api = createDokployClient({ url: sim.url, apiKey: sim.apiKey, retry: { maxAttempts: 2, baseDelayMs: 2, maxDelayMs: 10 } });
+  dir = mkdtempSync(join(tmpdir(), "dg-db-children-"));
+});
+
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A tree: one project and one Postgres `db` carrying `mounts` (omitted when undefined). */
+function tree(project: string, mounts: string[] | undefined, annotations = ""): string {
+  const list = mounts === undefined ? "" : `\n  mounts:${mounts.length === 0 ? " []" : mounts.map((e) => `\n    - ${e}`).join("")}`;
+  const ann = annotations ? `, annotations: { ${annotations} }` : "";
+  const text = [
+    `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}`,
+    `apiVersion: dokploy-gitops/v1\nkind: Postgres\nmetadata: { name: db, project: ${project}, environment: production${ann} }\nspec:\n  databaseName: app\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }${list}\n`,
+  ].join("\n---\n");
+  const root = mkdtempSync(join(dir, `${project}-`));
+  writeFileSync(join(root, "data.yaml"), text);
+  return root;
+}
+
+async function pass(root: string, settings: Partial<PassSettings> = {}): Promise<PassResult> {
+  const redactor = new Redactor().add(sim.apiKey, PASSWORD);
+  return reconcilePass({ root, settings: { ...SETTINGS, ...settings } }, { api, log: QUIET, redactor, secretEnv: ENV });
+}
+
+/** A plan-only pass finds nothing to do in the tree's project. */
+async function expectQuiet(root: string): Promise<PassResult> {
+  const r = await pass(root, { mode: "detect" });
+  const project = r.plan!.steps.find((s) => s.kind === "Project" && s.action === "noop")!.identity.project;
+  expect(r.plan!.steps.filter((s) => s.identity.project === project && s.action !== "noop").map((s) => `${s.action} ${s.key} ${s.reasons.join("; ")}`)).toEqual([]);
+  return r;
+}
+
+function pg(project: string, state = sim.control.state()): PgState {
+  const env = state.projects.find((p) => p.name === project)!.environments.find((e) => e.name === "production")!;
+  return env.postgres.find((d) => d.name === "db")!;
+}
+
+/** The mounts of the Postgres but its data volume. */
+function mountsOf(project: string): Row[] {
+  const d = pg(project);
+  return (d.mounts as unknown as Row[]).filter((m) => m.volumeName !== `${d.appName}-data`);
+}
+
+const VOLUME = "{ type: volume, mountPath: /srv/uploads, volumeName: pg-uploads }";
+const VOLUME_CHANGED = "{ type: volume, mountPath: /srv/uploads, volumeName: pg-uploads-2 }";
+
+describe("a database's mounts", () => {
+  it("adds, changes and removes a volume mount, deploying once each time; every second plan is empty", async () => {
+    const project = "pg-mounts";
+    const root = tree(project, []);
+    expect((await pass(root)).outcome).toBe("succeeded");
+    await expectQuiet(root);
+
+    const withMount = tree(project, [VOLUME]);
+    sim.control.resetCalls();
+    const added = await pass(withMount);
+    expect(added.outcome, added.message).toBe("succeeded");
+    let endpoints = sim.control.calls().map((c) => c.endpoint);
+    expect(endpoints.filter((e) => e === "postgres.deploy")).toHaveLength(1);
+    expect(endpoints.indexOf("mounts.create")).toBeLessThan(endpoints.indexOf("postgres.deploy"));
+    expect(added.plan!.steps.find((s) => s.kind === "Mount")!.key).toBe("Mount/pg-mounts/production/postgres:db/%2Fsrv%2Fuploads");
+    expect(added.plan!.steps.find((s) => s.kind === "Postgres")!.reasons.join(" ")).toMatch(/take effect on the next deploy/);
+    const rows = mountsOf(project);
+    expect(rows).toMatchObject([{ type: "volume", mountPath: "/srv/uploads", volumeName: "pg-uploads", serviceType: "postgres" }]);
+    const marker = parseDescription(pg(project).description).marker!;
+    expect(marker.mounts).toEqual({ "/srv/uploads": { id: rows[0]!.mountId } });
+    await expectQuiet(withMount);
+
+    const changedRoot = tree(project, [VOLUME_CHANGED]);
+    sim.control.resetCalls();
+    const changed = await pass(changedRoot);
+    expect(changed.outcome, changed.message).toBe("succeeded");
+    endpoints = sim.control.calls().map((c) => c.endpoint);
+    expect(endpoints.filter((e) => e === "postgres.deploy")).toHaveLength(1);
+    expect(endpoints.indexOf("mounts.update")).toBeLessThan(endpoints.indexOf("postgres.deploy"));
+    expect(mountsOf(project)).toMatchObject([{ mountId: rows[0]!.mountId, volumeName: "pg-uploads-2" }]);
+    await expectQuiet(changedRoot);
+
+    const emptied = tree(project, []);
+    sim.control.resetCalls();
+    const removed = await pass(emptied);
+    expect(removed.outcome, removed.message).toBe("succeeded");
+    expect(sim.control.calls().filter((c) => c.endpoint === "postgres.deploy")).toHaveLength(1);
+    expect(mountsOf(project)).toEqual([]);
+    // Dokploy's data volume stays.
+    expect(pg(project).mounts).toHaveLength(1);
+    expect(parseDescription(pg(project).description).marker!.mounts).toBeUndefined();
+    await expectQuiet(emptied);
+    for (const r of [added, changed, removed]) expect(JSON.stringify(r)).not.toContain(PASSWORD);
+  });
+
+  it("leaves a hand-made mount byte for byte and reports it; never lists the data volume; a mount at its path is a conflict", async () => {
+    const project = "pg-hand";
+    const root = tree(project, []);
+    const first = await pass(root);
+    expect(first.outcome).toBe("succeeded");
+    // The data volume is the database's own: not reported as unmanaged.
+    expect(first.plan!.steps.filter((s) => s.kind === "Mount")).toEqual([]);
+    const d = pg(project);
+    await callApi(sim, "POST", "mounts.create", { serviceId: d.postgresId, serviceType: "postgres", type: "bind", mountPath: "/srv/by-hand", hostPath: "/opt/x" });
+    const before = JSON.stringify(pg(project).mounts);
+    const withMount = tree(project, [VOLUME]);
+    const r = await pass(withMount);
+    expect(r.outcome, r.message).toBe("succeeded");
+    const unmanaged = r.plan!.steps.filter((s) => s.unmanaged);
+    expect(unmanaged.map((s) => s.key)).toEqual(["Mount/pg-hand/production/postgres:db/%2Fsrv%2Fby-hand"]);
+    expect(r.resources.find((x) => x.key === unmanaged[0]!.key)?.message).toMatch(/not managed by dokploy-gitops/);
+    const after = pg(project).mounts as unknown as Row[];
+    expect(JSON.stringify(after.filter((m) => before.includes(JSON.stringify(m))))).toBe(before);
+    expect((await pass(root)).outcome).toBe("succeeded");
+    expect(JSON.stringify(pg(project).mounts)).toBe(before);
+
+    const dataVolume = (pg(project).mounts as unknown as Row[]).find((m) => m.volumeName === `${d.appName}-data`)!;
+    const colliding = tree(project, [`{ type: volume, mountPath: ${String(dataVolume.mountPath)}, volumeName: other }`], 'dokploy-gitops/adopt-children: "true"');
+    const conflict = await pass(colliding);
+    expect(conflict.reason).toBe("ConflictsFound");
+    expect(conflict.plan!.steps.find((s) => s.kind === "Mount" && s.action === "conflict")?.reasons.join(" ")).toMatch(/made by Dokploy with the service/);
+    expect(JSON.stringify(pg(project).mounts)).toBe(before);
+  });
+
+  it("a colliding hand-made mount is a conflict until adopted", async () => {
+    const project = "pg-adopt";
+    expect((await pass(tree(project, []))).outcome).toBe("succeeded");
+    await callApi(sim, "POST", "mounts.create", { serviceId: pg(project).postgresId, serviceType: "postgres", type: "volume", mountPath: "/srv/uploads", volumeName: "pg-uploads" });
+    const conflict = await pass(tree(project, [VOLUME]));
+    expect(conflict.reason).toBe("ConflictsFound");
+    const adopting = tree(project, [VOLUME], 'dokploy-gitops/adopt-children: "true"');
+    const adopted = await pass(adopting);
+    expect(adopted.outcome, adopted.message).toBe("succeeded");
+    expect(adopted.plan!.steps.find((s) => s.kind === "Mount")?.action).toBe("adopt");
+    expect(mountsOf(project)).toHaveLength(1);
+    await expectQuiet(adopting);
+  });
+
+  it("the quiet plan reads a database's mounts with its one: no extra call", async () => {
+    const project = "pg-cost";
+    const root = tree(project, [VOLUME]);
+    expect((await pass(root)).outcome).toBe("succeeded");
+    sim.control.resetCalls();
+    await expectQuiet(root);
+    const calls = sim.control.calls();
+    expect(writeCalls(calls)).toEqual([]);
+    expect(Object.keys(callCounts(calls)).filter((e) => e.startsWith("mounts.") || e.startsWith("volumeBackups."))).toEqual([]);
+  });
+});
