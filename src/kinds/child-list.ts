@@ -20,7 +20,7 @@ import { resourceKey, resourceLabel, type Kind, type ResourceIdentity } from "..
 import { ANNOTATION_ADOPT_CHILDREN } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
-import { parentOf, type ChildListKind, type ChildParent, type ServiceDetail, type StepResult } from "./types.ts";
+import { parentOf, type ChildEntry, type ChildListKind, type ChildParent, type ServiceDetail, type StepResult } from "./types.ts";
 
 /** A natural key as a key segment: `/` and `%` escaped (a mount path or a regex has slashes). */
 export function escapeChildKey(key: string): string {
@@ -49,16 +49,24 @@ export function childIdentity(kind: ChildListKind, service: ResourceIdentity, ke
   return { kind: kind.kind, project: service.project, environment: service.environment!, ...parentFields(service), name: escapeChildKey(key) };
 }
 
+/** The desired entries of `kind` in a service's spec; undefined when the service omits the list. */
+export function desiredEntries(kind: ChildListKind, spec: unknown): ChildEntry[] | undefined {
+  const s = spec as Record<string, unknown>;
+  if (kind.entries) return kind.entries(s);
+  const list = s[kind.field] as unknown[] | undefined;
+  return list?.map((entry, i) => ({ spec: entry, pointer: `/spec/${kind.field}/${i}` }));
+}
+
 /**
  * The manifest of one entry, made from its service's: the entry as spec, at
  * the entry's position, adopting when the service says `adopt-children`,
  * with the service's inputs (a file mount's content).
  */
-export function childManifest(kind: ChildListKind, service: AnyManifest, index: number): AnyManifest {
-  const spec = ((service.spec as Record<string, unknown>)[kind.field] as unknown[])[index] as Manifest["spec"];
+export function childManifest(kind: ChildListKind, service: AnyManifest, entry: ChildEntry): AnyManifest {
+  const spec = entry.spec as Manifest["spec"];
   const key = kind.entryKey(spec as never);
   const identity = childIdentity(kind, service.identity, key);
-  const pointer = `/spec/${kind.field}/${index}`;
+  const pointer = entry.pointer;
   // The service's inputs under this entry, by pointers into the entry's own spec (`/spec/content/file`).
   const own = Object.entries(service.inputs ?? {}).filter(([p]) => p.startsWith(`${pointer}/`));
   const inputs = own.length > 0 ? Object.fromEntries(own.map(([p, text]) => [`/spec${p.slice(pointer.length)}`, text])) : undefined;

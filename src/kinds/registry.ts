@@ -20,6 +20,7 @@ import { project } from "./project.ts";
 import { redirect } from "./redirect.ts";
 import { schedule } from "./schedule.ts";
 import { security } from "./security.ts";
+import { volumeBackup } from "./volume-backup.ts";
 import type { AnyKindModule, ChildListKind, ContainerKind, RecordKind, ServiceKind } from "./types.ts";
 
 /** One module per kind, in dependency order. The `satisfies` keeps it complete. */
@@ -40,6 +41,7 @@ const MODULES = {
   Redirect: redirect,
   Security: security,
   Schedule: schedule,
+  VolumeBackup: volumeBackup,
 } as const satisfies { [K in Kind]: AnyKindModule & { kind: K } };
 
 /** Every module, in dependency order. */
@@ -73,7 +75,7 @@ export const RECORD_KINDS: readonly RecordKind[] = REGISTRY.filter((m): m is Rec
 /** The container kinds (Project, Environment). */
 export const CONTAINER_KINDS: readonly ContainerKind[] = REGISTRY.filter((m): m is ContainerKind => m.family === "container");
 
-/** The child list kinds (Port, Mount, Redirect, Security, Schedule), in order. */
+/** The child list kinds (Port, Mount, Redirect, Security, Schedule, VolumeBackup), in order. */
 export const CHILD_KINDS: readonly ChildListKind[] = REGISTRY.filter((m): m is ChildListKind => m.family === "child");
 
 /** The child lists a service of `kind` may carry. */

@@ -278,6 +278,12 @@ export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
   exportName(row: DomainRow): string;
 }
 
+/** One desired entry of a child list: its spec, and the pointer of what it was made from in the service's manifest. */
+export interface ChildEntry {
+  spec: unknown;
+  pointer: string;
+}
+
 /** The service a child list entry belongs to, as the child calls name it. */
 export interface ChildParent {
   kind: Kind;
@@ -304,6 +310,17 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
   readonly deploy: boolean;
   /** True when the service's `one` answer does not carry the entries (one `list` call per service that needs them). */
   readonly listSeparately: boolean;
+  /**
+   * The desired entries of a service's spec and where each is, for a list
+   * derived from another (volume backups, under the volume mounts); without
+   * it, the items of `spec[field]`. Undefined when the service omits the list
+   * (then its entries are left alone).
+   */
+  entries?(spec: Record<string, unknown>): ChildEntry[] | undefined;
+  /** True when the entries name backup destinations (the observer reads Dokploy's destinations). */
+  readonly usesDestinations?: boolean;
+  /** Problems with a desired entry against live facts (an unknown destination): its step becomes a conflict. */
+  refusals?(m: Manifest<K>, lookups: PlanLookups): string[];
   /** The natural key of a desired entry (`8443/tcp`, `/data`, a regex, a username, a name). */
   entryKey(spec: Manifest<K>["spec"]): string;
   /** The natural key of a live entry. */
@@ -318,7 +335,7 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
    */
   builtIn?(row: Row, detail: ServiceDetail): boolean;
   /** A live entry in the desired view's shape; `desired` tells how to show fields the entry chose to hide. */
-  liveView(name: string, row: Row, desired: Manifest<K> | undefined): View;
+  liveView(name: string, row: Row, desired: Manifest<K> | undefined, lookups?: PlanLookups): View;
   /** Lists the live entries of one service (recovery after a lost create; lists read separately). */
   list(api: DokployApi, parent: ChildParent): Promise<Row[]>;
   /** Creates an entry (secrets resolved at the last moment); the new id when Dokploy answers with one. */

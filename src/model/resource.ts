@@ -32,7 +32,7 @@ export type Kind =
  * service's spec, not manifests of their own. They have plan steps and
  * status entries like any object, keyed under their service.
  */
-export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule";
+export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule" | "VolumeBackup";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";

@@ -192,3 +192,102 @@ describe("a database's mounts", () => {
     expect(Object.keys(callCounts(calls)).filter((e) => e.startsWith("mounts.") || e.startsWith("volumeBackups."))).toEqual([]);
   });
 });
+
+const BACKED_UP = (schedule: string, destination = "s3-backups"): string =>
+  `{ type: volume, mountPath: /srv/uploads, volumeName: pg-uploads, backup: { schedule: "${schedule}", destination: ${destination}, keepLatestCount: 3 } }`;
+
+/** The Postgres's volume backups, oldest first, without the service relations `list` nests (read over the API, which the call log then shows). */
+async function volumeBackupsOf(project: string): Promise<Row[]> {
+  const r = await callApi(sim, "GET", "volumeBackups.list", { id: pg(project).postgresId, volumeBackupType: "postgres" });
+  return (r.body as Row[]).reverse().map(({ volumeBackupId, name, volumeName, prefix, serviceType, cronExpression, keepLatestCount, enabled, destinationId, postgresId }) =>
+    ({ volumeBackupId, name, volumeName, prefix, serviceType, cronExpression, keepLatestCount, enabled, destinationId, postgresId }));
+}
+
+describe("a volume backup under a database's volume mount", () => {
+  it("adds, reschedules and removes it with no deploy; every second plan is empty; ownership is recorded in the marker", async () => {
+    const project = "pg-vb";
+    const root = tree(project, [VOLUME]);
+    expect((await pass(root)).outcome).toBe("succeeded");
+
+    const withBackup = tree(project, [BACKED_UP("0 3 * * *")]);
+    sim.control.resetCalls();
+    const added = await pass(withBackup);
+    expect(added.outcome, added.message).toBe("succeeded");
+    expect(sim.control.calls().filter((c) => c.endpoint === "postgres.deploy")).toEqual([]);
+    expect(added.plan!.steps.find((s) => s.kind === "VolumeBackup")).toMatchObject({ action: "create", key: "VolumeBackup/pg-vb/production/postgres:db/pg-uploads" });
+    const [row] = (await volumeBackupsOf(project));
+    expect((await volumeBackupsOf(project))).toHaveLength(1);
+    expect(row).toMatchObject({ volumeName: "pg-uploads", cronExpression: "0 3 * * *", prefix: "/", keepLatestCount: 3, enabled: true, serviceType: "postgres" });
+    expect(parseDescription(pg(project).description).marker!.volumeBackups).toEqual({ "pg-uploads": { id: row!.volumeBackupId } });
+    await expectQuiet(withBackup);
+
+    const rescheduled = tree(project, [BACKED_UP("0 4 * * *", "s3-archive")]);
+    sim.control.resetCalls();
+    const changed = await pass(rescheduled);
+    expect(changed.outcome, changed.message).toBe("succeeded");
+    const step = changed.plan!.steps.find((s) => s.kind === "VolumeBackup")!;
+    expect(step.changes.map((c) => [c.path, c.before, c.after]).sort()).toEqual([["/spec/destination", "s3-backups", "s3-archive"], ["/spec/schedule", "0 3 * * *", "0 4 * * *"]]);
+    expect(sim.control.calls().filter((c) => c.endpoint === "postgres.deploy")).toEqual([]);
+    expect((await volumeBackupsOf(project))).toMatchObject([{ volumeBackupId: row!.volumeBackupId, cronExpression: "0 4 * * *" }]);
+    await expectQuiet(rescheduled);
+
+    sim.control.resetCalls();
+    const removed = await pass(root);
+    expect(removed.outcome, removed.message).toBe("succeeded");
+    expect((await volumeBackupsOf(project))).toEqual([]);
+    expect(mountsOf(project)).toHaveLength(1);
+    expect(parseDescription(pg(project).description).marker!.volumeBackups).toBeUndefined();
+    await expectQuiet(root);
+  });
+
+  it("leaves a hand-made volume backup alone and reports it; one with the same volume is a conflict; an unknown destination is refused before any write", async () => {
+    const project = "pg-vb-hand";
+    const root = tree(project, [BACKED_UP("0 3 * * *")]);
+    expect((await pass(root)).outcome).toBe("succeeded");
+    const d = pg(project);
+    const destinationId = String((await volumeBackupsOf(project))[0]!.destinationId);
+    await callApi(sim, "POST", "volumeBackups.create", { name: "by hand", volumeName: "other-volume", prefix: "/x", cronExpression: "0 1 * * *", destinationId, serviceType: "postgres", postgresId: d.postgresId });
+    const before = JSON.stringify((await volumeBackupsOf(project)).filter((b) => b.volumeName === "other-volume"));
+    const r = await expectQuiet(root);
+    expect(r.plan!.steps.filter((s) => s.unmanaged).map((s) => s.key)).toEqual(["VolumeBackup/pg-vb-hand/production/postgres:db/other-volume"]);
+    // Removing the backup from the mount deletes ours only.
+    expect((await pass(tree(project, [VOLUME]))).outcome).toBe("succeeded");
+    expect(JSON.stringify((await volumeBackupsOf(project)))).toBe(before);
+
+    const colliding = tree(project, [VOLUME, "{ type: volume, mountPath: /srv/other, volumeName: other-volume, backup: { schedule: \"0 5 * * *\", destination: s3-backups } }"]);
+    const conflict = await pass(colliding);
+    expect(conflict.reason).toBe("ConflictsFound");
+    expect(conflict.plan!.steps.filter((s) => s.kind === "VolumeBackup" && !s.unmanaged).map((s) => `${s.action} ${s.identity.name}`)).toEqual(["conflict other-volume"]);
+    expect(JSON.stringify((await volumeBackupsOf(project)))).toBe(before);
+
+    expect((await pass(tree(project, [VOLUME]))).outcome).toBe("succeeded");
+    sim.control.resetCalls();
+    const unknown = await pass(tree(project, [BACKED_UP("0 3 * * *", "nowhere")]));
+    expect(unknown.reason).toBe("ConflictsFound");
+    expect(unknown.plan!.steps.find((s) => s.kind === "VolumeBackup" && s.action === "conflict")?.reasons.join(" ")).toMatch(/destination "nowhere" does not exist in Dokploy \(known: s3-archive, s3-backups\)/);
+    expect(writeCalls(sim.control.calls())).toEqual([]);
+  });
+
+  it("reads volume backups only for a service that declares or records one: one volumeBackups.list and one destination.all", async () => {
+    // A Dokploy of its own: only this test's objects are ours (another test's records would be read too).
+    await sim.close();
+    sim = await startTestSimulator();
+    sim.control.seed({ destinations: [{ name: "s3-backups", bucket: "backups" }] });
+    api = createDokployClient({ url: sim.url, apiKey: sim.apiKey, retry: { maxAttempts: 2, baseDelayMs: 2, maxDelayMs: 10 } });
+    const project = "pg-vb-cost";
+    const plain = tree(project, [VOLUME]);
+    expect((await pass(plain)).outcome).toBe("succeeded");
+    sim.control.resetCalls();
+    await expectQuiet(plain);
+    expect(Object.keys(callCounts(sim.control.calls())).filter((e) => e.startsWith("volumeBackups.") || e.startsWith("destination."))).toEqual([]);
+
+    const backed = tree(project, [BACKED_UP("0 3 * * *")]);
+    expect((await pass(backed)).outcome).toBe("succeeded");
+    sim.control.resetCalls();
+    await expectQuiet(backed);
+    const counts = callCounts(sim.control.calls());
+    expect(counts["volumeBackups.list"]).toBe(1);
+    expect(counts["destination.all"]).toBe(1);
+    expect(writeCalls(sim.control.calls())).toEqual([]);
+  });
+});
