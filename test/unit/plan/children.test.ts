@@ -23,6 +23,9 @@ const app = (spec: string, annotations = ""): string =>
 const compose = (spec: string): string =>
   `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Compose\nmetadata: { name: stack, project: shop, environment: production }\nspec:\n  source: { type: raw, content: "services: {}" }\n${spec}`;
 
+const postgres = (spec: string): string =>
+  `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Postgres\nmetadata: { name: db, project: shop, environment: production }\nspec:\n  databaseName: app\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n${spec}`;
+
 function errors(text: string, extra: Array<{ file: string; text: string }> = []): string[] {
   return loadManifestTexts([{ file: "shop.yaml", text }, ...extra]).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line} ${d.code} ${d.message}`);
 }
@@ -35,8 +38,20 @@ describe("child lists in manifests", () => {
     ["an application schedule with serviceName", app("  schedules: [{ name: n, cronExpression: '* * * * *', command: c, serviceName: x }]\n"), /unknown field "serviceName"/],
     ["a relative mountPath", app("  mounts: [{ type: volume, mountPath: data, volumeName: v }]\n"), /an absolute path starting with \//],
     ["a bind mount without hostPath", app("  mounts: [{ type: bind, mountPath: /x }]\n"), /hostPath/],
+    ["a backup on a bind mount", app("  mounts: [{ type: bind, mountPath: /x, hostPath: /y, backup: { schedule: '0 3 * * *', destination: s3 } }]\n"), /unknown field "backup"/],
+    ["a volume backup without destination", app("  mounts: [{ type: volume, mountPath: /x, volumeName: v, backup: { schedule: '0 3 * * *' } }]\n"), /destination/],
+    ["ports on a database", postgres("  ports: [{ publishedPort: 80, targetPort: 80 }]\n"), /\/spec\/ports: unknown field "ports"/],
   ])("refuses %s", (_what, text, message) => {
     expect(errors(text).join("\n")).toMatch(message);
+  });
+
+  it("accepts mounts, with a volume backup, on a database", () => {
+    expect(errors(postgres("  mounts:\n    - { type: volume, mountPath: /srv, volumeName: v, backup: { schedule: '0 3 * * *', destination: s3 } }\n    - { type: bind, mountPath: /x, hostPath: /y }\n"))).toEqual([]);
+  });
+
+  it("reports two volume backups of one volume as an error at the second backup", () => {
+    const text = app("  mounts:\n    - { type: volume, mountPath: /a, volumeName: v, backup: { schedule: '0 3 * * *', destination: s3 } }\n    - { type: volume, mountPath: /b, volumeName: v, backup: { schedule: '0 4 * * *', destination: s3 } }\n");
+    expect(errors(text)).toEqual([expect.stringMatching(/^shop\.yaml:13 duplicate-entry \/spec\/mounts\/1\/backup: a second volume backup "v": the first is \/spec\/mounts\/0\/backup at shop\.yaml:12:\d+ \(an entry is identified by its volumeName\)$/)]);
   });
 
   it("reports two entries with one natural key as an error at the second, naming the first's line", () => {
