@@ -268,6 +268,37 @@ describe("a volume backup under a database's volume mount", () => {
     expect(writeCalls(sim.control.calls())).toEqual([]);
   });
 
+  it("creates a new database with its mount and volume backup in one pass, deploying once after the mount", async () => {
+    const project = "pg-vb-new";
+    const root = tree(project, [BACKED_UP("0 3 * * *")]);
+    sim.control.resetCalls();
+    const r = await pass(root);
+    expect(r.outcome, r.message).toBe("succeeded");
+    const endpoints = sim.control.calls().map((c) => c.endpoint);
+    expect(endpoints.filter((e) => e === "postgres.deploy")).toHaveLength(1);
+    expect(endpoints.indexOf("postgres.create")).toBeLessThan(endpoints.indexOf("mounts.create"));
+    expect(endpoints.indexOf("mounts.create")).toBeLessThan(endpoints.indexOf("postgres.deploy"));
+    expect(mountsOf(project)).toHaveLength(1);
+    expect(await volumeBackupsOf(project)).toHaveLength(1);
+    const marker = parseDescription(pg(project).description).marker!;
+    expect([Object.keys(marker.mounts ?? {}), Object.keys(marker.volumeBackups ?? {})]).toEqual([["/srv/uploads"], ["pg-uploads"]]);
+    await expectQuiet(root);
+  });
+
+  it("converges with no duplicate when the create's answer is lost after Dokploy made the volume backup", async () => {
+    const project = "pg-vb-lost";
+    expect((await pass(tree(project, [VOLUME]))).outcome).toBe("succeeded");
+    sim.control.setFaults([{ route: "volumeBackups.create", lostResponseRate: 1, count: 1 }]);
+    const root = tree(project, [BACKED_UP("0 3 * * *")]);
+    const lost = await pass(root);
+    sim.control.clearFaults();
+    expect(lost.outcome, lost.message).toBe("succeeded");
+    const rows = await volumeBackupsOf(project);
+    expect(rows).toHaveLength(1);
+    expect(parseDescription(pg(project).description).marker!.volumeBackups).toEqual({ "pg-uploads": { id: rows[0]!.volumeBackupId } });
+    await expectQuiet(root);
+  });
+
   it("reads volume backups only for a service that declares or records one: one volumeBackups.list and one destination.all", async () => {
     // A Dokploy of its own: only this test's objects are ours (another test's records would be read too).
     await sim.close();
