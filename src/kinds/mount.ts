@@ -26,6 +26,9 @@ import type { ChildListKind, ChildParent } from "./types.ts";
 /** The pointer (in the entry's own spec) of a file mount's content file. */
 export const MOUNT_CONTENT_FILE = "/spec/content/file";
 
+/** The services that carry mounts: mounts.create's serviceType enum (apps/dokploy/server/api/routers/mount.ts), every service kind. */
+export const MOUNT_SERVICES: readonly Kind[] = ["Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL"];
+
 /** Dokploy's `serviceType` of a parent: its kind lowercased (`Postgres` is `postgres`, `LibSQL` is `libsql`). */
 export const serviceTypeOf = (kind: Kind): ServiceType => {
   const type = kind.toLowerCase();
@@ -98,8 +101,7 @@ export const mount: ChildListKind<"Mount", MountRow> = childList({
   kind: "Mount",
   field: "mounts",
   noun: "mount",
-  // mounts.create's serviceType enum (apps/dokploy/server/api/routers/mount.ts): every service kind.
-  services: ["Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL"],
+  services: MOUNT_SERVICES,
   deploy: true,
   listSeparately: false,
   refs: ["project", "environment"],

@@ -22,8 +22,8 @@ import { volumeBackupsRouter, type VolumeBackupCreateInput, type VolumeBackupRow
 import type { ApplyContext } from "../apply/context.ts";
 import type { View } from "../plan/views.ts";
 import { childList } from "./child-list.ts";
-import { DEFAULT_BACKUP_PREFIX } from "./database-backups.ts";
-import { serviceTypeOf } from "./mount.ts";
+import { DEFAULT_BACKUP_PREFIX, unknownDestinations } from "./database-backups.ts";
+import { MOUNT_SERVICES, serviceTypeOf } from "./mount.ts";
 import type { ChildEntry, ChildListKind, ChildParent, PlanLookups } from "./types.ts";
 
 /** The compared columns; `destination` is the destination's name (its id when Dokploy's destinations were not read). */
@@ -71,8 +71,8 @@ export const volumeBackup: ChildListKind<"VolumeBackup", VolumeBackupRow> = chil
   kind: "VolumeBackup",
   field: "volumeBackups",
   noun: "volume backup",
-  // volumeBackups.create's serviceType enum (apps/dokploy/server/api/routers/volume-backups.ts): every service kind.
-  services: ["Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL"],
+  // volumeBackups.create's serviceType enum (apps/dokploy/server/api/routers/volume-backups.ts) is mounts.create's.
+  services: MOUNT_SERVICES,
   deploy: false,
   listSeparately: true,
   usesDestinations: true,
@@ -81,13 +81,7 @@ export const volumeBackup: ChildListKind<"VolumeBackup", VolumeBackupRow> = chil
   summary: "A scheduled copy of a volume mount's volume to a backup destination, under the mount's `backup`.",
   fields: { deploy: [], secretMaps: [], hiddenLiveMaps: [] },
   entries: backupEntries,
-  refusals: (m, lookups) => {
-    const label = resourceLabel(m.identity);
-    if (!lookups.destinations) return [`${label}: it names a backup destination, but Dokploy's destinations were not read`];
-    if (lookups.destinations.has(m.spec.destination)) return [];
-    const known = [...lookups.destinations.keys()].sort();
-    return [`${label}: backup destination "${m.spec.destination}" does not exist in Dokploy (known: ${known.length > 0 ? known.join(", ") : "none"}); create it in Dokploy's settings (S3 Destinations) first. Nothing was written for this volume backup`];
-  },
+  refusals: (m, lookups) => unknownDestinations([m.spec], lookups.destinations, resourceLabel(m.identity), "volume backup"),
   entryKey: (s: VolumeBackupEntrySpec) => s.volumeName,
   rowKey: (r) => r.volumeName,
   rowId: (r) => r.volumeBackupId,
