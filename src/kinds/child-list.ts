@@ -14,6 +14,7 @@
  * its position the entry's line, and its views and calls are the module's.
  */
 import { DokployError } from "../dokploy/errors.ts";
+import type { DokployApi } from "../dokploy/port.ts";
 import { ownershipOf, type ChildField, type ChildRecord, type Marker } from "../model/marker.ts";
 import type { AnyManifest, Manifest } from "../model/manifest.ts";
 import { resourceKey, resourceLabel, type Kind, type ResourceIdentity } from "../model/resource.ts";
@@ -109,6 +110,17 @@ export function foreignChildren(kinds: readonly ChildListKind[], detail: Service
     if (foreign.length > 0) out.push(`${foreign.length} ${kind.noun}(s) not managed by dokploy-gitops (${foreign.map((r) => kind.rowKey(r)).join(", ")})`);
   }
   return out;
+}
+
+/**
+ * The entries of the lists a service's `one` does not carry (schedules,
+ * volume backups), listed now: read before a delete of the service, which
+ * Dokploy cascades to them, so a hand-made one refuses the delete.
+ */
+export async function separateLists(api: DokployApi, kinds: readonly ChildListKind[], parent: ChildParent): Promise<ServiceDetail["children"]> {
+  const separate = kinds.filter((k) => k.listSeparately);
+  const rows = await Promise.all(separate.map((k) => k.list(api, parent)));
+  return Object.fromEntries(separate.map((k, i) => [k.field, rows[i]!]));
 }
 
 /** `err` with every occurrence of `secret` masked (Dokploy echoes a refused basic-auth password in its error). */

@@ -37,8 +37,9 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { foreignChildren as foreignMounts } from "./child-list.ts";
+import { foreignChildren as foreignMounts, separateLists } from "./child-list.ts";
 import { mount, mountInputs } from "./mount.ts";
+import { volumeBackup } from "./volume-backup.ts";
 import { changedUnder, serviceHealth, type DeployCalls } from "./service.ts";
 import type { ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
@@ -183,11 +184,16 @@ function databaseDetail(id: string, d: DatabaseLive): ServiceDetail {
   };
 }
 
-/** What a delete would take that is not ours: hand-made backups, and mounts its marker does not record (its data volume is its own). */
-function foreignChildren(d: DatabaseLive, marker: Marker): string[] {
+/**
+ * What a delete would take that is not ours: hand-made backups, and mounts
+ * and volume backups its marker does not record (its data volume is its own;
+ * volume backups count only when listed, as they are before a delete).
+ */
+function foreignChildren(d: DatabaseLive & { lists?: ServiceDetail["children"] }, marker: Marker): string[] {
+  const detail = databaseDetail("", d);
   return [
     ...handMadeBackups(d.backups ?? [], marker).map((b) => `backup ${describeBackup(b)}`),
-    ...foreignMounts([mount], databaseDetail("", d), marker),
+    ...foreignMounts([mount, volumeBackup], { ...detail, children: { ...detail.children, ...d.lists } }, marker),
   ];
 }
 
@@ -329,7 +335,11 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
       case "orphan": {
         const id = ctx.idOf(step.key);
         return removeOwned(ctx, step, {
-          read: async () => ({ ...(await readLive(ctx.api, id)), id }),
+          read: async () => {
+            const live = await readLive(ctx.api, id);
+            const lists = step.action === "delete" ? await separateLists(ctx.api, [volumeBackup], { kind: def.kind, id }) : undefined;
+            return { ...live, id, lists };
+          },
           release: (description) => call(ctx.api, def.router.update, id, { description }),
           remove: () => call(ctx.api, def.router.remove, id),
           cascades: (live, marker) => foreignChildren(live, marker),
@@ -394,7 +404,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
     health: serviceHealth,
     exportSpec: (detail, marker) => exportDatabaseSpec(def, detail, marker),
     referenceableFields: databaseReferenceable(def),
-    cascades: (detail, marker) => foreignChildren(detail.raw as DatabaseLive, marker),
+    cascades: (detail, marker) => foreignChildren({ ...(detail.raw as DatabaseLive), lists: detail.children }, marker),
     deleteNote: (annotations, marker) =>
       (annotations?.["dokploy-gitops/deletion-policy"] ?? (marker?.policy === "orphan" ? "orphan" : "delete")) === "orphan"
         ? "released, not deleted: a database's default deletion policy is orphan, so its data is kept (set dokploy-gitops/deletion-policy: delete before removing the manifest to delete it)"

@@ -299,6 +299,21 @@ describe("a volume backup under a database's volume mount", () => {
     await expectQuiet(root);
   });
 
+  it("refuses to delete a database holding a hand-made volume backup (Dokploy would delete it with the database)", async () => {
+    const project = "pg-vb-prune";
+    const root = tree(project, [VOLUME], "dokploy-gitops/deletion-policy: delete");
+    expect((await pass(root)).outcome).toBe("succeeded");
+    const destinationId = String(sim.control.state().destinations.find((d) => d.name === "s3-backups")!.destinationId);
+    await callApi(sim, "POST", "volumeBackups.create", { name: "by hand", volumeName: "pg-uploads", prefix: "/", cronExpression: "0 1 * * *", destinationId, serviceType: "postgres", postgresId: pg(project).postgresId });
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "data.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    const pruned = await pass(projectOnly, { prune: true });
+    expect(pruned.outcome).not.toBe("succeeded");
+    expect(JSON.stringify(pruned.apply?.outcomes)).toMatch(/refused: it holds 1 volume backup\(s\) not managed by dokploy-gitops \(pg-uploads\)/);
+    expect(pg(project)).toBeDefined();
+    expect(await volumeBackupsOf(project)).toHaveLength(1);
+  });
+
   it("reads volume backups only for a service that declares or records one: one volumeBackups.list and one destination.all", async () => {
     // A Dokploy of its own: only this test's objects are ours (another test's records would be read too).
     await sim.close();
