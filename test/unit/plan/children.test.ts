@@ -13,7 +13,9 @@ import { parseDescription, renderDescription } from "../../../src/model/marker.t
 import { planReconcile } from "../../../src/plan/planner.ts";
 import { SecretValues } from "../../../src/plan/secrets.ts";
 import type { Plan } from "../../../src/plan/types.ts";
-import { renderPlanJson } from "../../../src/plan/render-json.ts";
+import { parsePlanJson, renderPlanJson } from "../../../src/plan/render-json.ts";
+import { parseResourceKey } from "../../../src/kinds/registry.ts";
+import { resourceKey } from "../../../src/model/resource.ts";
 import { renderPlanText } from "../../../src/plan/render-text.ts";
 import { appDetail, desiredFrom, liveApp, liveEnvironment, liveProject, marked } from "../../helpers/live-builders.ts";
 
@@ -140,6 +142,27 @@ describe("planning child lists", () => {
     expect(parseDescription(old).marker).toEqual({ v: 1, instance: "default", key: "Application/shop/production/web", id: "a1", domains: { d: { host: "h", path: "/", id: "d1" } } });
     const marker = { ...parseDescription(old).marker!, schedules: { nightly: { id: "s1" } }, ports: { "80/tcp": {} } };
     expect(parseDescription(renderDescription("", marker)).marker).toEqual(marker);
+  });
+});
+
+describe("keys of a database's entries", () => {
+  it("name the database by kind and survive parsing, the JSON plan and a new database's plan", () => {
+    const key = "Mount/shop/production/postgres:db/%2Fsrv";
+    expect(parseResourceKey(key)).toEqual({ kind: "Mount", project: "shop", environment: "production", database: { kind: "Postgres", name: "db" }, name: "%2Fsrv" });
+    expect(resourceKey(parseResourceKey("VolumeBackup/shop/production/libsql:lite/v")!)).toBe("VolumeBackup/shop/production/libsql:lite/v");
+    expect(parseResourceKey("Port/shop/production/postgres:db/80%2Ftcp")).toBeUndefined();
+    expect(parseResourceKey("Mount/shop/production/nosuch:db/%2Fsrv")).toBeUndefined();
+    const yaml = `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Postgres\nmetadata: { name: db, project: shop, environment: production }\nspec:\n  databaseName: app\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n  mounts:\n    - { type: volume, mountPath: /srv, volumeName: v, backup: { schedule: "0 3 * * *", destination: s3 } }\n`;
+    const plan = planReconcile({
+      desired: desiredFrom(yaml), observed: { projects: [liveProject("shop", { description: marked("Project/shop", "p-shop") })], destinations: [{ destinationId: "d1", name: "s3" }] },
+      secrets: new SecretValues(), settings: { instance: "default", prune: false, allowEmpty: false, maxDeletions: 10 },
+    });
+    const children = plan.steps.filter((s) => s.kind === "Mount" || s.kind === "VolumeBackup");
+    expect(children.map((s) => [s.action, s.key, s.parentKey])).toEqual([
+      ["create", "Mount/shop/production/postgres:db/%2Fsrv", "Postgres/shop/production/db"],
+      ["create", "VolumeBackup/shop/production/postgres:db/v", "Postgres/shop/production/db"],
+    ]);
+    expect(parsePlanJson(renderPlanJson(plan)).steps.find((s) => s.kind === "Mount")!.identity).toEqual(children[0]!.identity);
   });
 });
 
