@@ -22,7 +22,7 @@ import { buildPayload, environmentPayload, generalPayload, sourcePayload } from 
 import type { ApplyContext } from "../apply/context.ts";
 import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
-import { foreignChildren } from "./child-list.ts";
+import { foreignChildren, separateLists } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -105,11 +105,12 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
       return removeOwned(ctx, step, {
         read: async () => {
           const live = await ctx.api.applicationOne({ applicationId });
-          return { ...live, id: applicationId };
+          const lists = step.action === "delete" ? await separateLists(ctx.api, childKindsOf("Application"), { kind: "Application", id: applicationId }) : undefined;
+          return { ...live, id: applicationId, lists };
         },
         release: (description) => ctx.api.applicationUpdate({ applicationId, description }),
         remove: () => ctx.api.applicationDelete({ applicationId }),
-        cascades: (live, marker) => application.cascades(applicationDetail(live), marker),
+        cascades: (live, marker) => application.cascades(withLists(applicationDetail(live), live.lists), marker),
       });
     }
     default:

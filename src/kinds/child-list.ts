@@ -14,13 +14,14 @@
  * its position the entry's line, and its views and calls are the module's.
  */
 import { DokployError } from "../dokploy/errors.ts";
+import type { DokployApi } from "../dokploy/port.ts";
 import { ownershipOf, type ChildField, type ChildRecord, type Marker } from "../model/marker.ts";
 import type { AnyManifest, Manifest } from "../model/manifest.ts";
 import { resourceKey, resourceLabel, type Kind, type ResourceIdentity } from "../model/resource.ts";
 import { ANNOTATION_ADOPT_CHILDREN } from "../model/spec.ts";
 import type { PlanStep } from "../plan/types.ts";
 import { SafetyRefusal, isNotFound, mayHaveApplied, type ApplyContext } from "../apply/context.ts";
-import type { ChildListKind, ChildParent, ServiceDetail, StepResult } from "./types.ts";
+import { parentOf, type ChildEntry, type ChildListKind, type ChildParent, type ServiceDetail, type StepResult } from "./types.ts";
 
 /** A natural key as a key segment: `/` and `%` escaped (a mount path or a regex has slashes). */
 export function escapeChildKey(key: string): string {
@@ -34,13 +35,27 @@ export function unescapeChildKey(name: string): string {
 
 /** The parent service's kind of a child identity. */
 export function childParentKind(id: ResourceIdentity): Kind {
-  return id.compose !== undefined ? "Compose" : "Application";
+  return parentOf(id)?.kind ?? "Application";
+}
+
+/** The parent fields of a child identity under `service` (`application`, `compose` or `database`). */
+function parentFields(service: ResourceIdentity): Pick<ResourceIdentity, "application" | "compose" | "database"> {
+  if (service.kind === "Application") return { application: service.name };
+  if (service.kind === "Compose") return { compose: service.name };
+  return { database: { kind: service.kind, name: service.name } };
 }
 
 /** The identity of the entry `key` of `kind` under `service`. */
 export function childIdentity(kind: ChildListKind, service: ResourceIdentity, key: string): ResourceIdentity {
-  const parent = service.kind === "Application" ? { application: service.name } : { compose: service.name };
-  return { kind: kind.kind, project: service.project, environment: service.environment!, ...parent, name: escapeChildKey(key) };
+  return { kind: kind.kind, project: service.project, environment: service.environment!, ...parentFields(service), name: escapeChildKey(key) };
+}
+
+/** The desired entries of `kind` in a service's spec; undefined when the service omits the list. */
+export function desiredEntries(kind: ChildListKind, spec: unknown): ChildEntry[] | undefined {
+  const s = spec as Record<string, unknown>;
+  if (kind.entries) return kind.entries(s);
+  const list = s[kind.field] as unknown[] | undefined;
+  return list?.map((entry, i) => ({ spec: entry, pointer: `/spec/${kind.field}/${i}` }));
 }
 
 /**
@@ -48,18 +63,18 @@ export function childIdentity(kind: ChildListKind, service: ResourceIdentity, ke
  * the entry's position, adopting when the service says `adopt-children`,
  * with the service's inputs (a file mount's content).
  */
-export function childManifest(kind: ChildListKind, service: AnyManifest, index: number): AnyManifest {
-  const spec = ((service.spec as Record<string, unknown>)[kind.field] as unknown[])[index] as Manifest["spec"];
+export function childManifest(kind: ChildListKind, service: AnyManifest, entry: ChildEntry): AnyManifest {
+  const spec = entry.spec as Manifest["spec"];
   const key = kind.entryKey(spec as never);
   const identity = childIdentity(kind, service.identity, key);
-  const pointer = `/spec/${kind.field}/${index}`;
+  const pointer = entry.pointer;
   // The service's inputs under this entry, by pointers into the entry's own spec (`/spec/content/file`).
   const own = Object.entries(service.inputs ?? {}).filter(([p]) => p.startsWith(`${pointer}/`));
   const inputs = own.length > 0 ? Object.fromEntries(own.map(([p, text]) => [`/spec${p.slice(pointer.length)}`, text])) : undefined;
   return {
     apiVersion: service.apiVersion,
     kind: kind.kind,
-    metadata: { name: identity.name, project: identity.project, environment: identity.environment!, ...(identity.application ? { application: identity.application } : { compose: identity.compose! }) },
+    metadata: { name: identity.name, project: identity.project, environment: identity.environment!, ...(identity.application ? { application: identity.application } : identity.compose ? { compose: identity.compose } : {}) },
     spec,
     identity,
     key: resourceKey(identity),
@@ -88,13 +103,24 @@ function setRecord(mk: Marker, field: ChildField, key: string, record: ChildReco
 export function foreignChildren(kinds: readonly ChildListKind[], detail: ServiceDetail, marker: Marker): string[] {
   const out: string[] = [];
   for (const kind of kinds) {
-    const rows = kind.rows(detail);
+    const rows = kind.rows(detail)?.filter((r) => !kind.builtIn?.(r, detail));
     if (!rows) continue;
     const recorded = new Set(Object.values(recordsOf(marker, kind.field)).map((r) => r.id));
     const foreign = rows.filter((r) => !recorded.has(kind.rowId(r)));
     if (foreign.length > 0) out.push(`${foreign.length} ${kind.noun}(s) not managed by dokploy-gitops (${foreign.map((r) => kind.rowKey(r)).join(", ")})`);
   }
   return out;
+}
+
+/**
+ * The entries of the lists a service's `one` does not carry (schedules,
+ * volume backups), listed now: read before a delete of the service, which
+ * Dokploy cascades to them, so a hand-made one refuses the delete.
+ */
+export async function separateLists(api: DokployApi, kinds: readonly ChildListKind[], parent: ChildParent): Promise<ServiceDetail["children"]> {
+  const separate = kinds.filter((k) => k.listSeparately);
+  const rows = await Promise.all(separate.map((k) => k.list(api, parent)));
+  return Object.fromEntries(separate.map((k, i) => [k.field, rows[i]!]));
 }
 
 /** `err` with every occurrence of `secret` masked (Dokploy echoes a refused basic-auth password in its error). */

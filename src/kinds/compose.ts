@@ -22,7 +22,7 @@ import { desiredSource, liveSource } from "./application-views.ts";
 import { composeRouter, type ComposeDetail, type ComposeUpdateInput } from "../dokploy/routers/compose.ts";
 import { deploymentRouter } from "../dokploy/routers/deployment.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
-import { foreignChildren } from "./child-list.ts";
+import { foreignChildren, separateLists } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -233,10 +233,17 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
     case "orphan": {
       const composeId = ctx.idOf(step.key);
       return removeOwned(ctx, step, {
-        read: async () => ({ ...(await ctx.api.call(composeRouter.one, { composeId })), id: composeId }),
+        read: async () => {
+          const live = await ctx.api.call(composeRouter.one, { composeId });
+          const lists = step.action === "delete" ? await separateLists(ctx.api, childKindsOf("Compose"), { kind: "Compose", id: composeId }) : undefined;
+          return { ...live, id: composeId, lists };
+        },
         release: (description) => ctx.api.call(composeRouter.update, { composeId, description }),
         remove: (_live, marker) => ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
-        cascades: (live, marker) => compose.cascades(composeDetail(live), marker),
+        cascades: (live, marker) => {
+          const detail = composeDetail(live);
+          return compose.cascades(live.lists ? { ...detail, children: { ...detail.children, ...live.lists } } : detail, marker);
+        },
       });
     }
     default:

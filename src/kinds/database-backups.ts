@@ -96,14 +96,17 @@ export function backupRecords(backups: readonly DatabaseBackupSpec[] | undefined
   return Object.fromEntries(backups.map((b) => [b.name, live?.backups?.[b.name] ?? {}]));
 }
 
-/** Refusals for destinations Dokploy does not have (checked at plan time, before any write). */
-export function unknownDestinations(backups: readonly DatabaseBackupSpec[] | undefined, destinations: ReadonlyMap<string, string> | undefined, label: string): string[] {
+/**
+ * Refusals for destinations Dokploy does not have (checked at plan time,
+ * before any write), for a database's backups or a volume backup (`what`).
+ */
+export function unknownDestinations(backups: ReadonlyArray<{ destination: string }> | undefined, destinations: ReadonlyMap<string, string> | undefined, label: string, what = "database"): string[] {
   const wanted = [...new Set((backups ?? []).map((b) => b.destination))];
   if (wanted.length === 0) return [];
   if (!destinations) return [`${label}: its backups name destinations, but Dokploy's destinations were not read`];
   const known = [...destinations.keys()].sort();
   return wanted.filter((d) => !destinations.has(d)).map((d) =>
-    `${label}: backup destination "${d}" does not exist in Dokploy (known: ${known.length > 0 ? known.join(", ") : "none"}); create it in Dokploy's settings (S3 Destinations) first. Nothing was written for this database`);
+    `${label}: backup destination "${d}" does not exist in Dokploy (known: ${known.length > 0 ? known.join(", ") : "none"}); create it in Dokploy's settings (S3 Destinations) first. Nothing was written for this ${what}`);
 }
 
 /** The database a backup sync works on. */

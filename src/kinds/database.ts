@@ -36,6 +36,9 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
+import { foreignChildren as foreignMounts, separateLists } from "./child-list.ts";
+import { mount, mountInputs } from "./mount.ts";
+import { volumeBackup } from "./volume-backup.ts";
 import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
@@ -173,15 +176,23 @@ function createPayload<K extends DatabaseKindName>(def: DatabaseDef<K>, ctx: App
 
 /** A database's detail for the engine; the typed row rides along as `raw`. */
 function databaseDetail(id: string, d: DatabaseLive): ServiceDetail {
-  return { id, name: d.name, description: d.description, appName: d.appName, status: d.applicationStatus, deployments: [], domains: [], raw: d };
+  return {
+    id, name: d.name, description: d.description, appName: d.appName, status: d.applicationStatus, deployments: [], domains: [], raw: d,
+    // Its mounts come with its `one` answer: no call of their own.
+    children: { mounts: d.mounts ?? [] },
+  };
 }
 
-/** What a delete would take that is not ours: hand-made backups, and mounts other than the automatic data volume. */
-function foreignChildren(d: DatabaseLive, marker: Marker): string[] {
-  const mounts = (d.mounts ?? []).filter((m) => !(m.type === "volume" && m.volumeName === `${d.appName}-data`));
+/**
+ * What a delete would take that is not ours: hand-made backups, and mounts
+ * and volume backups its marker does not record (its data volume is its own;
+ * volume backups count only when listed, as they are before a delete).
+ */
+function foreignChildren(d: DatabaseLive & { lists?: ServiceDetail["children"] }, marker: Marker): string[] {
+  const detail = databaseDetail("", d);
   return [
     ...handMadeBackups(d.backups ?? [], marker).map((b) => `backup ${describeBackup(b)}`),
-    ...mounts.map((m) => `mount ${m.mountPath}`),
+    ...foreignMounts([mount, volumeBackup], { ...detail, children: { ...detail.children, ...d.lists } }, marker),
   ];
 }
 
@@ -317,7 +328,11 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
       case "orphan": {
         const id = ctx.idOf(step.key);
         return removeOwned(ctx, step, {
-          read: async () => ({ ...(await readLive(ctx.api, id)), id }),
+          read: async () => {
+            const live = await readLive(ctx.api, id);
+            const lists = step.action === "delete" ? await separateLists(ctx.api, [volumeBackup], { kind: def.kind, id }) : undefined;
+            return { ...live, id, lists };
+          },
           release: (description) => call(ctx.api, def.router.update, id, { description }),
           remove: () => call(ctx.api, def.router.remove, id),
           cascades: (live, marker) => foreignChildren(live, marker),
@@ -362,6 +377,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
       hiddenLiveMaps: ["/spec/env"],
     },
     desiredView,
+    inputs: (m) => mountInputs((m.spec as AnyDatabaseSpec).mounts),
     kindMarker: (m, marker, live) => {
       const backups = backupRecords((m.spec as AnyDatabaseSpec).backups, live);
       const { backups: _old, ...rest } = marker;
@@ -381,7 +397,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
     health: serviceHealth,
     exportSpec: (detail, marker) => exportDatabaseSpec(def, detail, marker),
     referenceable: databaseReferenceable(def),
-    cascades: (detail, marker) => foreignChildren(detail.raw as DatabaseLive, marker),
+    cascades: (detail, marker) => foreignChildren({ ...(detail.raw as DatabaseLive), lists: detail.children }, marker),
     deleteNote: (annotations, marker) =>
       (annotations?.["dokploy-gitops/deletion-policy"] ?? (marker?.policy === "orphan" ? "orphan" : "delete")) === "orphan"
         ? "released, not deleted: a database's default deletion policy is orphan, so its data is kept (set dokploy-gitops/deletion-policy: delete before removing the manifest to delete it)"

@@ -1,7 +1,9 @@
 /**
  * Mount (`mounts.*`): a volume, bind mount or file of a service, listed in
- * its `mounts` (applications, compose stacks, and databases once their kinds
- * carry the list). Identified by `mountPath`. Mounts come with the service's
+ * its `mounts` (applications, compose stacks and databases). Identified by
+ * `mountPath`. A database's data volume, which Dokploy mounts when it creates
+ * the database, belongs to the database: never listed as an entry, and a
+ * desired entry at its path is a conflict. Mounts come with the service's
  * `one` answer; a change takes effect on the service's next deploy.
  *
  * A file mount's `content` is inline, a file beside the manifest
@@ -13,7 +15,8 @@
 import { createHash } from "node:crypto";
 import type { Manifest } from "../model/manifest.ts";
 import { isSecretRef, type MountSpec } from "../model/spec.ts";
-import { mountsRouter, type MountRow, type ServiceType } from "../dokploy/routers/mounts.ts";
+import { mountsRouter, SERVICE_TYPES, type MountRow, type ServiceType } from "../dokploy/routers/mounts.ts";
+import type { Kind } from "../model/resource.ts";
 import { resolve } from "../apply/payloads.ts";
 import type { SecretValues } from "../plan/secrets.ts";
 import type { View } from "../plan/views.ts";
@@ -23,7 +26,16 @@ import type { ChildListKind, ChildParent } from "./types.ts";
 /** The pointer (in the entry's own spec) of a file mount's content file. */
 export const MOUNT_CONTENT_FILE = "/spec/content/file";
 
-const serviceType = (parent: ChildParent): ServiceType => (parent.kind === "Compose" ? "compose" : "application");
+/** The services that carry mounts: mounts.create's serviceType enum (apps/dokploy/server/api/routers/mount.ts), every service kind. */
+export const MOUNT_SERVICES: readonly Kind[] = ["Application", "Compose", "Postgres", "MySQL", "MariaDB", "Mongo", "Redis", "LibSQL"];
+
+/** Dokploy's `serviceType` of a parent: its kind lowercased (`Postgres` is `postgres`, `LibSQL` is `libsql`). */
+export const serviceTypeOf = (kind: Kind): ServiceType => {
+  const type = kind.toLowerCase();
+  if (!(SERVICE_TYPES as readonly string[]).includes(type)) throw new Error(`${kind}: internal error: not a service that carries mounts`);
+  return type as ServiceType;
+};
+const serviceType = (parent: ChildParent): ServiceType => serviceTypeOf(parent.kind);
 const sha256 = (text: string): string => `sha256:${createHash("sha256").update(text).digest("hex")}`;
 /** A file mount's default file name: the last segment of its mount path. */
 const defaultFilePath = (mountPath: string): string => mountPath.split("/").filter(Boolean).pop() ?? "file";
@@ -89,7 +101,7 @@ export const mount: ChildListKind<"Mount", MountRow> = childList({
   kind: "Mount",
   field: "mounts",
   noun: "mount",
-  services: ["Application", "Compose"],
+  services: MOUNT_SERVICES,
   deploy: true,
   listSeparately: false,
   refs: ["project", "environment"],
@@ -100,6 +112,8 @@ export const mount: ChildListKind<"Mount", MountRow> = childList({
   rowKey: (r) => r.mountPath,
   rowId: (r) => r.mountId,
   rows: (d) => d.children?.mounts as MountRow[] | undefined,
+  // The data volume Dokploy mounts when it creates a database (`<appName>-data`): the database's own, never an entry.
+  builtIn: (r, d) => r.serviceType !== "application" && r.serviceType !== "compose" && r.type === "volume" && r.volumeName === `${d.appName}-data`,
   desiredView: mountView,
   liveView: liveMountView,
   list: (api, parent) => api.call(mountsRouter.listByServiceId, { serviceId: parent.id, serviceType: serviceType(parent) }),

@@ -20,6 +20,7 @@ import { project } from "./project.ts";
 import { redirect } from "./redirect.ts";
 import { schedule } from "./schedule.ts";
 import { security } from "./security.ts";
+import { volumeBackup } from "./volume-backup.ts";
 import type { AnyKindModule, ChildListKind, ContainerKind, RecordKind, ServiceKind } from "./types.ts";
 
 /** One module per kind, in dependency order. The `satisfies` keeps it complete. */
@@ -40,6 +41,7 @@ const MODULES = {
   Redirect: redirect,
   Security: security,
   Schedule: schedule,
+  VolumeBackup: volumeBackup,
 } as const satisfies { [K in Kind]: AnyKindModule & { kind: K } };
 
 /** Every module, in dependency order. */
@@ -73,7 +75,7 @@ export const RECORD_KINDS: readonly RecordKind[] = REGISTRY.filter((m): m is Rec
 /** The container kinds (Project, Environment). */
 export const CONTAINER_KINDS: readonly ContainerKind[] = REGISTRY.filter((m): m is ContainerKind => m.family === "container");
 
-/** The child list kinds (Port, Mount, Redirect, Security, Schedule), in order. */
+/** The child list kinds (Port, Mount, Redirect, Security, Schedule, VolumeBackup), in order. */
 export const CHILD_KINDS: readonly ChildListKind[] = REGISTRY.filter((m): m is ChildListKind => m.family === "child");
 
 /** The child lists a service of `kind` may carry. */
@@ -112,17 +114,20 @@ export function parseResourceKey(key: string): ResourceIdentity | undefined {
   const id: ResourceIdentity = { kind, project: names[0]!, name: names[names.length - 1]! };
   if (refs.includes("environment")) id.environment = names[1]!;
   if (nested) {
-    const parents = m.family === "record" ? m.parentRefs.map((p) => p.ref) : m.services.map((k) => (k === "Compose" ? "compose" : "application"));
+    const parents: readonly Kind[] = m.family === "record" ? m.parentRefs.map((p) => p.kind) : m.services;
     const parent = names[refs.length]!;
     const colon = parent.indexOf(":");
     if (colon < 0) {
-      if (!parents.includes("application")) return undefined;
+      if (!parents.includes("Application")) return undefined;
       id.application = parent;
     } else {
+      // `compose:<name>`, or a database parent `<kind lowercased>:<name>` (`postgres:db`).
       const ref = parent.slice(0, colon);
-      if (ref !== "compose" || !parents.includes("compose")) return undefined;
-      id.compose = parent.slice(colon + 1);
-      if (id.compose === "") return undefined;
+      const name = parent.slice(colon + 1);
+      const kind = parents.find((k) => k !== "Application" && k.toLowerCase() === ref);
+      if (!kind || name === "") return undefined;
+      if (kind === "Compose") id.compose = name;
+      else id.database = { kind, name };
     }
   }
   return id;

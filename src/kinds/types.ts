@@ -18,7 +18,7 @@
  *   in their service's marker, identified live by a natural key;
  * - child lists (Port, Mount, Redirect, Security, Schedule): entries of a
  *   list on the service's own spec, owned like records through the service's
- *   marker (`child-list.ts`).
+ *   marker (`child-list.ts`); a database's mounts are entries too.
  */
 import type { DokployApi } from "../dokploy/port.ts";
 import type { DeploymentRow, DomainRow } from "../dokploy/types.ts";
@@ -320,6 +320,12 @@ export interface RecordKind<K extends Kind = Kind> extends KindBase<K> {
   exportName(row: DomainRow): string;
 }
 
+/** One desired entry of a child list: its spec, and the pointer of what it was made from in the service's manifest. */
+export interface ChildEntry {
+  spec: unknown;
+  pointer: string;
+}
+
 /** The service a child list entry belongs to, as the child calls name it. */
 export interface ChildParent {
   kind: Kind;
@@ -346,6 +352,17 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
   readonly deploy: boolean;
   /** True when the service's `one` answer does not carry the entries (one `list` call per service that needs them). */
   readonly listSeparately: boolean;
+  /**
+   * The desired entries of a service's spec and where each is, for a list
+   * derived from another (volume backups, under the volume mounts); without
+   * it, the items of `spec[field]`. Undefined when the service omits the list
+   * (then its entries are left alone).
+   */
+  entries?(spec: Record<string, unknown>): ChildEntry[] | undefined;
+  /** True when the entries name backup destinations (the observer reads Dokploy's destinations). */
+  readonly usesDestinations?: boolean;
+  /** Problems with a desired entry against live facts (an unknown destination): its step becomes a conflict. */
+  refusals?(m: Manifest<K>, lookups: PlanLookups): string[];
   /** The natural key of a desired entry (`8443/tcp`, `/data`, a regex, a username, a name). */
   entryKey(spec: Manifest<K>["spec"]): string;
   /** The natural key of a live entry. */
@@ -353,8 +370,14 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
   rowId(row: Row): string;
   /** The live entries that came with the service's detail (undefined when not read). */
   rows(detail: ServiceDetail): Row[] | undefined;
+  /**
+   * True for a live entry Dokploy made with the service itself (a database's
+   * data volume): not an entry of the list, never reported as unmanaged nor
+   * counted as foreign, and a desired entry with its key is a conflict.
+   */
+  builtIn?(row: Row, detail: ServiceDetail): boolean;
   /** A live entry in the desired view's shape; `desired` tells how to show fields the entry chose to hide. */
-  liveView(name: string, row: Row, desired: Manifest<K> | undefined): View;
+  liveView(name: string, row: Row, desired: Manifest<K> | undefined, lookups?: PlanLookups): View;
   /** Lists the live entries of one service (recovery after a lost create; lists read separately). */
   list(api: DokployApi, parent: ChildParent): Promise<Row[]>;
   /** Creates an entry (secrets resolved at the last moment); the new id when Dokploy answers with one. */
@@ -377,9 +400,10 @@ export interface ParentIdentity {
   name: string;
 }
 
-/** The identity of `m`'s parent service (records only). */
+/** The identity of `m`'s parent service (records and child list entries only). */
 export function parentOf(id: ResourceIdentity): ParentIdentity | undefined {
   if (id.application) return { kind: "Application", name: id.application };
   if (id.compose) return { kind: "Compose", name: id.compose };
+  if (id.database) return { kind: id.database.kind, name: id.database.name };
   return undefined;
 }

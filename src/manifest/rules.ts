@@ -7,6 +7,7 @@
 import type { Diagnostic, SourcePosition } from "../model/manifest.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
 import { childKindsOf, kindModule } from "../kinds/registry.ts";
+import { desiredEntries } from "../kinds/child-list.ts";
 import { parentOf } from "../kinds/types.ts";
 import type { ApplicationSpec, DomainSpec } from "../model/spec.ts";
 import { closestMatch } from "./suggest.ts";
@@ -159,20 +160,18 @@ function duplicateEntries(d: CheckedDocument): Diagnostic[] {
   const out: Diagnostic[] = [];
   const m = d.manifest!;
   for (const kind of childKindsOf(m.kind)) {
-    const list = (m.spec as Record<string, unknown>)[kind.field];
-    if (!Array.isArray(list)) continue;
-    const first = new Map<string, number>();
-    list.forEach((entry, i) => {
-      const key = kind.entryKey(entry as never);
+    const first = new Map<string, string>();
+    for (const entry of desiredEntries(kind, m.spec) ?? []) {
+      const key = kind.entryKey(entry.spec as never);
       const at = first.get(key);
-      if (at === undefined) first.set(key, i);
-      else out.push(diagnostic(d, `/spec/${kind.field}/${i}`, "duplicate-entry", `a second ${kind.noun} ${JSON.stringify(key)}: the first is /spec/${kind.field}/${at} at ${where(d.doc.positionOf(`/spec/${kind.field}/${at}`))} (an entry is identified by its ${KEY_WORDS[kind.field]})`));
-    });
+      if (at === undefined) first.set(key, entry.pointer);
+      else out.push(diagnostic(d, entry.pointer, "duplicate-entry", `a second ${kind.noun} ${JSON.stringify(key)}: the first is ${at} at ${where(d.doc.positionOf(at))} (an entry is identified by its ${KEY_WORDS[kind.field]})`));
+    }
   }
   return out;
 }
 
 /** How each child list identifies an entry, in words. */
 const KEY_WORDS: Readonly<Record<string, string>> = {
-  ports: "publishedPort and protocol", mounts: "mountPath", redirects: "regex", security: "username", schedules: "name",
+  ports: "publishedPort and protocol", mounts: "mountPath", redirects: "regex", security: "username", schedules: "name", volumeBackups: "volumeName",
 };

@@ -22,7 +22,7 @@
  * between the create and the record cannot leave an unowned duplicate.
  *
  * The entries of a service's child lists (ports, mounts, redirects, basic-auth
- * users, schedules) have no description either: the service's marker records
+ * users, schedules, volume backups) have no description either: the service's marker records
  * those it owns in one field per list (`ports`, `mounts`...), by the entry's
  * natural key, with the same intent-then-id protocol. A marker written before
  * these fields existed reads unchanged (no field: nothing owned).
@@ -56,7 +56,7 @@ export interface ChildRecord {
 }
 
 /** The marker fields of the child lists, one per list (the spec field of the same name). */
-export const CHILD_FIELDS = ["ports", "mounts", "redirects", "security", "schedules"] as const;
+export const CHILD_FIELDS = ["ports", "mounts", "redirects", "security", "schedules", "volumeBackups"] as const;
 
 /** One of {@link CHILD_FIELDS}. */
 export type ChildField = (typeof CHILD_FIELDS)[number];
@@ -101,6 +101,8 @@ export interface Marker {
   redirects?: Record<string, ChildRecord>;
   security?: Record<string, ChildRecord>;
   schedules?: Record<string, ChildRecord>;
+  /** Volume backups of the service's volume mounts, by volume name. */
+  volumeBackups?: Record<string, ChildRecord>;
 }
 
 /** A description split into the user's text and the marker (if any). */

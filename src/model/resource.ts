@@ -32,7 +32,7 @@ export type Kind =
  * service's spec, not manifests of their own. They have plan steps and
  * status entries like any object, keyed under their service.
  */
-export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule";
+export type ChildKindName = "Port" | "Mount" | "Redirect" | "Security" | "Schedule" | "VolumeBackup";
 
 /** The apiVersion every manifest must carry. */
 export const API_VERSION = "dokploy-gitops/v1";
@@ -45,8 +45,10 @@ export interface ResourceIdentity {
   environment?: string;
   /** The parent application of a domain or of a child list entry. */
   application?: string;
-  /** The parent compose stack of a domain. */
+  /** The parent compose stack of a domain or of a child list entry. */
   compose?: string;
+  /** The parent database of a child list entry (a mount): its kind and name. */
+  database?: { kind: Kind; name: string };
   name: string;
 }
 
@@ -55,7 +57,8 @@ export interface ResourceIdentity {
  * Used in plans, ownership markers, status and logs; stable across releases
  * (keys written into live Dokploy are a contract). A compose parent is
  * written `compose:<name>` so it can never be read as an application's
- * domain key (`Domain/p/e/<app>/<name>`, the layout of the first release).
+ * domain key (`Domain/p/e/<app>/<name>`, the layout of the first release);
+ * a database parent is written `<kind lowercased>:<name>` (`postgres:db`).
  */
 export function resourceKey(id: ResourceIdentity): string {
   const names = [id.kind === "Project" ? id.name : id.project];
@@ -63,6 +66,7 @@ export function resourceKey(id: ResourceIdentity): string {
   if (id.environment !== undefined) names.push(id.environment);
   if (id.application !== undefined) names.push(id.application);
   if (id.compose !== undefined) names.push(`compose:${id.compose}`);
+  if (id.database !== undefined) names.push(`${id.database.kind.toLowerCase()}:${id.database.name}`);
   names.push(id.name);
   return `${id.kind}/${names.join("/")}`;
 }

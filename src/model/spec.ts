@@ -207,8 +207,31 @@ export interface PortSpec {
 /** A file mount's content: inline text, a file beside the manifest, or a secret reference. */
 export type MountContent = string | { file: string } | SecretRef;
 
+/**
+ * A scheduled copy of a volume mount's volume to a backup destination
+ * (Dokploy's volume backups), written under the mount. Owned through the
+ * service's marker by the volume's name.
+ */
+export interface VolumeBackupSpec {
+  /** Cron expression (Dokploy does not check it). */
+  schedule: string;
+  /** The name of an existing Dokploy destination. */
+  destination: string;
+  /** Key prefix in the bucket. Default "/" (as for database backups). */
+  prefix?: string;
+  /** How many copies to keep (null: all). */
+  keepLatestCount?: number | null;
+  /** Default true. */
+  enabled?: boolean;
+}
+
+/** A volume backup as its own child list entry: the backup with the volume it copies. */
+export interface VolumeBackupEntrySpec extends VolumeBackupSpec {
+  volumeName: string;
+}
+
 export type MountSpec =
-  | { type: "volume"; mountPath: string; volumeName: string }
+  | { type: "volume"; mountPath: string; volumeName: string; backup?: VolumeBackupSpec }
   | { type: "bind"; mountPath: string; hostPath: string }
   | {
     type: "file";
@@ -335,6 +358,8 @@ export interface DatabaseSpecBase {
   /** A port published on the server (null: not exposed). */
   externalPort?: number | null;
   state?: "running" | "stopped";
+  /** Volumes, bind mounts and files (the data volume Dokploy made is not one); a change takes effect on the next deploy. */
+  mounts?: MountSpec[];
 }
 
 /** The five classic kinds also take `args`. */
@@ -394,6 +419,7 @@ export interface SpecByKind {
   Redirect: RedirectSpec;
   Security: SecuritySpec;
   Schedule: ScheduleSpec;
+  VolumeBackup: VolumeBackupEntrySpec;
 }
 
 /** Annotation keys with a meaning to the tool. */

@@ -8,7 +8,7 @@ import type { AnyManifest, DesiredState } from "../model/manifest.ts";
 import { parseDescription, type Marker } from "../model/marker.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind } from "../model/resource.ts";
 import { kindModule } from "../kinds/registry.ts";
-import type { PlanLookups } from "../kinds/types.ts";
+import { parentOf, type PlanLookups } from "../kinds/types.ts";
 import { diffViews } from "./diff.ts";
 import { memoizedOwnership } from "./match.ts";
 import type { ReferenceValues } from "./references.ts";
@@ -32,10 +32,10 @@ export function parentKeyOf(m: AnyManifest): string | undefined {
     case "service":
       return resourceKey({ kind: "Environment", project: id.project, name: id.environment! });
     case "record":
-    case "child":
-      return id.compose !== undefined
-        ? resourceKey({ kind: "Compose", project: id.project, environment: id.environment!, name: id.compose })
-        : resourceKey({ kind: "Application", project: id.project, environment: id.environment!, name: id.application! });
+    case "child": {
+      const parent = parentOf(id);
+      return resourceKey({ kind: parent?.kind ?? "Application", project: id.project, environment: id.environment!, name: parent?.name ?? id.application! });
+    }
   }
 }
 

@@ -17,8 +17,8 @@
 import type { AnyManifest } from "../model/manifest.ts";
 import type { ChildField, ChildRecord, Marker } from "../model/marker.ts";
 import { childKindsOf } from "../kinds/registry.ts";
-import { childIdentity, childManifest, recordsOf } from "../kinds/child-list.ts";
-import type { ChildListKind, ServiceDetail } from "../kinds/types.ts";
+import { childIdentity, childManifest, desiredEntries, recordsOf } from "../kinds/child-list.ts";
+import type { ChildEntry, ChildListKind, ServiceDetail } from "../kinds/types.ts";
 import { resourceKey, resourceLabel } from "../model/resource.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
 import { newStep } from "./steps.ts";
@@ -42,20 +42,20 @@ export interface ChildrenPlan {
 export function planChildren(b: PlanBuilder, service: AnyManifest, parent: ParentState, detail: ServiceDetail | undefined, liveMarker: Marker | undefined): ChildrenPlan {
   const out: ChildrenPlan = { records: {}, deployLists: [], recording: [] };
   for (const kind of childKindsOf(service.kind)) {
-    const list = (service.spec as Record<string, unknown>)[kind.field] as unknown[] | undefined;
+    const list = desiredEntries(kind, service.spec);
     const recorded = recordsOf(liveMarker, kind.field);
     if (list === undefined) {
       if (Object.keys(recorded).length > 0) out.records[kind.field] = recorded;
       continue;
     }
-    const steps = planList(b, kind, service, parent, list.length, detail, recorded, out);
+    const steps = planList(b, kind, service, parent, list, detail, recorded, out);
     if (kind.deploy && steps.some((s) => s.action !== "noop" && s.action !== "conflict")) out.deployLists.push(kind.field);
   }
   return out;
 }
 
 function planList(
-  b: PlanBuilder, kind: ChildListKind, service: AnyManifest, parent: ParentState, count: number, detail: ServiceDetail | undefined,
+  b: PlanBuilder, kind: ChildListKind, service: AnyManifest, parent: ParentState, entries: ChildEntry[], detail: ServiceDetail | undefined,
   recorded: Record<string, ChildRecord>, out: ChildrenPlan,
 ): PlanStep[] {
   const steps: PlanStep[] = [];
@@ -63,7 +63,7 @@ function planList(
     steps.push(s);
     return b.push(s);
   };
-  const desired = Array.from({ length: count }, (_, i) => childManifest(kind, service, i));
+  const desired = entries.map((e) => childManifest(kind, service, e));
   const base = { parentKey: service.key, ...(parent.state === "existing" ? { parentDokployId: parent.id } : {}) };
   const effect = kind.deploy ? [`takes effect on the next deploy of ${resourceLabel(service.identity)}`] : [];
   const note = (s: PlanStep): PlanStep => {
@@ -71,14 +71,22 @@ function planList(
     return s;
   };
   if (parent.state === "blocked") return steps;
+  const refused = (D: (typeof desired)[number]): boolean => {
+    const reasons = kind.refusals?.(D as never, b.lookups) ?? [];
+    if (reasons.length > 0) push(newStep(D.identity, D.key, "conflict", { manifest: D, ...base, reasons }));
+    return reasons.length > 0;
+  };
   if (parent.state === "new" || !detail) {
     for (const D of desired) {
+      if (refused(D)) continue;
       const step = note(push(newStep(D.identity, D.key, "create", { manifest: D, dependsOn: [parent.stepKey ?? service.key], ...base })));
       b.addDiff(step, kind.desiredView(D as never), undefined);
     }
     return steps;
   }
-  const rows = kind.rows(detail) ?? [];
+  const all = kind.rows(detail) ?? [];
+  const builtIn = all.filter((r) => kind.builtIn?.(r, detail));
+  const rows = all.filter((r) => !builtIn.includes(r));
   const byId = new Map(rows.map((r) => [kind.rowId(r), r]));
   const owned = new Map<string, unknown>();
   const claimed = new Set<string>();
@@ -103,15 +111,29 @@ function planList(
     const key = kind.entryKey(D.spec as never);
     const label = resourceLabel(D.identity);
     const dView = kind.desiredView(D as never);
+    if (refused(D)) {
+      // Refused before any write; an entry already ours stays recorded.
+      const mine = owned.get(key);
+      if (mine !== undefined) records[key] = { ...recorded[key], id: kind.rowId(mine) };
+      continue;
+    }
     if (ambiguous.has(key)) {
       push(newStep(D.identity, D.key, "conflict", { manifest: D, ...base, reasons: [`${label}: several ${kind.noun}s in Dokploy match its recorded key; resolve it by hand`] }));
+      continue;
+    }
+    const own = builtIn.find((r) => kind.rowKey(r) === key);
+    if (own !== undefined) {
+      push(newStep(D.identity, D.key, "conflict", {
+        manifest: D, ...base,
+        reasons: [`${label}: ${serviceLabel} has its own ${kind.noun} with this key (id ${kind.rowId(own)}), made by Dokploy with the service; it cannot be declared, adopted or replaced: choose another key`],
+      }));
       continue;
     }
     const mine = owned.get(key);
     if (mine !== undefined) {
       const id = kind.rowId(mine);
       const step = newStep(D.identity, D.key, "noop", { manifest: D, dokployId: id, ...base });
-      b.addDiff(step, dView, kind.liveView(D.metadata.name, mine, D as never));
+      b.addDiff(step, dView, kind.liveView(D.metadata.name, mine, D as never, b.lookups));
       records[key] = { ...recorded[key], id };
       b.finish(step);
       note(push(step));
@@ -123,7 +145,7 @@ function planList(
       if (D.adopt && lookalikes.length === 1) {
         ids.forEach((id) => claimed.add(id));
         const step = note(push(newStep(D.identity, D.key, "adopt", { manifest: D, dokployId: ids[0]!, markerWrite: true, ...base })));
-        b.addDiff(step, dView, kind.liveView(D.metadata.name, lookalikes[0], D as never));
+        b.addDiff(step, dView, kind.liveView(D.metadata.name, lookalikes[0], D as never, b.lookups));
         out.recording.push(step);
         continue;
       }

@@ -57,6 +57,7 @@ function identityJson(id: ResourceIdentity): Record<string, unknown> {
   if (id.environment !== undefined) out.environment = id.environment;
   if (id.application !== undefined) out.application = id.application;
   if (id.compose !== undefined) out.compose = id.compose;
+  if (id.database !== undefined) out.database = { ...id.database };
   out.name = id.name;
   return out;
 }
@@ -131,6 +132,10 @@ function readIdentity(v: unknown, p: string): ResourceIdentity {
   if (app !== undefined) id.application = app;
   const compose = optStr(o.compose, `${p}/compose`);
   if (compose !== undefined) id.compose = compose;
+  if (o.database !== undefined) {
+    const d = obj(o.database, `${p}/database`);
+    id.database = { kind: oneOf<Kind>(d.kind, KINDS, `${p}/database/kind`), name: str(d.name, `${p}/database/name`) };
+  }
   return id;
 }
 

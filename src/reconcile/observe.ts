@@ -20,6 +20,7 @@ import type { DesiredState } from "../model/manifest.ts";
 import type { ObservedApplication, ObservedEnvironment, ObservedProject, ObservedService, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey } from "../model/resource.ts";
 import { SERVICE_KINDS, childKindsOf, serviceModule } from "../kinds/registry.ts";
+import { desiredEntries } from "../kinds/child-list.ts";
 import type { ChildListKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { isClaimed } from "../plan/match.ts";
 import { ownershipOf } from "../model/marker.ts";
@@ -72,9 +73,11 @@ export function scopeOf(desired: DesiredState): ObserveScope {
   return {
     projects: new Set(desired.manifests.filter((m) => m.kind === "Project").map((m) => m.metadata.name)),
     adopting: new Set(desired.manifests.filter((m) => m.adopt && serviceModule(m.kind)).map((m) => m.key)),
-    destinations: desired.manifests.some((m) => ((m.spec as { backups?: unknown[] }).backups ?? []).length > 0),
+    destinations: desired.manifests.some((m) => ((m.spec as { backups?: unknown[] }).backups ?? []).length > 0 ||
+      childKindsOf(m.kind).some((c) => c.usesDestinations && (desiredEntries(c, m.spec)?.length ?? 0) > 0)),
+    // A list of its own is read where declared; a derived one (volume backups) where it has an entry.
     listing: new Set(desired.manifests.flatMap((m) => childKindsOf(m.kind)
-      .filter((c) => c.listSeparately && (m.spec as Record<string, unknown>)[c.field] !== undefined)
+      .filter((c) => c.listSeparately && (c.entries ? (desiredEntries(c, m.spec)?.length ?? 0) > 0 : desiredEntries(c, m.spec) !== undefined))
       .map((c) => `${c.field}|${m.key}`))),
   };
 }

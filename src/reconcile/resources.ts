@@ -71,6 +71,7 @@ export function resourceStatuses(plan: Plan, observed: ObservedState | undefined
       ...(id.environment ? { environment: id.environment } : {}),
       ...(id.application ? { application: id.application } : {}),
       ...(id.compose ? { compose: id.compose } : {}),
+      ...(id.database ? { database: { ...id.database } } : {}),
       name: id.name,
       ...(outcome?.dokployId ?? step.dokployId ? { dokployId: outcome?.dokployId ?? step.dokployId } : {}),
       sync: syncOf(step),

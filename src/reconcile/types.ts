@@ -65,6 +65,8 @@ export interface ResourceStatus {
   application?: string;
   /** A compose domain's stack. */
   compose?: string;
+  /** The database of a child list entry (a database's mount). */
+  database?: { kind: Kind; name: string };
   name: string;
   dokployId?: string;
   sync: SyncStatus;

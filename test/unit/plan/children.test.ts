@@ -13,7 +13,9 @@ import { parseDescription, renderDescription } from "../../../src/model/marker.t
 import { planReconcile } from "../../../src/plan/planner.ts";
 import { SecretValues } from "../../../src/plan/secrets.ts";
 import type { Plan } from "../../../src/plan/types.ts";
-import { renderPlanJson } from "../../../src/plan/render-json.ts";
+import { parsePlanJson, renderPlanJson } from "../../../src/plan/render-json.ts";
+import { parseResourceKey } from "../../../src/kinds/registry.ts";
+import { resourceKey } from "../../../src/model/resource.ts";
 import { renderPlanText } from "../../../src/plan/render-text.ts";
 import { appDetail, desiredFrom, liveApp, liveEnvironment, liveProject, marked } from "../../helpers/live-builders.ts";
 
@@ -22,6 +24,9 @@ const app = (spec: string, annotations = ""): string =>
   `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: web, project: shop, environment: production${annotations} }\nspec:\n  source: { type: docker, image: "nginx:1" }\n${spec}`;
 const compose = (spec: string): string =>
   `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Compose\nmetadata: { name: stack, project: shop, environment: production }\nspec:\n  source: { type: raw, content: "services: {}" }\n${spec}`;
+
+const postgres = (spec: string): string =>
+  `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Postgres\nmetadata: { name: db, project: shop, environment: production }\nspec:\n  databaseName: app\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n${spec}`;
 
 function errors(text: string, extra: Array<{ file: string; text: string }> = []): string[] {
   return loadManifestTexts([{ file: "shop.yaml", text }, ...extra]).diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line} ${d.code} ${d.message}`);
@@ -35,8 +40,20 @@ describe("child lists in manifests", () => {
     ["an application schedule with serviceName", app("  schedules: [{ name: n, cronExpression: '* * * * *', command: c, serviceName: x }]\n"), /unknown field "serviceName"/],
     ["a relative mountPath", app("  mounts: [{ type: volume, mountPath: data, volumeName: v }]\n"), /an absolute path starting with \//],
     ["a bind mount without hostPath", app("  mounts: [{ type: bind, mountPath: /x }]\n"), /hostPath/],
+    ["a backup on a bind mount", app("  mounts: [{ type: bind, mountPath: /x, hostPath: /y, backup: { schedule: '0 3 * * *', destination: s3 } }]\n"), /unknown field "backup"/],
+    ["a volume backup without destination", app("  mounts: [{ type: volume, mountPath: /x, volumeName: v, backup: { schedule: '0 3 * * *' } }]\n"), /destination/],
+    ["ports on a database", postgres("  ports: [{ publishedPort: 80, targetPort: 80 }]\n"), /\/spec\/ports: unknown field "ports"/],
   ])("refuses %s", (_what, text, message) => {
     expect(errors(text).join("\n")).toMatch(message);
+  });
+
+  it("accepts mounts, with a volume backup, on a database", () => {
+    expect(errors(postgres("  mounts:\n    - { type: volume, mountPath: /srv, volumeName: v, backup: { schedule: '0 3 * * *', destination: s3 } }\n    - { type: bind, mountPath: /x, hostPath: /y }\n"))).toEqual([]);
+  });
+
+  it("reports two volume backups of one volume as an error at the second backup", () => {
+    const text = app("  mounts:\n    - { type: volume, mountPath: /a, volumeName: v, backup: { schedule: '0 3 * * *', destination: s3 } }\n    - { type: volume, mountPath: /b, volumeName: v, backup: { schedule: '0 4 * * *', destination: s3 } }\n");
+    expect(errors(text)).toEqual([expect.stringMatching(/^shop\.yaml:13 duplicate-entry \/spec\/mounts\/1\/backup: a second volume backup "v": the first is \/spec\/mounts\/0\/backup at shop\.yaml:12:\d+ \(an entry is identified by its volumeName\)$/)]);
   });
 
   it("reports two entries with one natural key as an error at the second, naming the first's line", () => {
@@ -125,6 +142,27 @@ describe("planning child lists", () => {
     expect(parseDescription(old).marker).toEqual({ v: 1, instance: "default", key: "Application/shop/production/web", id: "a1", domains: { d: { host: "h", path: "/", id: "d1" } } });
     const marker = { ...parseDescription(old).marker!, schedules: { nightly: { id: "s1" } }, ports: { "80/tcp": {} } };
     expect(parseDescription(renderDescription("", marker)).marker).toEqual(marker);
+  });
+});
+
+describe("keys of a database's entries", () => {
+  it("name the database by kind and survive parsing, the JSON plan and a new database's plan", () => {
+    const key = "Mount/shop/production/postgres:db/%2Fsrv";
+    expect(parseResourceKey(key)).toEqual({ kind: "Mount", project: "shop", environment: "production", database: { kind: "Postgres", name: "db" }, name: "%2Fsrv" });
+    expect(resourceKey(parseResourceKey("VolumeBackup/shop/production/libsql:lite/v")!)).toBe("VolumeBackup/shop/production/libsql:lite/v");
+    expect(parseResourceKey("Port/shop/production/postgres:db/80%2Ftcp")).toBeUndefined();
+    expect(parseResourceKey("Mount/shop/production/nosuch:db/%2Fsrv")).toBeUndefined();
+    const yaml = `${HEAD}apiVersion: dokploy-gitops/v1\nkind: Postgres\nmetadata: { name: db, project: shop, environment: production }\nspec:\n  databaseName: app\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n  mounts:\n    - { type: volume, mountPath: /srv, volumeName: v, backup: { schedule: "0 3 * * *", destination: s3 } }\n`;
+    const plan = planReconcile({
+      desired: desiredFrom(yaml), observed: { projects: [liveProject("shop", { description: marked("Project/shop", "p-shop") })], destinations: [{ destinationId: "d1", name: "s3" }] },
+      secrets: new SecretValues(), settings: { instance: "default", prune: false, allowEmpty: false, maxDeletions: 10 },
+    });
+    const children = plan.steps.filter((s) => s.kind === "Mount" || s.kind === "VolumeBackup");
+    expect(children.map((s) => [s.action, s.key, s.parentKey])).toEqual([
+      ["create", "Mount/shop/production/postgres:db/%2Fsrv", "Postgres/shop/production/db"],
+      ["create", "VolumeBackup/shop/production/postgres:db/v", "Postgres/shop/production/db"],
+    ]);
+    expect(parsePlanJson(renderPlanJson(plan)).steps.find((s) => s.kind === "Mount")!.identity).toEqual(children[0]!.identity);
   });
 });
 

@@ -3,8 +3,12 @@
  * manifests, every step that writes to or deletes an existing object targets
  * an object carrying this instance's marker (its own id, or pending), or one
  * its manifest explicitly adopts; a domain only inside a service (application
- * or compose stack) we own that records it; and never an object whose
- * identity is claimed twice. The generators cover applications, compose
+ * or compose stack) we own that records it; a child list entry (an
+ * application's port or redirect, a database's mount or volume backup) only
+ * inside a service we own whose marker records it (by id, or by an intent
+ * naming its key), or one the service's manifest adopts with
+ * `adopt-children`, never a database's own data volume; and never an object
+ * whose identity is claimed twice. The generators cover applications, compose
  * stacks and databases (three kinds, with backups made by hand beside the
  * ones their marker records).
  * With references between the generated services (hosts, names, domain
@@ -17,7 +21,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ApplicationDetail } from "../../../src/dokploy/types.ts";
 import { loadManifestTexts } from "../../../src/manifest/index.ts";
-import { ownershipOf, parseDescription, renderDescription, type DomainRecord } from "../../../src/model/marker.ts";
+import { ownershipOf, parseDescription, renderDescription, type ChildRecord, type DomainRecord, type Marker } from "../../../src/model/marker.ts";
+import type { MountRow } from "../../../src/dokploy/routers/mounts.ts";
+import type { PortRow } from "../../../src/dokploy/routers/port.ts";
+import type { RedirectRow } from "../../../src/dokploy/routers/redirects.ts";
+import type { VolumeBackupRow } from "../../../src/dokploy/routers/volume-backups.ts";
+import { unescapeChildKey } from "../../../src/kinds/child-list.ts";
 import type { ObservedEnvironment, ObservedProject, ObservedService } from "../../../src/model/observed.ts";
 import type { DomainRow } from "../../../src/dokploy/types.ts";
 import { planReconcile } from "../../../src/plan/planner.ts";
@@ -36,6 +45,11 @@ const STACKS = ["chat", "web"];
 const HOSTS = ["a.test", "b.test"];
 const DB_KINDS = ["Postgres", "Redis", "LibSQL"] as const;
 const DBS = ["db", "cache"];
+const PORTS = [8080, 9090];
+const REGEXES = ["^/a$", "^/b$"];
+/** Mount paths of a database; the last is where its data volume (Dokploy's own) is mounted. */
+const MOUNT_PATHS = ["/m0", "/m1", "/var/lib/data"];
+const VOLUMES = ["vol0", "vol1"];
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300);
 /** Room for the reliability suite's 10,000 cases on a busy machine (a bound, not a measurement). */
 const TIMEOUT_MS = Math.max(30_000, RUNS * 20);
@@ -46,8 +60,8 @@ const variant = fc.constantFrom<Variant>("none", "ours", "pending", "copied", "f
 let seq = 0;
 const nextId = (prefix: string): string => `${prefix}${++seq}`;
 
-function describeAs(v: Variant, key: string, id: string, otherKey: string, domains?: Record<string, DomainRecord>): string | null {
-  const extra = domains && Object.keys(domains).length > 0 ? { domains } : {};
+function describeAs(v: Variant, key: string, id: string, otherKey: string, domains?: Record<string, DomainRecord>, children: Partial<Marker> = {}): string | null {
+  const extra = { ...(domains && Object.keys(domains).length > 0 ? { domains } : {}), ...children };
   switch (v) {
     case "none":
       return null;
@@ -67,14 +81,34 @@ function describeAs(v: Variant, key: string, id: string, otherKey: string, domai
 }
 
 const domainSpec = fc.record({ host: fc.constantFrom(...HOSTS), recorded: fc.constantFrom("id", "intent", "none", "stale") });
-const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
+const childSpec = fc.record({ at: fc.nat({ max: 1 }), recorded: fc.constantFrom("id", "intent", "none", "stale") });
+const children = fc.array(childSpec, { maxLength: 2 });
+const appSpec = fc.record({ name: fc.constantFrom(...APPS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }), ports: children, redirects: children });
 const stackSpec = fc.record({ name: fc.constantFrom(...STACKS), v: variant, domains: fc.array(domainSpec, { maxLength: 2 }) });
-const dbSpec = fc.record({ kind: fc.constantFrom(...DB_KINDS), name: fc.constantFrom(...DBS), v: variant, backups: fc.constantFrom("none", "ours", "hand-made", "stale") });
+const dbSpec = fc.record({ kind: fc.constantFrom(...DB_KINDS), name: fc.constantFrom(...DBS), v: variant, backups: fc.constantFrom("none", "ours", "hand-made", "stale"), mounts: children, volumeBackups: children });
 const envSpec = fc.record({ name: fc.constantFrom(...ENVS), v: variant, apps: fc.array(appSpec, { maxLength: 2 }), stacks: fc.array(stackSpec, { maxLength: 2 }), dbs: fc.array(dbSpec, { maxLength: 2 }), others: fc.boolean() });
 const projectSpec = fc.record({ name: fc.constantFrom(...PROJECTS), v: variant, envs: fc.array(envSpec, { maxLength: 2 }) });
 
-type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }> };
-type DbSpecValue = { kind: (typeof DB_KINDS)[number]; name: string; v: Variant; backups: string };
+type ChildSpecValue = Array<{ at: number; recorded: string }>;
+type DbSpecValue = { kind: (typeof DB_KINDS)[number]; name: string; v: Variant; backups: string; mounts: ChildSpecValue; volumeBackups: ChildSpecValue };
+type ServiceSpecValue = { name: string; v: Variant; domains: Array<{ host: string; recorded: string }>; ports?: ChildSpecValue; redirects?: ChildSpecValue };
+
+/** Live child rows and their records in the marker, as `recorded` says (by id, by an intent naming the key, not at all, or a stale id). */
+function childRows<R>(specs: ChildSpecValue, make: (at: number) => R, idOf: (r: R) => string, keyOf: (r: R) => string): { rows: R[]; records: Record<string, ChildRecord> } {
+  const rows = specs.map((c) => make(c.at));
+  const records: Record<string, ChildRecord> = {};
+  specs.forEach((c, i) => {
+    const key = keyOf(rows[i]!);
+    if (c.recorded === "id") records[key] = { id: idOf(rows[i]!) };
+    else if (c.recorded === "intent") records[key] = {};
+    else if (c.recorded === "stale") records[key] = { id: "gone" };
+  });
+  return { rows, records };
+}
+
+/** The records of the lists a spec generated (a list with no live entry records nothing). */
+const recordsOf = (lists: Record<string, { records: Record<string, ChildRecord> } | undefined>): Partial<Marker> =>
+  Object.fromEntries(Object.entries(lists).filter(([, l]) => l && Object.keys(l.records).length > 0).map(([f, l]) => [f, l!.records]));
 type ProjectSpecValue = { name: string; v: Variant; envs: Array<{ name: string; v: Variant; apps: ServiceSpecValue[]; stacks: ServiceSpecValue[]; dbs?: DbSpecValue[]; others: boolean }> };
 
 /** Live domain rows of a service and the records its marker keeps of them, as the spec says. */
@@ -113,17 +147,32 @@ function liveDatabase(p: string, e: string, d: DbSpecValue): ObservedService {
   const backupId = nextId("bk");
   const backups = d.backups === "none" ? [] : [{ backupId, appName: `backup-${backupId}`, schedule: "0 3 * * *", prefix: "/", database: "app", destinationId: "dest1", destination: { name: "s3" }, keepLatestCount: null, enabled: true }];
   const records = d.backups === "ours" ? { nightly: { id: backupId } } : d.backups === "stale" ? { nightly: { id: "gone" } } : undefined;
+  const appName = `${d.name}-x`;
+  const type = d.kind.toLowerCase() as MountRow["serviceType"];
+  const mount = (mountPath: string, volumeName: string): MountRow => ({
+    mountId: nextId("mnt"), type: "volume", hostPath: null, volumeName, filePath: null, content: null, serviceType: type, mountPath,
+    applicationId: null, composeId: null, libsqlId: null, mariadbId: null, mongoId: null, mysqlId: null, postgresId: null, redisId: null, [`${type}Id`]: id,
+  });
+  const mounts = childRows<MountRow>(d.mounts, (at) => mount(MOUNT_PATHS[at]!, VOLUMES[at]!), (r) => r.mountId, (r) => r.mountPath);
+  const volumeBackups = childRows<VolumeBackupRow>(d.volumeBackups, (at) => ({
+    volumeBackupId: nextId("vb"), name: "x", volumeName: VOLUMES[at]!, prefix: "/", serviceType: type, appName: "vb-x", serviceName: null, turnOff: false,
+    cronExpression: "0 1 * * *", keepLatestCount: null, enabled: true, applicationId: null, postgresId: null, mariadbId: null, mongoId: null, mysqlId: null,
+    redisId: null, libsqlId: null, composeId: null, createdAt: "2026-01-01T00:00:00.000Z", destinationId: "dest1", [`${type}Id`]: id,
+  }), (r) => r.volumeBackupId, (r) => r.volumeName);
+  // Its data volume, made by Dokploy with it: never an entry of its list.
+  const dataVolume = mount(MOUNT_PATHS[2]!, `${appName}-data`);
   const describe = (): string | null => {
-    const base = describeAs(d.v, key, id, `${d.kind}/${p}/${e}/zzz`);
+    const base = describeAs(d.v, key, id, `${d.kind}/${p}/${e}/zzz`, undefined, recordsOf({ mounts, volumeBackups }));
     const parsed = parseDescription(base);
     return parsed.marker && records ? renderDescription("", { ...parsed.marker, backups: records }) : base;
   };
   const description = describe();
   const raw = {
-    name: d.name, appName: `${d.name}-x`, description, applicationStatus: "done", databasePassword: "pw", dockerImage: "img", env: null, command: null, args: null,
-    replicas: 1, externalPort: null, databaseName: "app", databaseUser: "app", mounts: [], ...(d.kind === "Redis" ? {} : { backups }),
+    name: d.name, appName, description, applicationStatus: "done", databasePassword: "pw", dockerImage: "img", env: null, command: null, args: null,
+    replicas: 1, externalPort: null, databaseName: "app", databaseUser: "app", mounts: [dataVolume, ...mounts.rows], ...(d.kind === "Redis" ? {} : { backups }),
   };
-  return { kind: d.kind, id, name: d.name, description, appName: raw.appName, status: "done", detail: { id, name: d.name, description, appName: raw.appName, status: "done", deployments: [], domains: [], raw } };
+  const detail = { id, name: d.name, description, appName, status: "done", deployments: [], domains: [], raw, children: { mounts: raw.mounts, volumeBackups: volumeBackups.rows } };
+  return { kind: d.kind, id, name: d.name, description, appName, status: "done", detail };
 }
 
 function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
@@ -140,7 +189,10 @@ function buildLive(specs: ProjectSpecValue[]): ObservedProject[] {
         const aid = nextId("a");
         const aKey = `Application/${p.name}/${e.name}/${a.name}`;
         const { rows, recs } = domainsOf(a, { applicationId: aid });
-        const detail: ApplicationDetail = appDetail(a.name, { applicationId: aid, description: describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs), domains: rows, env: liveEnvText(a) });
+        const ports = childRows<PortRow>(a.ports ?? [], (at) => ({ portId: nextId("port"), publishedPort: PORTS[at]!, targetPort: 80, protocol: "tcp", publishMode: "ingress", applicationId: aid }), (r) => r.portId, (r) => `${r.publishedPort}/${r.protocol}`);
+        const redirects = childRows<RedirectRow>(a.redirects ?? [], (at) => ({ redirectId: nextId("rd"), regex: REGEXES[at]!, replacement: "/x", permanent: false, uniqueConfigKey: 1, createdAt: "2026-01-01T00:00:00.000Z", applicationId: aid }), (r) => r.redirectId, (r) => r.regex);
+        const description = describeAs(a.v, aKey, aid, `Application/${p.name}/${e.name}/zzz`, recs, recordsOf({ ports, redirects }));
+        const detail: ApplicationDetail = appDetail(a.name, { applicationId: aid, description, domains: rows, ports: ports.rows, redirects: redirects.rows, env: liveEnvText(a) });
         // The observer reads every application in a project in scope that could be ours or adopted; a superset is harmless.
         return liveApp(detail, true);
       });
@@ -170,13 +222,34 @@ const desiredSpec = fc.record({
   refs: fc.array(refSpec, { maxLength: 8 }),
   dbs: fc.subarray([...DB_KINDS]),
   deletionPolicy: fc.constantFrom("", "delete", "orphan"),
+  adoptChildren: fc.boolean(),
+  ports: fc.option(fc.subarray(PORTS)),
+  redirects: fc.option(fc.subarray(REGEXES)),
+  mounts: fc.option(fc.subarray([0, 1, 2])),
+  volumeBackups: fc.boolean(),
 });
 
-type DesiredSpecValue = { projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; refs: RefSpecValue[]; dbs: string[]; deletionPolicy: string };
+type DesiredSpecValue = {
+  projects: string[]; adopt: boolean; envs: string[]; apps: string[]; stacks: string[]; domains: string[]; refs: RefSpecValue[]; dbs: string[]; deletionPolicy: string;
+  adoptChildren?: boolean; ports?: number[] | null; redirects?: string[] | null; mounts?: number[] | null; volumeBackups?: boolean;
+};
+
+/** The child lists of an application, or of a database, as YAML (a list omitted when null or absent). */
+function childLists(d: DesiredSpecValue, service: "app" | "db"): string {
+  const list = (field: string, items: string[] | null | undefined): string => (items == null ? "" : `, ${field}: [${items.join(", ")}]`);
+  if (service === "app") {
+    return list("ports", d.ports?.map((p) => `{ publishedPort: ${p}, targetPort: 81 }`)) +
+      list("redirects", d.redirects?.map((r) => `{ regex: "${r}", replacement: "/y" }`));
+  }
+  const backup = d.volumeBackups ? ', backup: { schedule: "0 2 * * *", destination: s3 }' : "";
+  return list("mounts", d.mounts?.map((i) => `{ type: volume, mountPath: ${MOUNT_PATHS[i]}, volumeName: ${VOLUMES[i] ?? "data2"}${backup} }`));
+}
 
 function buildYaml(d: DesiredSpecValue): string {
   const ann = d.adopt ? ', annotations: { dokploy-gitops/adopt: "true" }' : "";
-  const dbAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${d.deletionPolicy ? `, dokploy-gitops/deletion-policy: ${d.deletionPolicy}` : ""} }`;
+  const children = d.adoptChildren ? ', dokploy-gitops/adopt-children: "true"' : "";
+  const appAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${children} }`;
+  const dbAnn = `, annotations: { dokploy-gitops/adopt: "${d.adopt}"${d.deletionPolicy ? `, dokploy-gitops/deletion-policy: ${d.deletionPolicy}` : ""}${children} }`;
   const docs: string[] = [];
   const nodes = d.envs.flatMap((e): GraphNode[] => [...d.apps.map((name) => ({ kind: "Application" as const, environment: e, name })), ...d.stacks.map((name) => ({ kind: "Compose" as const, environment: e, name }))]);
   const wires = wiring(nodes, d.refs, d.domains.length > 0);
@@ -186,7 +259,7 @@ function buildYaml(d: DesiredSpecValue): string {
     for (const e of d.envs) {
       docs.push(`apiVersion: dokploy-gitops/v1\nkind: Environment\nmetadata: { name: ${e}, project: ${p}${ann} }\nspec: {}`);
       for (const a of d.apps) {
-        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${ann} }\nspec: { source: { type: docker, image: "nginx:2" }${extra("Application", e, a)} }`);
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: Application\nmetadata: { name: ${a}, project: ${p}, environment: ${e}${appAnn} }\nspec: { source: { type: docker, image: "nginx:2" }${extra("Application", e, a)}${childLists(d, "app")} }`);
         d.domains.forEach((h, i) => {
           docs.push(`apiVersion: dokploy-gitops/v1\nkind: Domain\nmetadata: { name: dom${i}, project: ${p}, environment: ${e}, application: ${a}${ann} }\nspec: { host: ${a}.${e}.${p}.${h} }`);
         });
@@ -200,7 +273,7 @@ function buildYaml(d: DesiredSpecValue): string {
       for (const k of d.dbs) {
         const fields = k === "Redis" ? "" : k === "LibSQL" ? "databaseUser: app, " : "databaseName: app, databaseUser: app, ";
         const backups = k === "Redis" ? "" : ", backups: [{ name: nightly, schedule: \"0 4 * * *\", destination: s3, database: app }]";
-        docs.push(`apiVersion: dokploy-gitops/v1\nkind: ${k}\nmetadata: { name: ${DBS[0]}, project: ${p}, environment: ${e}${dbAnn} }\nspec: { ${fields}databasePassword: { fromEnv: PW }${backups} }`);
+        docs.push(`apiVersion: dokploy-gitops/v1\nkind: ${k}\nmetadata: { name: ${DBS[0]}, project: ${p}, environment: ${e}${dbAnn} }\nspec: { ${fields}databasePassword: { fromEnv: PW }${backups}${childLists(d, "db")} }`);
       }
     }
   }
@@ -210,6 +283,9 @@ function buildYaml(d: DesiredSpecValue): string {
 const WRITES = new Set(["update", "adopt", "delete", "orphan"]);
 /** Writes planned on databases across a run (checked by the first property). */
 let databaseWrites = 0;
+const CHILD_KINDS = new Set(["Port", "Redirect", "Mount", "VolumeBackup"]);
+/** Writes planned on child list entries across a run (a property that never reaches them proves nothing). */
+const childWrites = { update: 0, adopt: 0, delete: 0 };
 
 const settingsSpec = fc.record({ prune: fc.boolean(), allowEmpty: fc.boolean(), maxDeletions: fc.integer({ min: 0, max: 20 }) });
 
@@ -258,6 +334,25 @@ describe("ownership property", () => {
     expect(databaseWrites).toBeGreaterThan(0);
   }, TIMEOUT_MS);
 
+  it("never plans a write on a child list entry that its service does not record or adopt", () => {
+    // One application and one Postgres in an environment and project that are ours, with live entries recorded or not.
+    Object.assign(childWrites, { update: 0, adopt: 0, delete: 0 });
+    const lists = fc.record({
+      adoptChildren: fc.boolean(), ports: fc.option(fc.subarray(PORTS)), redirects: fc.option(fc.subarray(REGEXES)),
+      mounts: fc.option(fc.subarray([0, 1, 2])), volumeBackups: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(variant, variant, children, children, children, children, lists, (appV, dbV, ports, redirects, mounts, volumeBackups, want) => {
+        const db: DbSpecValue = { kind: "Postgres", name: "db", v: dbV, backups: "none", mounts, volumeBackups };
+        const live: ProjectSpecValue[] = [{ name: "alpha", v: "ours", envs: [{ name: "staging", v: "ours", apps: [{ name: "web", v: appV, domains: [], ports, redirects }], stacks: [], dbs: [db], others: false }] }];
+        checkPlan(live, { projects: ["alpha"], adopt: false, envs: ["staging"], apps: ["web"], stacks: [], domains: [], refs: [], dbs: ["Postgres"], deletionPolicy: "", ...want }, { prune: true, allowEmpty: false, maxDeletions: 20 });
+      }),
+      { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261121) },
+    );
+    // The generator reaches every kind of child write (else the property proves nothing about them).
+    expect(Object.values(childWrites).every((n) => n > 0), JSON.stringify(childWrites)).toBe(true);
+  }, TIMEOUT_MS);
+
   it("with references: the same, every step after what it references, and no secret printed", () => {
     fc.assert(fc.property(wiredCase, settingsSpec, ({ want, live }, settings) => checkPlan(live, want, settings)), { numRuns: RUNS, seed: Number(process.env.PROPERTY_SEED ?? 20261122) });
   }, TIMEOUT_MS);
@@ -281,8 +376,10 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
   // Index every live object by id.
   type Obj = { kind: string; id: string; description: string | null; isDefault?: boolean; parentProject?: string };
   type Parent = { id: string; description: string | null; domains: DomainRow[] };
+  type ChildParent = { id: string; description: string | null; field: "ports" | "redirects" | "mounts" | "volumeBackups"; key: string; builtIn: boolean };
   const objects = new Map<string, Obj>();
   const domainParent = new Map<string, Parent>();
+  const childParent = new Map<string, ChildParent>();
   const claims = new Map<string, number>();
   const claim = (scope: string, o: Obj): void => {
     const own = ownershipOf(o.description, INSTANCE, o.id);
@@ -305,6 +402,9 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
         scopeOf.set(a.applicationId, e.environmentId);
         claim(e.environmentId, ao);
         for (const d of a.detail?.domains ?? []) domainParent.set(d.domainId, { id: a.applicationId, description: a.detail!.description, domains: a.detail!.domains });
+        const parent = { id: a.applicationId, description: a.detail?.description ?? null, builtIn: false };
+        for (const r of a.detail?.ports ?? []) childParent.set(r.portId, { ...parent, field: "ports", key: `${r.publishedPort}/${r.protocol}` });
+        for (const r of a.detail?.redirects ?? []) childParent.set(r.redirectId, { ...parent, field: "redirects", key: r.regex });
       }
       for (const c of e.services) {
         const co = { kind: String(c.kind), id: c.id, description: c.description };
@@ -312,6 +412,9 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
         scopeOf.set(c.id, e.environmentId);
         claim(e.environmentId, co);
         for (const d of c.detail?.domains ?? []) domainParent.set(d.domainId, { id: c.id, description: c.detail!.description, domains: c.detail!.domains });
+        const parent = { id: c.id, description: c.detail?.description ?? null };
+        for (const r of (c.detail?.children?.mounts ?? []) as MountRow[]) childParent.set(r.mountId, { ...parent, field: "mounts", key: r.mountPath, builtIn: r.volumeName === `${c.appName}-data` });
+        for (const r of (c.detail?.children?.volumeBackups ?? []) as VolumeBackupRow[]) childParent.set(r.volumeBackupId, { ...parent, field: "volumeBackups", key: r.volumeName, builtIn: false });
       }
     }
   }
@@ -321,6 +424,23 @@ function checkPlan(liveSpecs: ProjectSpecValue[], want: DesiredSpecValue, settin
     if (step.action === "create") continue;
     expect(step.dokployId, `${step.action} ${step.key} has a target`).toBeDefined();
     const id = step.dokployId!;
+    if (CHILD_KINDS.has(step.kind)) {
+      childWrites[step.action as keyof typeof childWrites]++;
+      const parent = childParent.get(id);
+      expect(parent, `${step.key}: entry ${id} belongs to a live service`).toBeDefined();
+      expect(parent!.builtIn, `${step.action} ${step.key}: never a database's own data volume`).toBe(false);
+      expect(parent!.key, `${step.key} targets the entry of its own key`).toBe(unescapeChildKey(step.identity.name));
+      const own = ownershipOf(parent!.description, INSTANCE, parent!.id);
+      if (step.action === "adopt") {
+        expect(step.manifest?.adopt, `adopt ${step.key} is asked for (adopt-children)`).toBe(true);
+        expect(want.adoptChildren).toBe(true);
+        continue;
+      }
+      expect(["ours", "pending"], `${step.action} ${step.key}: its service is ours`).toContain(own.kind);
+      const rec = (own.kind === "ours" || own.kind === "pending" ? own.marker[parent!.field] : undefined)?.[parent!.key];
+      expect(rec !== undefined && (rec.id === id || rec.id === undefined), `${step.action} ${step.key} (${id}) is recorded by its service`).toBe(true);
+      continue;
+    }
     if (step.kind === "Domain") {
       const app = domainParent.get(id);
       expect(app, `domain ${id} belongs to a live service`).toBeDefined();
