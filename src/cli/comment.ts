@@ -56,7 +56,8 @@ Output:
 ${ENGINE_HELP}
 ${CONNECTION_HELP}
 Exit status: 0 posted (no changes), 2 posted with changes, conflicts or refused
-prunes (with --detailed-exitcode), 1 on invalid manifests (posted as a comment too), a failure to post, or bad usage.
+prunes (with --detailed-exitcode), 1 on invalid manifests (posted as a comment
+too), a failure to post, or bad usage.
 `;
 
 const OPTIONS = {
