@@ -67,6 +67,10 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       }
     }
     for (const p of planned.secretProblems) io.stderr.write(`warning: ${redactor.redact(p.message)}\n`);
+    // As validate refuses it: a mistyped or emptied path plans "No changes" (or every deletion with --prune).
+    if (planned.desired?.manifests.length === 0 && !settings.allowEmpty) {
+      io.stderr.write(`warning: plan: no manifests found under ${dir} (*.yaml and *.yml files with apiVersion and kind); is the path right?\n`);
+    }
     return values["detailed-exitcode"] ? detailedExitCode(plan) : 0;
   } finally {
     await conn.close();

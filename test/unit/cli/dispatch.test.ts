@@ -22,6 +22,17 @@ describe("dokploy-gitops help COMMAND", () => {
   });
 });
 
+describe("--dry-run, which apply and run do not have", () => {
+  it.each([
+    [["apply", "--dry-run"], 'error: apply: unknown flag "--dry-run": `dokploy-gitops plan` shows what apply would do without writing (with --detailed-exitcode for scripts) (see dokploy-gitops apply --help)'],
+    [["run", "--source", ".", "--dry-run"], 'error: run: unknown flag "--dry-run": --mode detect reports drift without writing (see dokploy-gitops run --help)'],
+  ])("%j says what does that instead", async (argv, line) => {
+    const r = await runCliInProcess(argv, {});
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`${line}\n`);
+  });
+});
+
 describe("an unknown command", () => {
   it.each([
     ["valdiate", '; did you mean "validate"?'],

@@ -128,3 +128,17 @@ describe("validate and plan output", () => {
     expect(r.stdout).toContain("project/shop");
   });
 });
+
+describe("plan of a directory without manifests", () => {
+  const dir = mkdtempSync(join(tmpdir(), "dg-not-a-manifest-empty-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "docker-compose.yml"), COMPOSE_FILE);
+
+  it("warns that no manifests were found (a wrong path must not read as \"No changes\" silently)", async () => {
+    const r = await runCliInProcess(["plan", dir, "--simulator"], {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: plan: no manifests found under ${dir} (*.yaml and *.yml files with apiVersion and kind); is the path right?\n`);
+    const allowed = await runCliInProcess(["plan", dir, "--simulator", "--allow-empty"], {});
+    expect(allowed.stderr).not.toContain("no manifests found");
+  });
+});
