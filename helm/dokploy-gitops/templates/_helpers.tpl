@@ -162,6 +162,22 @@ what is wrong and what to do, because `helm install` shows nothing else.
 {{- fail (printf "credentials.existingSecret %s has no key %q: the daemon needs a status token (control endpoints refuse every request without one). Add one: kubectl -n %s patch secret %s --type merge -p '{\"stringData\":{\"%s\":\"TOKEN\"}}' with TOKEN from openssl rand -hex 32; or set credentials.statusToken.enabled=false" $c.existingSecret $c.statusToken.key .Release.Namespace $c.existingSecret $c.statusToken.key) }}
 {{- end }}
 {{- end }}
+{{- if $c.existingSecret }}
+{{- /* At install/upgrade, check the operator's Secret holds each notification key in use: a missing one would stop the pod at start with a terse kubelet event. */}}
+{{- $s := lookup "v1" "Secret" .Release.Namespace $c.existingSecret }}
+{{- if $s }}
+{{- $used := dict }}
+{{- if include "dokploy-gitops.notify.enabled" . }}{{ $_ := set $used "notifyUrls" $c.notifyUrls.key }}{{ end }}
+{{- if and (include "dokploy-gitops.notify.enabled" .) (include "dokploy-gitops.notifySecret.enabled" .) }}{{ $_ := set $used "notifySecret" $c.notifySecret.key }}{{ end }}
+{{- if and (include "dokploy-gitops.notify.enabled" .) (include "dokploy-gitops.ntfyToken.enabled" .) }}{{ $_ := set $used "ntfyToken" $c.ntfyToken.key }}{{ end }}
+{{- if and .Values.commitStatus.enabled (include "dokploy-gitops.commitStatusToken.enabled" .) }}{{ $_ := set $used "commitStatusToken" $c.commitStatusToken.key }}{{ end }}
+{{- range $field, $key := $used }}
+{{- if not (hasKey ($s.data | default dict) $key) }}
+{{- fail (printf "credentials.existingSecret %s has no key %q (credentials.%s.key): add it to the Secret, or set credentials.%s.key to the key that holds it" $c.existingSecret $key $field $field) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- if and .Values.protectMetrics (not (include "dokploy-gitops.statusToken.enabled" .)) }}
 {{- fail "protectMetrics needs the status token: leave credentials.statusToken.enabled on" }}
 {{- end }}

@@ -183,6 +183,17 @@ describe("defaults", () => {
   });
 });
 
+describe("NOTES.txt", () => {
+  it("says notifications and commit statuses are on, without a target or token", () => {
+    const r = runHelm(["install", "t", CHART_DIR, "--dry-run=client", "-f", writeValuesFile(dir, "notes.json", values({ publicUrl: "" }))]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Notifications: on, to the targets in the Secret\'s "notify-urls" key (set publicUrl to link them to the status page).');
+    expect(r.stdout).toContain("Commit statuses: on, context dokploy-gitops/prod.");
+    const notes = r.stdout.slice(r.stdout.indexOf("NOTES:"));
+    for (const secret of [SLACK, NOTIFY.hmac, NOTIFY.ntfy, NOTIFY.commitStatus]) expect(notes).not.toContain(secret);
+  });
+});
+
 describe("bad notification values fail the install with a message naming the value", () => {
   function template(sets: string[]): { status: number; output: string } {
     const args = ["template", "t", CHART_DIR];
