@@ -88,5 +88,5 @@ function parse(argv: string[]) {
     "no-wait": { type: "boolean" },
     output: { type: "string", short: "o" },
     help: { type: "boolean", short: "h" },
-  });
+  }, { elsewhere: { "dry-run": "`dokploy-gitops plan` shows what apply would do without writing (with --detailed-exitcode for scripts)" } });
 }

@@ -12,7 +12,7 @@ import type { Diagnostic } from "../model/manifest.ts";
 import type { Plan } from "../plan/types.ts";
 import { parsePlanJson, PlanFormatError } from "../plan/render-json.ts";
 import { renderPlanText } from "../plan/render-text.ts";
-import { planHasChanges } from "../plan/render-shared.ts";
+import { detailedExitCode } from "../plan/render-shared.ts";
 import { Redactor } from "../util/redact.ts";
 import { resolveCommentTarget } from "../comment/ci-detect.ts";
 import { commentMarker, diagnosticsCommentBody, normalizeCommentDirectory, planCommentBody } from "../comment/body.ts";
@@ -49,13 +49,15 @@ Plan:
 
 Output:
   --dry-run                print the comment body; post nothing (no token needed)
-  --detailed-exitcode      exit 2 when the plan has changes
+  --detailed-exitcode      exit 2 when the plan has changes, conflicts or refused
+                           prunes (as plan --detailed-exitcode)
   -h, --help               show this help
 
 ${ENGINE_HELP}
 ${CONNECTION_HELP}
-Exit status: 0 posted (no changes), 2 posted with changes (with --detailed-exitcode),
-1 on invalid manifests (posted as a comment too), a failure to post, or bad usage.
+Exit status: 0 posted (no changes), 2 posted with changes, conflicts or refused
+prunes (with --detailed-exitcode), 1 on invalid manifests (posted as a comment
+too), a failure to post, or bad usage.
 `;
 
 const OPTIONS = {
@@ -225,5 +227,5 @@ export async function commentCommand(argv: string[], io: CliIo): Promise<number>
     io.stderr.write(redactor.redact(`error: comment: the manifests under ${dir} are invalid (${diagnostics.filter((d) => d.severity === "error").length} errors); see the comment${dryRun ? " body above" : ""}\n`));
     return 1;
   }
-  return values["detailed-exitcode"] === true && planHasChanges(plan!) ? 2 : 0;
+  return values["detailed-exitcode"] === true ? detailedExitCode(plan!) : 0;
 }

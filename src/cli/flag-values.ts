@@ -8,9 +8,8 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
+import { DURATION_UNITS_MS as UNIT_MS, durationMs } from "../util/duration.ts";
 import { UsageError } from "./io.ts";
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** The longest duration a timer can wait (Node's setTimeout fires at once beyond it). */
 export const MAX_DURATION_MS = 2_147_483_647;
@@ -51,11 +50,8 @@ export function parseDuration(text: string, flag: string, bounds: DurationBounds
   if (/^\d+(?:\.\d+)?$/.test(value)) {
     throw new UsageError(`${flag}: "${text}" has no unit: write ${value}s for seconds or ${value}m for minutes (units: ms, s, m, h, d)`);
   }
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
-  if (value === "" || parts.map((p) => p[0]).join("") !== value) {
-    throw new UsageError(`${flag}: expected a duration such as ${example}, got "${text}"`);
-  }
-  const ms = Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * UNIT_MS[p[2]!]!, 0));
+  const ms = durationMs(value);
+  if (ms === undefined) throw new UsageError(`${flag}: expected a duration such as ${example}, got "${text}"`);
   const min = bounds.minMs ?? 1;
   const max = bounds.maxMs ?? MAX_DURATION_MS;
   if (ms < min) throw new UsageError(`${flag}: expected at least ${formatDuration(min)}, got "${text}"`);

@@ -2,6 +2,7 @@
  * Command dispatch. Each command lives in its own module and is loaded on
  * demand, so `validate` does not pay for the HTTP server or git.
  */
+import { closestMatch } from "../manifest/suggest.ts";
 import { Redactor } from "../util/redact.ts";
 import { UsageError, type CliIo, type Command } from "./io.ts";
 
@@ -77,6 +78,8 @@ function withCommand(name: string, message: string): string {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  // `help plan` is `plan --help`, as in git and npm.
+  if (name === "help" && rest[0] !== undefined) return runCli([rest[0], "--help"], io);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(usage());
     return name === undefined ? 1 : 0;
@@ -87,7 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`error: unknown command "${name}" (see dokploy-gitops --help)\n\n${usage()}`);
+    const near = closestMatch(name, Object.keys(COMMANDS));
+    io.stderr.write(`error: unknown command "${name}"${near ? `; did you mean "${near}"?` : ""} (see dokploy-gitops --help)\n\n${usage()}`);
     return 1;
   }
   try {

@@ -20,6 +20,8 @@ export class UsageError extends Error {
 export interface ParseOptions {
   /** False for commands that take none (`run`, `simulator`). Default true. */
   allowPositionals?: boolean;
+  /** For flags people expect from other tools but this command lacks: flag name -> what to do instead. */
+  elsewhere?: Readonly<Record<string, string>>;
 }
 
 /** A value that is a number, not a flag: `--max-deletions -1` should be refused by the number check, not as a missing value. */
@@ -49,6 +51,8 @@ export function parseCommandArgs<T extends ParseArgsOptionsConfig>(command: stri
     if (token.kind !== "option") continue;
     const spec = options[token.name];
     if (spec === undefined) {
+      const instead = parse.elsewhere?.[token.name];
+      if (instead !== undefined) fail(`unknown flag "${token.rawName}": ${instead}`);
       const near = closestMatch(token.name, names);
       fail(`unknown flag "${token.rawName}"${near ? `; did you mean "--${near}"?` : ""}`);
     }

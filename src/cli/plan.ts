@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { formatDiagnostic } from "../manifest/index.ts";
 import { renderPlanJson } from "../plan/render-json.ts";
 import { renderPlanMarkdown } from "../plan/render-markdown.ts";
+import { detailedExitCode } from "../plan/render-shared.ts";
 import { renderPlanText } from "../plan/render-text.ts";
 import { planRevisionDetailed } from "../reconcile/plan-revision.ts";
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from "./connection.ts";
@@ -23,7 +24,9 @@ resource, then a summary line. Reads only.
 Output:
   --output FORMAT        text (default), markdown (a PR comment) or json
   --out FILE             also write the plan as JSON to FILE (for comment --plan-file)
-  --detailed-exitcode    exit 2 when there are changes (0: none, 1: error)
+  --detailed-exitcode    exit 0 when Dokploy matches git, 2 when there are changes,
+                         conflicts or refused prunes (what apply would fail on),
+                         1 on an error
 
 ${ENGINE_HELP}
 ${CONNECTION_HELP}`;
@@ -64,7 +67,11 @@ export async function planCommand(argv: string[], io: CliIo): Promise<number> {
       }
     }
     for (const p of planned.secretProblems) io.stderr.write(`warning: ${redactor.redact(p.message)}\n`);
-    return values["detailed-exitcode"] && plan.summary.changes > 0 ? 2 : 0;
+    // As validate refuses it: a mistyped or emptied path plans "No changes" (or every deletion with --prune).
+    if (planned.desired?.manifests.length === 0 && !settings.allowEmpty) {
+      io.stderr.write(`warning: plan: no manifests found under ${dir} (*.yaml and *.yml files with apiVersion and kind); is the path right?\n`);
+    }
+    return values["detailed-exitcode"] ? detailedExitCode(plan) : 0;
   } finally {
     await conn.close();
   }

@@ -146,7 +146,7 @@ export function defaultWorkDir(instance: string, source: string): string {
 
 /** Resolves `run`'s flags and environment; `"help"` for `--help`. Throws UsageError on bad input. */
 export function resolveRunSettings(argv: string[], env: NodeJS.ProcessEnv): DaemonSettings | "help" {
-  const { values } = parseCommandArgs("run", argv, OPTIONS, { allowPositionals: false });
+  const { values } = parseCommandArgs("run", argv, OPTIONS, { allowPositionals: false, elsewhere: { "dry-run": "--mode detect reports drift without writing" } });
   if (values.help) return "help";
 
   const source = values.source;

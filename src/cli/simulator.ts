@@ -31,7 +31,8 @@ Options:
   --state FILE        keep the data in FILE across restarts (atomic writes)
   --seed N            seed every random choice (ids, appName suffixes) for reproducible runs
   --latency MS        add MS milliseconds to every API call
-  --deploy-duration DUR how long a build (application or compose deploy) runs: 90s, 2m,
+  --deploy-duration DUR
+                      how long a build (application or compose deploy) runs: 90s, 2m,
                       500ms, or a bare number of milliseconds (default 90s, each build
                       within ±20%; an explicit duration is exact)
   --deploy-jitter F   spread builds and database deploys by ±F of their duration (0-1)

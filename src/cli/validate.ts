@@ -14,7 +14,8 @@ const HELP = `Usage: dokploy-gitops validate [DIR] [--output text|json]
 Validates every manifest (*.yaml, *.yml) under DIR (default: .) against the
 schemas in manifests-schema/ and the cross-document rules, without contacting
 Dokploy. Hidden files and directories, node_modules, and paths listed in
-DIR/.dokploygitopsignore are skipped.
+DIR/.dokploygitopsignore are skipped; so is, with a warning, a YAML file none
+of whose documents has apiVersion, kind, metadata or spec (not a manifest).
 
 Options:
   -o, --output text|json  Output format (default: text)

@@ -2,7 +2,9 @@
  * `.dokploygitopsignore`: which YAML files under the manifest root are not
  * manifests. A manifest repository often holds other YAML (CI workflows, a
  * docker-compose file); listing their directories here keeps the loader from
- * reading them as manifests, explicitly, rather than guessing from content.
+ * reading them at all. A file that is listed nowhere and plainly not a
+ * manifest is skipped with a warning (foreign.ts); this file is the explicit
+ * way, and silences that warning.
  *
  * The syntax is `.gitignore`'s, all of it (negation, `**`, character classes,
  * escapes), implemented by the `ignore` package (the one ESLint and Prettier

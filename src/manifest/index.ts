@@ -9,6 +9,7 @@ import { readInputFile } from "./inputs.ts";
 import type { Diagnostic, DesiredState, LoadResult } from "../model/manifest.ts";
 import { kindRank } from "../kinds/registry.ts";
 import { resolveInputs, type ReadInput } from "./inputs.ts";
+import { foreignFileWarning } from "./foreign.ts";
 import { parseYamlText, readManifestFiles } from "./load.ts";
 import { crossDocumentRules, documentRules } from "./rules.ts";
 import { referenceRules } from "./references.ts";
@@ -23,13 +24,15 @@ export interface ParsedManifestFile {
   file: string;
   documents: CheckedDocument[];
   diagnostics: Diagnostic[];
+  /** Not a manifest file (see foreign.ts): no documents, one warning, not counted as a manifest file. */
+  skipped?: boolean;
 }
 
 /** A `LoadResult` plus the counts a report needs even when the revision is invalid. */
 export interface ManifestLoadReport extends LoadResult {
   /** Documents found (valid or not), excluding empty ones. */
   documentCount: number;
-  /** YAML files read. */
+  /** Manifest files read (files skipped as not manifests excluded). */
   fileCount: number;
 }
 
@@ -41,6 +44,8 @@ export interface ManifestLoadReport extends LoadResult {
 export function parseManifestText(file: string, text: string): ParsedManifestFile {
   const schemas = manifestSchemas();
   const parsed = parseYamlText(file, text);
+  const foreign = foreignFileWarning(parsed);
+  if (foreign) return { file, documents: [], diagnostics: [foreign], skipped: true };
   const diagnostics = [...parsed.diagnostics];
   const documents: CheckedDocument[] = [];
   for (const doc of parsed.documents) {
@@ -66,10 +71,11 @@ export function checkManifests(all: readonly ParsedManifestFile[], extra: readon
   const unparsable = files.some((f) => f.diagnostics.some((d) => d.code === "yaml-syntax"));
   const cross = [...crossDocumentRules(documents), ...referenceRules(documents)].filter((d) => !(unparsable && d.code === "unknown-reference"));
   const diagnostics = sortDiagnostics([...extra, ...inputs.diagnostics, ...files.flatMap((f) => f.diagnostics), ...cross]);
-  const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount: files.length };
+  const fileCount = files.filter((f) => !f.skipped).length;
+  const report: ManifestLoadReport = { diagnostics, documentCount: documents.length, fileCount };
   if (!diagnostics.some((d) => d.severity === "error")) {
     const manifests = documents.map((d) => inputs.withInputs(d.manifest!)).sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
-    const desired: DesiredState = { manifests, fileCount: files.length };
+    const desired: DesiredState = { manifests, fileCount };
     report.desired = desired;
   }
   return report;

@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from "y
 import { EVENT_TYPES, type EventType } from "./events.ts";
 import { TARGET_KINDS, type TargetKind } from "./formats.ts";
 import { DEFAULT_RATE_LIMIT } from "./rate-limit.ts";
+import { durationMs } from "../util/duration.ts";
 
 /** One place notifications go. `url`, `secret` and `token` are secrets: never logged. */
 export interface NotifyTarget {
@@ -123,13 +124,12 @@ function secretValue(node: unknown, field: string, loc: Located, sources: Secret
   throw new NotifyConfigError(`${where}: expected ${allowLiteral ? "a string, " : ""}{fromEnv: NAME} or {fromFile: PATH}`);
 }
 
-/** Parses a duration such as `30s`, `15m`, `4h` (0 allowed: never). */
+/** Parses a duration in the tool's one grammar (`30s`, `15m`, `1h30m`, `2d`; util/duration.ts), or 0 for never. */
 export function parseInterval(text: string, where: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!m && text.trim() !== "0") throw new NotifyConfigError(`${where}: expected a duration such as 30m or 4h (0 never repeats), got "${text}"`);
-  if (!m) return 0;
-  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
-  return Math.round(Number(m[1]) * factor);
+  if (text.trim() === "0") return 0;
+  const ms = durationMs(text);
+  if (ms === undefined) throw new NotifyConfigError(`${where}: expected a duration such as 30m, 4h or 1h30m (0 never repeats), got "${text}"`);
+  return ms;
 }
 
 /**

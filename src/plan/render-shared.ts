@@ -69,11 +69,23 @@ export function isEmptyPlan(plan: Plan): boolean {
   return !busy && plan.refusals.length === 0 && plan.warnings.length === 0;
 }
 
-/** True when applying the plan would write to Dokploy (what `--detailed-exitcode` reports as 2). */
+/** True when applying the plan would write to Dokploy. */
 export function planHasChanges(plan: Plan): boolean {
   if (typeof plan.summary?.changes === "number") return plan.summary.changes > 0;
   const c = actionCounts(plan);
   return c.create + c.update + c.adopt + c.delete + c.orphan > 0;
+}
+
+/**
+ * The exit status `--detailed-exitcode` gives a computed plan (`plan`,
+ * `comment`), as Terraform's: 0 only when Dokploy already matches git, 2
+ * otherwise. Conflicts and refused prunes write nothing, but `apply` would
+ * fail on them and the daemon reports the pass as failed, so a plan showing
+ * them is not "no changes": a drift check must not stay green over them.
+ * `would-prune` alone (pruning off) is 0: applying changes nothing and succeeds.
+ */
+export function detailedExitCode(plan: Plan): 0 | 2 {
+  return planHasChanges(plan) || actionCounts(plan).conflict > 0 || plan.refusals.length > 0 ? 2 : 0;
 }
 
 /** Steps worth listing one by one: everything but the no-ops (unless they rewrite a marker, change lifecycle or are an unmanaged child entry). */

@@ -80,6 +80,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "dokploy-gitops.statusToken.enabled" -}}
 {{- if or .Values.credentials.statusToken.enabled .Values.credentials.statusToken.value }}true{{ end }}
 {{- end }}
+{{- define "dokploy-gitops.notify.enabled" -}}
+{{- if or .Values.notifications.enabled .Values.credentials.notifyUrls.value }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.notifySecret.enabled" -}}
+{{- if or .Values.credentials.notifySecret.enabled .Values.credentials.notifySecret.value }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.ntfyToken.enabled" -}}
+{{- if or .Values.credentials.ntfyToken.enabled .Values.credentials.ntfyToken.value }}true{{ end }}
+{{- end }}
+{{- define "dokploy-gitops.commitStatusToken.enabled" -}}
+{{- if or .Values.credentials.commitStatusToken.enabled .Values.credentials.commitStatusToken.value }}true{{ end }}
+{{- end }}
 
 {{/*
 The status token for the chart's Secret, base64 as Secret data holds it: the
@@ -109,7 +121,7 @@ what is wrong and what to do, because `helm install` shows nothing else.
 {{- define "dokploy-gitops.validate" -}}
 {{- $c := .Values.credentials }}
 {{- if $c.existingSecret }}
-{{- range $field, $value := dict "apiKey.value" $c.apiKey.value "gitToken.value" $c.gitToken.value "gitSsh.privateKey" $c.gitSsh.privateKey "gitSsh.knownHosts" $c.gitSsh.knownHosts "webhookSecret.value" $c.webhookSecret.value "statusToken.value" $c.statusToken.value }}
+{{- range $field, $value := dict "apiKey.value" $c.apiKey.value "gitToken.value" $c.gitToken.value "gitSsh.privateKey" $c.gitSsh.privateKey "gitSsh.knownHosts" $c.gitSsh.knownHosts "webhookSecret.value" $c.webhookSecret.value "statusToken.value" $c.statusToken.value "notifyUrls.value" $c.notifyUrls.value "notifySecret.value" $c.notifySecret.value "ntfyToken.value" $c.ntfyToken.value "commitStatusToken.value" $c.commitStatusToken.value }}
 {{- if $value }}
 {{- fail (printf "credentials.%s is set, but so is credentials.existingSecret (%q): the chart only uses the existing Secret; put the value there and remove credentials.%s" $field $c.existingSecret $field) }}
 {{- end }}
@@ -127,12 +139,43 @@ what is wrong and what to do, because `helm install` shows nothing else.
 {{- if and $c.webhookSecret.enabled (not $c.webhookSecret.value) }}
 {{- fail "credentials.webhookSecret.enabled is true but credentials.webhookSecret.value is empty: set the secret, or name a Secret holding it with credentials.existingSecret" }}
 {{- end }}
+{{- if and .Values.notifications.enabled (not $c.notifyUrls.value) }}
+{{- fail "notifications.enabled is true but credentials.notifyUrls.value is empty: set the target URLs there (separated by spaces), or name a Secret holding them under credentials.notifyUrls.key with credentials.existingSecret" }}
+{{- end }}
+{{- range $name := list "notifySecret" "ntfyToken" "commitStatusToken" }}
+{{- $e := index $c $name }}
+{{- if and $e.enabled (not $e.value) }}
+{{- fail (printf "credentials.%s.enabled is true but credentials.%s.value is empty: set it, or name a Secret holding it with credentials.existingSecret" $name $name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .Values.commitStatus.enabled (not (include "dokploy-gitops.commitStatusToken.enabled" .)) (not (include "dokploy-gitops.gitToken.enabled" .)) }}
+{{- fail "commitStatus.enabled needs a token for the forge's API: set credentials.commitStatusToken (or credentials.gitToken, which is used when there is no commit-status token)" }}
+{{- end }}
+{{- if and (or (include "dokploy-gitops.notifySecret.enabled" .) (include "dokploy-gitops.ntfyToken.enabled" .) .Values.notifications.renotifyInterval) (not (include "dokploy-gitops.notify.enabled" .)) }}
+{{- fail "a notification setting (credentials.notifySecret, credentials.ntfyToken or notifications.renotifyInterval) is set but notifications are off: set notifications.enabled=true with the targets in credentials.notifyUrls" }}
 {{- end }}
 {{- if and $c.existingSecret (include "dokploy-gitops.statusToken.enabled" .) }}
 {{- /* At install/upgrade (not under `helm template`), check the operator's Secret holds the token, so the pod does not fail to mount it. */}}
 {{- $s := lookup "v1" "Secret" .Release.Namespace $c.existingSecret }}
 {{- if and $s (not (hasKey ($s.data | default dict) $c.statusToken.key)) }}
 {{- fail (printf "credentials.existingSecret %s has no key %q: the daemon needs a status token (control endpoints refuse every request without one). Add one: kubectl -n %s patch secret %s --type merge -p '{\"stringData\":{\"%s\":\"TOKEN\"}}' with TOKEN from openssl rand -hex 32; or set credentials.statusToken.enabled=false" $c.existingSecret $c.statusToken.key .Release.Namespace $c.existingSecret $c.statusToken.key) }}
+{{- end }}
+{{- end }}
+{{- if $c.existingSecret }}
+{{- /* At install/upgrade, check the operator's Secret holds each notification key in use: a missing one would stop the pod at start with a terse kubelet event. */}}
+{{- $s := lookup "v1" "Secret" .Release.Namespace $c.existingSecret }}
+{{- if $s }}
+{{- $used := dict }}
+{{- if include "dokploy-gitops.notify.enabled" . }}{{ $_ := set $used "notifyUrls" $c.notifyUrls.key }}{{ end }}
+{{- if and (include "dokploy-gitops.notify.enabled" .) (include "dokploy-gitops.notifySecret.enabled" .) }}{{ $_ := set $used "notifySecret" $c.notifySecret.key }}{{ end }}
+{{- if and (include "dokploy-gitops.notify.enabled" .) (include "dokploy-gitops.ntfyToken.enabled" .) }}{{ $_ := set $used "ntfyToken" $c.ntfyToken.key }}{{ end }}
+{{- if and .Values.commitStatus.enabled (include "dokploy-gitops.commitStatusToken.enabled" .) }}{{ $_ := set $used "commitStatusToken" $c.commitStatusToken.key }}{{ end }}
+{{- range $field, $key := $used }}
+{{- if not (hasKey ($s.data | default dict) $key) }}
+{{- fail (printf "credentials.existingSecret %s has no key %q (credentials.%s.key): add it to the Secret, or set credentials.%s.key to the key that holds it" $c.existingSecret $key $field $field) }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end }}
 {{- if and .Values.protectMetrics (not (include "dokploy-gitops.statusToken.enabled" .)) }}

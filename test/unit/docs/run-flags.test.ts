@@ -72,12 +72,11 @@ describe("the Helm chart's args", () => {
 });
 
 describe("the compose example's command", () => {
-  it("is accepted by `run` once Dokploy has filled in the variables", () => {
+  function composeRun(vars: Record<string, string>) {
     const compose = parse(readFileSync(join(REPO_ROOT, "examples/dokploy-compose/docker-compose.yml"), "utf8")) as {
       services: Record<string, { command: string[]; environment: Record<string, string> }>;
     };
     const service = compose.services["dokploy-gitops"]!;
-    const vars: Record<string, string> = { GITOPS_SOURCE_URL: "https://github.com/acme/config.git", DOKPLOY_API_KEY: "test-api-key", DOKPLOY_GITOPS_STATUS_TOKEN: "test-status-token" };
     // Compose interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}.
     const interpolate = (text: string): string =>
       text.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_m, name: string, op: string | undefined, arg: string | undefined) => {
@@ -91,12 +90,40 @@ describe("the compose example's command", () => {
     expect(argv[0]).toBe("run");
     const settings = resolveRunSettings(argv.slice(1), env);
     if (settings === "help") throw new Error("unexpected help");
+    return settings;
+  }
+  const required = { GITOPS_SOURCE_URL: "https://github.com/acme/config.git", DOKPLOY_API_KEY: "test-api-key", DOKPLOY_GITOPS_STATUS_TOKEN: "test-status-token" };
+
+  it("is accepted by `run` once Dokploy has filled in the variables, with the daemon's default interval", () => {
+    const settings = composeRun(required);
+    const daemon = resolveRunSettings(["--source", required.GITOPS_SOURCE_URL, "--url", "http://dokploy:3000", "--api-key", "k"], {});
+    if (daemon === "help") throw new Error("unexpected help");
+    expect(settings.intervalMs).toBe(daemon.intervalMs);
+    expect(settings.report).toBeUndefined();
+    expect(settings.webhookSecret).toBeUndefined();
     expect(settings).toMatchObject({
       source: "https://github.com/acme/config.git",
       workDir: "/var/lib/dokploy-gitops",
       connection: { url: "http://dokploy:3000", apiKey: "test-api-key", instance: "default" },
       statusToken: "test-status-token",
     });
+  });
+
+  it("passes the optional git token, webhook secret and notification variables through when they are set", () => {
+    const settings = composeRun({
+      ...required,
+      GIT_TOKEN: "test-git-token",
+      DOKPLOY_GITOPS_WEBHOOK_SECRET: "test-webhook-secret",
+      DOKPLOY_GITOPS_NOTIFY: "https://hooks.slack.com/services/T/B/X webhook+https://hooks.example.com/x",
+      DOKPLOY_GITOPS_NOTIFY_SECRET: "test-notify-secret",
+      DOKPLOY_GITOPS_NTFY_TOKEN: "test-ntfy-token",
+    });
+    expect(settings.git.token).toBe("test-git-token");
+    expect(settings.webhookSecret).toBe("test-webhook-secret");
+    expect(settings.report?.notify?.targets).toEqual([
+      expect.objectContaining({ kind: "slack", url: "https://hooks.slack.com/services/T/B/X" }),
+      expect.objectContaining({ kind: "webhook", url: "https://hooks.example.com/x", secret: "test-notify-secret" }),
+    ]);
   });
 });
 

@@ -156,7 +156,7 @@ describe("helm template with default values", () => {
     // No branch by default: the daemon follows the remote's default branch.
     expect(c.args).not.toContain("--branch");
     expect(c.args).not.toContain("--schedule");
-    expect(flag(c.args, "--interval")).toBe("5m");
+    expect(flag(c.args, "--interval")).toBe("1m"); // the daemon's own default
     const file = flag(c.args, "--api-key-file");
     expect(file).toBeDefined();
     const secret = only(rendered, "Secret");

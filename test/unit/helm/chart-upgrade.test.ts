@@ -122,6 +122,17 @@ describe("the status token across upgrades (Helm lookup against a fake API serve
     expect(r.stderr).toContain("openssl rand -hex 32");
   });
 
+  it("refuses an operator's existing Secret that lacks a notification key in use, naming the value to set", async () => {
+    secrets.set("ops-creds", { "api-key": b64("k"), "status-token": b64("t"), "notify-urls": b64("https://hooks.slack.com/services/T/B/X") });
+    const sets = ["credentials.existingSecret=ops-creds", "notifications.enabled=true", "credentials.notifySecret.enabled=true"];
+    const r = await renderAgainstCluster(sets);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('credentials.existingSecret ops-creds has no key "notify-secret" (credentials.notifySecret.key)');
+    expect(r.stderr).not.toContain("hooks.slack.com");
+    secrets.set("ops-creds", { ...secrets.get("ops-creds")!, "notify-secret": b64("h") });
+    expect((await renderAgainstCluster(sets)).status).toBe(0);
+  });
+
   it("accepts an operator's existing Secret that holds the token", async () => {
     secrets.set("ops-creds", { "api-key": b64("k"), "status-token": b64("t") });
     const r = await renderAgainstCluster(["credentials.existingSecret=ops-creds"]);
