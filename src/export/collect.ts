@@ -4,7 +4,8 @@
  * (written as is: the plan will show it in sync), another instance's (left
  * out with everything in it, and listed), anyone else's (written with the
  * adopt annotation when `--adopt`). An object we own keeps the name its
- * marker records, so the plan finds it by its marker again.
+ * marker records, so the plan finds it by its marker again. A service's
+ * child lists are written in its spec (`children.ts`).
  */
 import type { DomainRow } from "../dokploy/types.ts";
 import { environment as environmentKind } from "../kinds/environment.ts";
@@ -14,10 +15,11 @@ import type { ContainerKind, ContainerLive, ExportedSpec, RecordKind, ServiceDet
 import { ownershipOf, type Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
-import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
+import { ANNOTATION_ADOPT, ANNOTATION_ADOPT_CHILDREN, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
 import { liveServicesOf } from "../plan/services.ts";
 import { liveContainerView, type View } from "../plan/views.ts";
 import { uniqueLabel } from "../util/dns-label.ts";
+import { exportChildren } from "./children.ts";
 import type { ExportObject, ExportOptions, SkippedObject } from "./model.ts";
 
 /** How a live object stands to this instance, for export. */
@@ -197,7 +199,11 @@ class Collector {
     const name = nameOf(kind.kind, standing, detail.name);
     const identity: ResourceIdentity = { kind: kind.kind, project: at.project, environment: at.environment, name };
     const marker = standing.state === "owned" ? standing.marker : undefined;
-    const key = this.#add(kind.kind, identity, at.parentKey, kind.exportSpec(detail, marker), kind.liveView(detail), standing);
+    const exported = kind.exportSpec(detail, marker);
+    const children = exportChildren(kind.kind, detail, marker);
+    const adoptChildren: Record<string, string> = this.#options.adopt && children.unrecorded > 0 ? { [ANNOTATION_ADOPT_CHILDREN]: "true" } : {};
+    const spec = { ...exported.spec, ...children.lists };
+    const key = this.#add(kind.kind, identity, at.parentKey, { ...exported, spec }, kind.liveView(detail), standing, adoptChildren);
     for (const r of recordKindsOf(kind.kind)) this.#records(r, kind, detail, identity, key, marker);
   }
 

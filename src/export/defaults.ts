@@ -5,8 +5,10 @@
  * the registry, so a kind declares its defaults once, in its desired view,
  * and `export` can never disagree with `plan` about what a default is.
  */
-import { API_VERSION } from "../model/resource.ts";
-import { kindModule } from "../kinds/registry.ts";
+import { API_VERSION, type ResourceIdentity } from "../model/resource.ts";
+import { childIdentity } from "../kinds/child-list.ts";
+import { childKindsOf, kindModule } from "../kinds/registry.ts";
+import type { ChildListKind } from "../kinds/types.ts";
 import { manifestSchemas } from "../manifest/schema.ts";
 import type { Manifest } from "../model/manifest.ts";
 import type { ExportObject } from "./model.ts";
@@ -78,4 +80,44 @@ export function dropDefaults(o: ExportObject): void {
     }
   };
   walk(o.spec, "/spec", true);
+  dropChildDefaults(o.kind, o.identity, o.spec, noWorse);
+}
+
+/** A manifest of one entry, enough for its kind's `desiredView` (name, spec, the service it is in). */
+function entryManifest(kind: ChildListKind, service: ResourceIdentity, entry: Record<string, unknown>): unknown {
+  const identity = childIdentity(kind, service, "entry");
+  return { kind: kind.kind, metadata: { name: identity.name }, spec: entry, identity, inputs: {} };
+}
+
+/**
+ * Removes from `entry`, in place, each field whose absence leaves the
+ * entry's desired view the same (Dokploy's defaults), unless the document
+ * would no longer be valid without it (`stillValid`).
+ */
+function dropEntryDefaults(kind: ChildListKind, service: ResourceIdentity, entry: Record<string, unknown>, stillValid: () => boolean): void {
+  const viewOf = (): string | undefined => {
+    try {
+      return canonical(kind.desiredView(entryManifest(kind, service, entry) as never).spec);
+    } catch {
+      return undefined;
+    }
+  };
+  const reference = viewOf();
+  if (reference === undefined) return;
+  for (const key of Object.keys(entry)) {
+    const before = Object.entries(entry);
+    delete entry[key];
+    if (viewOf() === reference && stillValid()) continue;
+    for (const [k] of before) delete entry[k];
+    for (const [k, v] of before) entry[k] = v;
+  }
+}
+
+/** Drops the defaults of every entry of `spec`'s child lists (`stillValid`: the document's schema check). */
+function dropChildDefaults(serviceKind: string, service: ResourceIdentity, spec: Record<string, unknown>, stillValid: () => boolean): void {
+  for (const kind of childKindsOf(serviceKind)) {
+    const list = spec[kind.field];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list as Array<Record<string, unknown>>) dropEntryDefaults(kind, service, entry, stillValid);
+  }
 }
