@@ -33,7 +33,7 @@ import type { StepOutcome } from "../apply/types.ts";
 import type { FieldChange, PlanStep } from "../plan/types.ts";
 import { hashSecret } from "../plan/secrets.ts";
 import { arr, desiredEnv, emptyToNull, liveEnv, type EnvView, type View } from "../plan/views.ts";
-import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
+import { cpuToNano, exportResources, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -216,7 +216,7 @@ export function databaseReferenceable(def: Pick<DatabaseDef<DatabaseKindName>, "
 function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> } {
   const d = detail.raw as DatabaseLive;
   const view = liveDatabaseView(def, d).spec;
-  const spec: Record<string, unknown> = { ...view, databasePassword: d.databasePassword };
+  const spec: Record<string, unknown> = { ...view, databasePassword: d.databasePassword, resources: exportResources(view.resources as Parameters<typeof exportResources>[0]) };
   if (def.rootPassword && typeof d.databaseRootPassword === "string") spec.databaseRootPassword = d.databaseRootPassword;
   else delete spec.databaseRootPassword;
   const records = marker?.backups ?? {};

@@ -49,7 +49,8 @@ export function planChildren(b: PlanBuilder, service: AnyManifest, parent: Paren
       continue;
     }
     const steps = planList(b, kind, service, parent, list.length, detail, recorded, out);
-    if (kind.deploy && steps.some((s) => s.action !== "noop" && s.action !== "conflict")) out.deployLists.push(kind.field);
+    // Taking over an entry as it is changes nothing live: only a write makes the service deploy.
+    if (kind.deploy && steps.some((s) => s.action !== "noop" && s.action !== "conflict" && !(s.action === "adopt" && s.changes.length === 0))) out.deployLists.push(kind.field);
   }
   return out;
 }
