@@ -15,10 +15,13 @@ import fc from "fast-check";
 import { renderDescription, type DomainRecord, type Marker } from "../../src/model/marker.ts";
 import { parseDotenv, renderDotenv } from "../../src/plan/dotenv.ts";
 import type { SeedApplication, SeedData, SeedDomain, SimulatorHandle } from "../../src/simulator/index.ts";
+import {
+  WORLD_CANARY, WORLD_DESTINATIONS, backupRecords, childRecords, childrenArb, databaseArb, seedChildren, seedDatabase, seedMount, seedSchedule,
+  worldChildren, worldDatabase, type WorldChildren, type WorldDatabase,
+} from "./live-world-children.ts";
 import { api } from "./simulator.ts";
 
-/** In every secret the world holds: none may appear in an exported file, an output or a log. */
-export const WORLD_CANARY = "canary-world-Zq7Xw2Lm";
+export { WORLD_CANARY } from "./live-world-children.ts";
 
 /** How an object stands to the instance `default`. */
 export type Standing = "free" | "owned" | "orphan" | "foreign" | "copied" | "malformed";
@@ -48,6 +51,7 @@ export interface WorldApp {
   buildArgs: Record<string, string>;
   buildSecrets: Record<string, string>;
   domains: WorldDomain[];
+  children: WorldChildren;
 }
 
 export interface WorldStack {
@@ -60,6 +64,8 @@ export interface WorldStack {
   columns: Record<string, unknown>;
   env: Record<string, string>;
   domains: Array<WorldDomain & { serviceName: string }>;
+  /** Mounts and schedules. */
+  children: WorldChildren;
 }
 
 export interface WorldEnvironment {
@@ -71,6 +77,7 @@ export interface WorldEnvironment {
   apps: WorldApp[];
   /** Compose stacks (only when the simulator serves compose). */
   stacks: WorldStack[];
+  databases: Array<WorldDatabase & { standing: Standing }>;
 }
 
 export interface WorldProject {
@@ -173,6 +180,7 @@ const appArb = fc.record({
   source, build, general,
   env: envMap, buildArgs: envMap, buildSecrets: secretMap,
   domains: fc.uniqueArray(domainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
+  children: childrenArb(false),
 });
 
 const composePath = fc.constantFrom("./docker-compose.yml", "./deploy/compose.yml");
@@ -201,6 +209,7 @@ const stackArb = fc.record({
   /** Ours: the marker records `deleteVolumes` (from a manifest's delete-volumes annotation). */
   deleteVolumes: fc.boolean(),
   domains: fc.uniqueArray(stackDomainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
+  children: childrenArb(true),
 });
 
 const envArb = (compose: boolean) => fc.record({
@@ -208,6 +217,7 @@ const envArb = (compose: boolean) => fc.record({
   standing, description: fc.option(text, { nil: null }), env: envMap,
   apps: fc.uniqueArray(appArb, { selector: (a) => a.name, maxLength: 3 }),
   stacks: fc.uniqueArray(stackArb, { selector: (c) => c.name, maxLength: compose ? 2 : 0 }),
+  databases: fc.uniqueArray(fc.record({ db: databaseArb, standing, env: envMap }), { selector: (d) => d.db.name, maxLength: 2 }),
 });
 
 const projectArb = (compose: boolean) => fc.record({
@@ -243,6 +253,7 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
               columns: { sourceType, ...sourceColumns, ...a.build, ...a.general },
               env: a.env, buildArgs: a.buildArgs, buildSecrets: a.buildSecrets,
               domains: a.domains.filter(firstRoute).map((d, i) => toDomain(d, i, appStanding)),
+              children: worldChildren(a.children, appStanding === "owned" || appStanding === "orphan", id),
             };
           }),
           stacks: e.stacks.map((c) => {
@@ -252,7 +263,12 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
               columns: { ...c.source, ...c.general, ...(c.deleteVolumes ? { deleteVolumes: true } : {}) },
               env: c.env,
               domains: c.domains.filter(firstRoute).map((d, i) => ({ ...toDomain(d, i, stackStanding), serviceName: d.serviceName })),
+              children: worldChildren(c.children, stackStanding === "owned" || stackStanding === "orphan", id),
             };
+          }),
+          databases: e.databases.map((d) => {
+            const dbStanding = below(envStanding, d.standing);
+            return { ...worldDatabase(d.db, dbStanding, d.env, id), standing: dbStanding };
           }),
         };
       }),
@@ -261,6 +277,9 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
 });
 
 const dotenv = (m: Record<string, string>): string => renderDotenv(Object.entries(m));
+
+/** The manifest kind of each Dokploy database router. */
+const DATABASE_KIND_NAMES: Record<WorldDatabase["kind"], string> = { postgres: "Postgres", mysql: "MySQL", mariadb: "MariaDB", mongo: "Mongo", redis: "Redis", libsql: "LibSQL" };
 
 /** The description an object carries for its standing (`key` is its manifest key). */
 function describeAs(s: Standing, text: string, key: string, id: string | undefined, extra: Partial<Marker> = {}): string {
@@ -285,10 +304,11 @@ function seedApp(p: WorldProject, e: WorldEnvironment, a: WorldApp): SeedApplica
   return {
     ...a.columns,
     applicationId: a.id, name: a.name, appName: `${p.name}-${e.name}-${a.name}`,
-    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, recordsOf(a.domains)),
+    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, { ...recordsOf(a.domains), ...childRecords(a.children) }),
     applicationStatus: a.status,
     env: dotenv(a.env), buildArgs: dotenv(a.buildArgs), buildSecrets: dotenv(a.buildSecrets),
     domains: a.domains.map(seedDomain),
+    ...seedChildren(a.children),
   };
 }
 
@@ -307,7 +327,7 @@ function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
 /** A compose stack as the seed takes it (the simulator's `SeedCompose`, when it serves compose). */
 function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name: string } & Record<string, unknown> {
   const { deleteVolumes, ...columns } = c.columns;
-  const extra: Partial<Marker> = { ...recordsOf(c.domains), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
+  const extra: Partial<Marker> = { ...recordsOf(c.domains), ...childRecords(c.children), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
   return {
     ...columns, composeId: c.id, name: c.name, appName: `${p.name}-${e.name}-${c.name}`,
     description: describeAs(c.standing, c.description, `Compose/${p.name}/${e.name}/${c.name}`, c.id, extra),
@@ -319,6 +339,7 @@ function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name:
 /** Puts `world` into `sim` as the UI would have made it (a stack that is not idle is deployed once). */
 export async function seedWorld(sim: SimulatorHandle, world: World): Promise<void> {
   const data: SeedData = {
+    destinations: WORLD_DESTINATIONS.map((d) => ({ ...d })),
     projects: world.projects.map((p) => ({
       projectId: p.id, name: p.name, description: describeAs(p.standing, p.description, `Project/${p.name}`, p.id), env: dotenv(p.env),
       environments: p.environments.map((e) => ({
@@ -328,9 +349,16 @@ export async function seedWorld(sim: SimulatorHandle, world: World): Promise<voi
         env: dotenv(e.env),
         applications: e.apps.map((a) => seedApp(p, e, a)),
         ...(e.stacks.length > 0 ? { compose: e.stacks.map((c) => seedStack(p, e, c)) } : {}),
+        databases: e.databases.map((d) => seedDatabase(d,
+          describeAs(d.standing, d.description, `${DATABASE_KIND_NAMES[d.kind]}/${p.name}/${e.name}/${d.name}`, d.id, backupRecords(d)),
+          `${p.name}-${e.name}-${d.name}`, dotenv(d.env))),
       })),
     })),
   };
+  // A compose stack's children go in flat (the seed nests them under applications only).
+  const stacks = world.projects.flatMap((p) => p.environments.flatMap((e) => e.stacks));
+  data.mounts = stacks.flatMap((c) => c.children.mounts.map((m) => ({ ...seedMount(m), serviceId: c.id, serviceType: "compose" as const }))) as SeedData["mounts"];
+  data.schedules = stacks.flatMap((c) => c.children.schedules.map((s) => ({ ...seedSchedule(s), composeId: c.id }))) as SeedData["schedules"];
   const result = sim.control.seed(data);
   for (const p of world.projects) {
     for (const e of p.environments) {
@@ -362,10 +390,18 @@ export function secretValue(world: World, label: string, pointer: string): strin
   const e = p?.environments.find((x) => x.name === envName);
   if (kind === "environment") return field === "env" ? parsed(e?.env ?? {}).get(key!) : undefined;
   if (kind === "compose") return field === "env" ? parsed(e?.stacks.find((x) => x.name === appName)?.env ?? {}).get(key!) : undefined;
+  const db = e?.databases.find((x) => DATABASE_KIND_NAMES[x.kind].toLowerCase() === kind!.toLowerCase() && x.name === appName);
+  if (db) {
+    if (field === "env") return parsed(db.env).get(key!);
+    return field === "databasePassword" || field === "databaseRootPassword" ? String(db.columns[field]) : undefined;
+  }
   const a = e?.apps.find((x) => x.name === appName);
   if (kind !== "application" || !a) return undefined;
   if (field === "env" || field === "buildArgs" || field === "buildSecrets") return parsed(a[field]).get(key!);
   if (field === "source" && key === "password") return String(a.columns.password);
+  // A basic-auth user's password: the list is exported in username order.
+  const [, , , index, leaf] = pointer.split("/");
+  if (field === "security" && leaf === "password") return [...a.children.security].sort((x, y) => (x.username < y.username ? -1 : 1))[Number(index)]?.password;
   return undefined;
 }
 
@@ -384,6 +420,7 @@ export function foreignLabels(world: World): string[] {
       }
       for (const a of e.apps) if (a.standing === "foreign") out.push(`application/${p.name}/${e.name}/${a.name}`);
       for (const c of e.stacks) if (c.standing === "foreign") out.push(`compose/${p.name}/${e.name}/${c.name}`);
+      for (const d of e.databases) if (d.standing === "foreign") out.push(`${d.kind}/${p.name}/${e.name}/${d.name}`);
     }
   }
   return out;

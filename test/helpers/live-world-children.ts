@@ -1,0 +1,250 @@
+/**
+ * The child lists and databases of the random live worlds (`live-world.ts`):
+ * ports, mounts of each type (file mounts included), redirects, basic-auth
+ * users and schedules on applications; mounts and schedules on compose
+ * stacks; the six database kinds with their passwords, env, resources,
+ * kind-specific columns and backups to seeded S3 destinations. Each entry is
+ * made by hand, or recorded in its owned service's marker (as an apply of
+ * this instance would have left it). Secrets carry the world's canary.
+ */
+import fc from "fast-check";
+import type { ChildRecord, Marker } from "../../src/model/marker.ts";
+import type { DatabaseKind, SeedDatabase } from "../../src/simulator/index.ts";
+
+/** In every secret the world holds: none may appear in an exported file, an output or a log. */
+export const WORLD_CANARY = "canary-world-Zq7Xw2Lm";
+
+/** The S3 destinations every world has (backups name them). */
+export const WORLD_DESTINATIONS = [
+  { destinationId: "dest-main", name: "s3-main" },
+  { destinationId: "dest-eu", name: "backups-eu" },
+] as const;
+
+export interface WorldPort { id: string; publishedPort: number; targetPort: number; protocol: "tcp" | "udp"; publishMode: "ingress" | "host"; recorded: boolean }
+export type WorldMount = { id: string; mountPath: string; recorded: boolean } & (
+  | { type: "volume"; volumeName: string }
+  | { type: "bind"; hostPath: string }
+  | { type: "file"; filePath: string; content: string }
+);
+export interface WorldRedirect { id: string; regex: string; replacement: string; permanent: boolean; recorded: boolean }
+export interface WorldSecurity { id: string; username: string; password: string; recorded: boolean }
+export interface WorldSchedule {
+  id: string; name: string; cronExpression: string; command: string; shellType: "bash" | "sh"; enabled: boolean;
+  timezone: string | null; description: string | null; serviceName: string | null; recorded: boolean;
+}
+
+/** A service's child lists (compose stacks have mounts and schedules only). */
+export interface WorldChildren {
+  ports: WorldPort[];
+  mounts: WorldMount[];
+  redirects: WorldRedirect[];
+  security: WorldSecurity[];
+  schedules: WorldSchedule[];
+}
+
+const recorded = fc.boolean();
+
+const portArb = fc.record({
+  publishedPort: fc.constantFrom(8080, 8443, 5353, 9000), targetPort: fc.constantFrom(80, 3000, 53),
+  protocol: fc.constantFrom<"tcp" | "udp">("tcp", "udp"), publishMode: fc.constantFrom<"ingress" | "host">("ingress", "host"), recorded,
+});
+
+const fileContent = fc.constantFrom("", "server { listen 80; }\n", "{\"feature\": true}", "line one\nline two\n", "key: 'quoted' # not a comment\n", "ünïcödé ✓");
+const mountArb = fc.oneof(
+  fc.record({ type: fc.constant("volume" as const), mountPath: fc.constantFrom("/data", "/var/lib/app", "/cache"), volumeName: fc.constantFrom("app-data", "shared_cache"), recorded }),
+  fc.record({ type: fc.constant("bind" as const), mountPath: fc.constantFrom("/data", "/etc/ssl/certs", "/var/run/docker.sock"), hostPath: fc.constantFrom("/srv/data", "/etc/ssl/certs", "/var/run/docker.sock"), recorded }),
+  fc.record({
+    type: fc.constant("file" as const), mountPath: fc.constantFrom("/etc/nginx/conf.d/default.conf", "/app/config.json", "/data"),
+    customName: fc.boolean(), content: fileContent, recorded,
+  }).map(({ customName, ...m }) => ({ ...m, filePath: customName ? "settings.conf" : m.mountPath.split("/").filter(Boolean).pop()! })),
+);
+
+const redirectArb = fc.record({
+  regex: fc.constantFrom("^https?://www\\.(.*)", "^/old/(.*)$", "/legacy"), replacement: fc.constantFrom("https://$1", "/new/$1", "/"),
+  permanent: fc.boolean(), recorded,
+});
+
+const securityArb = fc.record({
+  username: fc.constantFrom("admin", "ops", "viewer"), password: fc.constantFrom(`${WORLD_CANARY}-basic`, "hunter2", "p@ss word #1"), recorded,
+});
+
+const scheduleArb = (compose: boolean) => fc.record({
+  name: fc.constantFrom("nightly", "cleanup", "weekly report"), cronExpression: fc.constantFrom("0 3 * * *", "*/5 * * * *", "@daily"),
+  command: fc.constantFrom("npm run job", "echo 'hi' && date", "python -m tasks.clean"), shellType: fc.constantFrom<"bash" | "sh">("bash", "sh"),
+  enabled: fc.boolean(), timezone: fc.constantFrom(null, "UTC", "Europe/Paris"), description: fc.constantFrom(null, "Made in the UI"),
+  serviceName: compose ? fc.constantFrom("web", "app") : fc.constant(null), recorded,
+});
+
+/** The children of an application (`compose`: of a compose stack, mounts and schedules only). */
+const none = fc.constant<Array<Record<string, unknown>>>([]);
+export const childrenArb = (compose: boolean): fc.Arbitrary<Record<keyof WorldChildren, Array<Record<string, unknown>>>> => fc.record({
+  ports: compose ? none : fc.uniqueArray(portArb, { selector: (p) => `${p.publishedPort}/${p.protocol}`, maxLength: 2 }),
+  mounts: fc.uniqueArray(mountArb, { selector: (m) => m.mountPath, maxLength: 3 }),
+  redirects: compose ? none : fc.uniqueArray(redirectArb, { selector: (r) => r.regex, maxLength: 2 }),
+  security: compose ? none : fc.uniqueArray(securityArb, { selector: (s) => s.username, maxLength: 2 }),
+  schedules: fc.uniqueArray(scheduleArb(compose), { selector: (s) => s.name, maxLength: 2 }),
+});
+
+/** Ids given, `recorded` kept only where the service is ours (nothing can record an entry of a service that is not). */
+export function worldChildren(drafts: Record<keyof WorldChildren, Array<Record<string, unknown>>>, owned: boolean, id: (prefix: string) => string): WorldChildren {
+  const finish = <T>(list: Array<Record<string, unknown>>, prefix: string): T[] => list.map((x) => ({ ...x, id: id(prefix), recorded: owned && x.recorded === true }) as T);
+  return {
+    ports: finish(drafts.ports, "port"), mounts: finish(drafts.mounts, "mnt"), redirects: finish(drafts.redirects, "rdr"),
+    security: finish(drafts.security, "sec"), schedules: finish(drafts.schedules, "sch"),
+  };
+}
+
+/** The natural key of each list's entries (how the marker records them). */
+const KEYS: { [L in keyof WorldChildren]: (x: WorldChildren[L][number]) => string } = {
+  ports: (p) => `${p.publishedPort}/${p.protocol}`,
+  mounts: (m) => m.mountPath,
+  redirects: (r) => r.regex,
+  security: (s) => s.username,
+  schedules: (s) => s.name,
+};
+
+/** The records an owned service's marker carries for its recorded entries. */
+export function childRecords(c: WorldChildren): Partial<Marker> {
+  const out: Partial<Record<keyof WorldChildren, Record<string, ChildRecord>>> = {};
+  for (const list of Object.keys(KEYS) as Array<keyof WorldChildren>) {
+    const entries = (c[list] as Array<WorldChildren[typeof list][number]>).filter((x) => x.recorded);
+    if (entries.length > 0) out[list] = Object.fromEntries(entries.map((x) => [(KEYS[list] as (y: typeof x) => string)(x), { id: x.id }]));
+  }
+  return out as Partial<Marker>;
+}
+
+/** The entries as the simulator's seed takes them (nested under an application). */
+export function seedChildren(c: WorldChildren): Record<string, unknown[]> {
+  return {
+    ports: c.ports.map((p) => ({ portId: p.id, publishedPort: p.publishedPort, targetPort: p.targetPort, protocol: p.protocol, publishMode: p.publishMode })),
+    mounts: c.mounts.map(seedMount),
+    redirects: c.redirects.map((r) => ({ redirectId: r.id, regex: r.regex, replacement: r.replacement, permanent: r.permanent })),
+    security: c.security.map((s) => ({ securityId: s.id, username: s.username, password: s.password })),
+    schedules: c.schedules.map(seedSchedule),
+  };
+}
+
+/** One mount as the seed takes it. */
+export function seedMount(m: WorldMount): Record<string, unknown> {
+  const base = { mountId: m.id, type: m.type, mountPath: m.mountPath };
+  if (m.type === "volume") return { ...base, volumeName: m.volumeName };
+  if (m.type === "bind") return { ...base, hostPath: m.hostPath };
+  return { ...base, filePath: m.filePath, content: m.content };
+}
+
+/** One schedule as the seed takes it. */
+export function seedSchedule(s: WorldSchedule): Record<string, unknown> {
+  return {
+    scheduleId: s.id, name: s.name, cronExpression: s.cronExpression, command: s.command, shellType: s.shellType, enabled: s.enabled,
+    timezone: s.timezone, description: s.description, ...(s.serviceName !== null ? { serviceName: s.serviceName } : {}),
+  };
+}
+
+// ---- databases -------------------------------------------------------------
+
+/** One database of a world; `columns` are its row's columns beyond ids and names. */
+export interface WorldDatabase {
+  id: string;
+  kind: DatabaseKind;
+  name: string;
+  standing: string;
+  description: string;
+  status: "idle" | "done" | "running";
+  columns: Record<string, unknown>;
+  env: Record<string, string>;
+  backups: WorldBackup[];
+}
+
+export interface WorldBackup {
+  id: string;
+  destinationId: string;
+  schedule: string;
+  prefix: string;
+  database: string;
+  keepLatestCount: number | null;
+  enabled: boolean | null;
+  /** Recorded in the owned database's marker under this name. */
+  recordedAs?: string;
+}
+
+const password = fc.constantFrom(`${WORLD_CANARY}-db`, "Sup3r secret #pw", "x");
+const resources = fc.record({
+  memoryLimit: fc.constantFrom(null, "536870912", "1073741824"), memoryReservation: fc.constantFrom(null, "268435456"),
+  cpuLimit: fc.constantFrom(null, "1000000000", "500000000"), cpuReservation: fc.constantFrom(null, "250000000"),
+});
+
+/** The columns of one kind, as the UI's forms write them. */
+const kindColumns = (kind: DatabaseKind): fc.Arbitrary<Record<string, unknown>> => {
+  const common = {
+    databasePassword: password, command: fc.constantFrom(null, "", "postgres -c max_connections=200"), replicas: fc.integer({ min: 1, max: 2 }),
+    externalPort: fc.constantFrom(null, 15432, 25000), resources,
+  };
+  const args = fc.constantFrom(null, [], ["--verbose"]);
+  switch (kind) {
+    case "postgres":
+      return fc.record({ ...common, args, dockerImage: fc.constantFrom("postgres:18", "postgres:16"), databaseName: fc.constantFrom("app", "orders"), databaseUser: fc.constantFrom("app", "shop") });
+    case "mysql":
+    case "mariadb":
+      return fc.record({ ...common, args, dockerImage: fc.constantFrom(kind === "mysql" ? "mysql:8" : "mariadb:6", "mariadb:11"), databaseName: fc.constantFrom("app", "wp"), databaseUser: fc.constantFrom("app", "wp"), databaseRootPassword: password });
+    case "mongo":
+      return fc.record({ ...common, args, dockerImage: fc.constantFrom("mongo:15", "mongo:7"), databaseUser: fc.constantFrom("mongo", "app"), replicaSets: fc.boolean() });
+    case "redis":
+      return fc.record({ ...common, args, dockerImage: fc.constantFrom("redis:8", "redis:7-alpine") });
+    case "libsql":
+      return fc.record({
+        ...common, dockerImage: fc.constant("ghcr.io/tursodatabase/libsql-server:v0.24.32"), databaseUser: fc.constantFrom("libsql", "app"),
+        enableNamespaces: fc.boolean(), externalGRPCPort: fc.constantFrom(null, 15001), externalAdminPort: fc.constantFrom(null, 15002),
+      });
+  }
+};
+
+const backupArb = fc.record({
+  destinationId: fc.constantFrom(...WORLD_DESTINATIONS.map((d) => d.destinationId)), schedule: fc.constantFrom("0 3 * * *", "0 */6 * * *"),
+  prefix: fc.constantFrom("/", "nightly/", "db"), keepLatestCount: fc.constantFrom(null, 7), enabled: fc.constantFrom(true, false, null),
+  otherDatabase: fc.boolean(), recorded,
+});
+
+/** A database as generated, before ids and records. */
+export const databaseArb = fc.constantFrom<DatabaseKind>("postgres", "mysql", "mariadb", "mongo", "redis", "libsql").chain((kind) => fc.record({
+  kind: fc.constant(kind),
+  name: fc.constantFrom("db", "cache", "store"),
+  description: fc.constantFrom("", "Made by hand", "Orders\nand more"),
+  status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running"),
+  columns: kindColumns(kind),
+  backups: kind === "redis" ? fc.constant<Array<Record<string, unknown>>>([]) : fc.uniqueArray(backupArb, { selector: (b) => `${b.destinationId}${b.prefix}${b.schedule}`, maxLength: 2 }),
+}));
+
+/** A generated database with ids, its backups' records kept only where it is ours. */
+export function worldDatabase(
+  d: { kind: DatabaseKind; name: string; description: string; status: WorldDatabase["status"]; columns: Record<string, unknown>; backups: Array<Record<string, unknown>> },
+  standing: string, env: Record<string, string>, id: (prefix: string) => string,
+): WorldDatabase {
+  const owned = standing === "owned" || standing === "orphan";
+  const dbName = typeof d.columns.databaseName === "string" ? d.columns.databaseName : d.name;
+  return {
+    id: id("db"), kind: d.kind, name: d.name, standing, description: d.description, status: d.status, columns: d.columns, env,
+    backups: d.backups.map((b, i) => ({
+      id: id("bkp"), destinationId: String(b.destinationId), schedule: String(b.schedule), prefix: String(b.prefix),
+      database: b.otherDatabase ? "analytics" : dbName, keepLatestCount: b.keepLatestCount as number | null, enabled: b.enabled as boolean | null,
+      ...(owned && b.recorded ? { recordedAs: `backup-${i}` } : {}),
+    })),
+  };
+}
+
+/** The backup records an owned database's marker carries. */
+export function backupRecords(d: WorldDatabase): Partial<Marker> {
+  const records = Object.fromEntries(d.backups.filter((b) => b.recordedAs).map((b) => [b.recordedAs!, { id: b.id }]));
+  return Object.keys(records).length > 0 ? { backups: records } : {};
+}
+
+/** The database as the seed takes it (its marker already rendered into `description`). */
+export function seedDatabase(d: WorldDatabase, description: string, appName: string, env: string): SeedDatabase {
+  const { resources: r, ...columns } = d.columns as { resources: Record<string, unknown> } & Record<string, unknown>;
+  return {
+    kind: d.kind, id: d.id, name: d.name, appName, description, env, applicationStatus: d.status, ...columns, ...r,
+    backups: d.backups.map((b) => ({
+      backupId: b.id, destinationId: b.destinationId, schedule: b.schedule, prefix: b.prefix, database: b.database,
+      keepLatestCount: b.keepLatestCount, enabled: b.enabled,
+    })),
+  };
+}
