@@ -118,8 +118,9 @@ class Collector {
   }
 
   #annotations(kind: Kind, standing: Standing, extra: Record<string, string> = {}): Record<string, string> {
-    const a: Record<string, string> = { ...extra };
+    const a: Record<string, string> = {};
     if (standing.state === "free" && this.#options.adopt) a[ANNOTATION_ADOPT] = "true";
+    Object.assign(a, extra);
     if (standing.state === "owned") {
       // The marker records the policy in force; the annotation is needed only where it is not the kind's default
       // (a kind may default to orphan: `defaultDeletionPolicy`, when the registry declares one).

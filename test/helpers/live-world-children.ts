@@ -1,24 +1,15 @@
 /**
- * The child lists and databases of the random live worlds (`live-world.ts`):
- * ports, mounts of each type (file mounts included), redirects, basic-auth
- * users and schedules on applications; mounts and schedules on compose
- * stacks; the six database kinds with their passwords, env, resources,
- * kind-specific columns and backups to seeded S3 destinations. Each entry is
- * made by hand, or recorded in its owned service's marker (as an apply of
- * this instance would have left it). Secrets carry the world's canary.
+ * The child lists of the random live worlds (`live-world.ts`): ports, mounts
+ * of each type (file mounts included), redirects, basic-auth users and
+ * schedules on applications; mounts and schedules on compose stacks. Each
+ * entry is made by hand, or recorded in its owned service's marker (as an
+ * apply of this instance would have left it). Secrets carry the world's canary.
  */
 import fc from "fast-check";
 import type { ChildRecord, Marker } from "../../src/model/marker.ts";
-import type { DatabaseKind, SeedDatabase } from "../../src/simulator/index.ts";
 
 /** In every secret the world holds: none may appear in an exported file, an output or a log. */
 export const WORLD_CANARY = "canary-world-Zq7Xw2Lm";
-
-/** The S3 destinations every world has (backups name them). */
-export const WORLD_DESTINATIONS = [
-  { destinationId: "dest-main", name: "s3-main" },
-  { destinationId: "dest-eu", name: "backups-eu" },
-] as const;
 
 export interface WorldPort { id: string; publishedPort: number; targetPort: number; protocol: "tcp" | "udp"; publishMode: "ingress" | "host"; recorded: boolean }
 export type WorldMount = { id: string; mountPath: string; recorded: boolean } & (
@@ -42,7 +33,8 @@ export interface WorldChildren {
   schedules: WorldSchedule[];
 }
 
-const recorded = fc.boolean();
+/** Recorded in the owned service's marker (dropped where the service is not ours). */
+export const recorded = fc.boolean();
 
 const portArb = fc.record({
   publishedPort: fc.constantFrom(8080, 8443, 5353, 9000), targetPort: fc.constantFrom(80, 3000, 53),
@@ -137,114 +129,5 @@ export function seedSchedule(s: WorldSchedule): Record<string, unknown> {
   return {
     scheduleId: s.id, name: s.name, cronExpression: s.cronExpression, command: s.command, shellType: s.shellType, enabled: s.enabled,
     timezone: s.timezone, description: s.description, ...(s.serviceName !== null ? { serviceName: s.serviceName } : {}),
-  };
-}
-
-// ---- databases -------------------------------------------------------------
-
-/** One database of a world; `columns` are its row's columns beyond ids and names. */
-export interface WorldDatabase {
-  id: string;
-  kind: DatabaseKind;
-  name: string;
-  standing: string;
-  description: string;
-  status: "idle" | "done" | "running";
-  columns: Record<string, unknown>;
-  env: Record<string, string>;
-  backups: WorldBackup[];
-}
-
-export interface WorldBackup {
-  id: string;
-  destinationId: string;
-  schedule: string;
-  prefix: string;
-  database: string;
-  keepLatestCount: number | null;
-  enabled: boolean | null;
-  /** Recorded in the owned database's marker under this name. */
-  recordedAs?: string;
-}
-
-const password = fc.constantFrom(`${WORLD_CANARY}-db`, "Sup3r secret #pw", "x");
-const resources = fc.record({
-  memoryLimit: fc.constantFrom(null, "536870912", "1073741824"), memoryReservation: fc.constantFrom(null, "268435456"),
-  cpuLimit: fc.constantFrom(null, "1000000000", "500000000"), cpuReservation: fc.constantFrom(null, "250000000"),
-});
-
-/** The columns of one kind, as the UI's forms write them. */
-const kindColumns = (kind: DatabaseKind): fc.Arbitrary<Record<string, unknown>> => {
-  const common = {
-    databasePassword: password, command: fc.constantFrom(null, "", "postgres -c max_connections=200"), replicas: fc.integer({ min: 1, max: 2 }),
-    externalPort: fc.constantFrom(null, 15432, 25000), resources,
-  };
-  const args = fc.constantFrom(null, [], ["--verbose"]);
-  switch (kind) {
-    case "postgres":
-      return fc.record({ ...common, args, dockerImage: fc.constantFrom("postgres:18", "postgres:16"), databaseName: fc.constantFrom("app", "orders"), databaseUser: fc.constantFrom("app", "shop") });
-    case "mysql":
-    case "mariadb":
-      return fc.record({ ...common, args, dockerImage: fc.constantFrom(kind === "mysql" ? "mysql:8" : "mariadb:6", "mariadb:11"), databaseName: fc.constantFrom("app", "wp"), databaseUser: fc.constantFrom("app", "wp"), databaseRootPassword: password });
-    case "mongo":
-      return fc.record({ ...common, args, dockerImage: fc.constantFrom("mongo:15", "mongo:7"), databaseUser: fc.constantFrom("mongo", "app"), replicaSets: fc.boolean() });
-    case "redis":
-      return fc.record({ ...common, args, dockerImage: fc.constantFrom("redis:8", "redis:7-alpine") });
-    case "libsql":
-      return fc.record({
-        ...common, dockerImage: fc.constant("ghcr.io/tursodatabase/libsql-server:v0.24.32"), databaseUser: fc.constantFrom("libsql", "app"),
-        enableNamespaces: fc.boolean(), externalGRPCPort: fc.constantFrom(null, 15001), externalAdminPort: fc.constantFrom(null, 15002),
-      });
-  }
-};
-
-const backupArb = fc.record({
-  destinationId: fc.constantFrom(...WORLD_DESTINATIONS.map((d) => d.destinationId)), schedule: fc.constantFrom("0 3 * * *", "0 */6 * * *"),
-  prefix: fc.constantFrom("/", "nightly/", "db"), keepLatestCount: fc.constantFrom(null, 7), enabled: fc.constantFrom(true, false, null),
-  otherDatabase: fc.boolean(), recorded,
-});
-
-/** A database as generated, before ids and records. */
-export const databaseArb = fc.constantFrom<DatabaseKind>("postgres", "mysql", "mariadb", "mongo", "redis", "libsql").chain((kind) => fc.record({
-  kind: fc.constant(kind),
-  name: fc.constantFrom("db", "cache", "store"),
-  description: fc.constantFrom("", "Made by hand", "Orders\nand more"),
-  status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running"),
-  columns: kindColumns(kind),
-  backups: kind === "redis" ? fc.constant<Array<Record<string, unknown>>>([]) : fc.uniqueArray(backupArb, { selector: (b) => `${b.destinationId}${b.prefix}${b.schedule}`, maxLength: 2 }),
-}));
-
-/** A generated database with ids, its backups' records kept only where it is ours. */
-export function worldDatabase(
-  d: { kind: DatabaseKind; name: string; description: string; status: WorldDatabase["status"]; columns: Record<string, unknown>; backups: Array<Record<string, unknown>> },
-  standing: string, env: Record<string, string>, id: (prefix: string) => string,
-): WorldDatabase {
-  const owned = standing === "owned" || standing === "orphan";
-  const dbName = typeof d.columns.databaseName === "string" ? d.columns.databaseName : d.name;
-  return {
-    id: id("db"), kind: d.kind, name: d.name, standing, description: d.description, status: d.status, columns: d.columns, env,
-    backups: d.backups.map((b, i) => ({
-      id: id("bkp"), destinationId: String(b.destinationId), schedule: String(b.schedule), prefix: String(b.prefix),
-      database: b.otherDatabase ? "analytics" : dbName, keepLatestCount: b.keepLatestCount as number | null, enabled: b.enabled as boolean | null,
-      ...(owned && b.recorded ? { recordedAs: `backup-${i}` } : {}),
-    })),
-  };
-}
-
-/** The backup records an owned database's marker carries. */
-export function backupRecords(d: WorldDatabase): Partial<Marker> {
-  const records = Object.fromEntries(d.backups.filter((b) => b.recordedAs).map((b) => [b.recordedAs!, { id: b.id }]));
-  return Object.keys(records).length > 0 ? { backups: records } : {};
-}
-
-/** The database as the seed takes it (its marker already rendered into `description`). */
-export function seedDatabase(d: WorldDatabase, description: string, appName: string, env: string): SeedDatabase {
-  const { resources: r, ...columns } = d.columns as { resources: Record<string, unknown> } & Record<string, unknown>;
-  return {
-    kind: d.kind, id: d.id, name: d.name, appName, description, env, applicationStatus: d.status, ...columns, ...r,
-    backups: d.backups.map((b) => ({
-      backupId: b.id, destinationId: b.destinationId, schedule: b.schedule, prefix: b.prefix, database: b.database,
-      keepLatestCount: b.keepLatestCount, enabled: b.enabled,
-    })),
   };
 }

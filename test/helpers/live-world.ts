@@ -7,18 +7,15 @@
  * simulator serves compose; each object free (made by hand), ours (this instance's
  * marker, domains recorded, sometimes `orphan`), another instance's, or
  * with a copied or unreadable marker. Secret values carry a canary so a leak
- * is found anywhere. `seedWorld` puts a world into a simulator; `secretValue`
- * answers what a `.env.example` line stands for, from the world alone (so a
- * wrong comment in `.env.example` fails the round trip).
+ * is found anywhere. `seedWorld` puts a world into a simulator; what an
+ * export of it must show is in `live-world-expect.ts`.
  */
 import fc from "fast-check";
 import { renderDescription, type DomainRecord, type Marker } from "../../src/model/marker.ts";
-import { parseDotenv, renderDotenv } from "../../src/plan/dotenv.ts";
+import { renderDotenv } from "../../src/plan/dotenv.ts";
 import type { SeedApplication, SeedData, SeedDomain, SimulatorHandle } from "../../src/simulator/index.ts";
-import {
-  WORLD_CANARY, WORLD_DESTINATIONS, backupRecords, childRecords, childrenArb, databaseArb, seedChildren, seedDatabase, seedMount, seedSchedule,
-  worldChildren, worldDatabase, type WorldChildren, type WorldDatabase,
-} from "./live-world-children.ts";
+import { WORLD_CANARY, childRecords, childrenArb, seedChildren, seedMount, seedSchedule, worldChildren, type WorldChildren } from "./live-world-children.ts";
+import { DATABASE_KIND_NAMES, WORLD_DESTINATIONS, backupRecords, databaseArb, seedDatabase, worldDatabase, type WorldDatabase } from "./live-world-databases.ts";
 import { api } from "./simulator.ts";
 
 export { WORLD_CANARY } from "./live-world-children.ts";
@@ -276,10 +273,8 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
   };
 });
 
-const dotenv = (m: Record<string, string>): string => renderDotenv(Object.entries(m));
-
-/** The manifest kind of each Dokploy database router. */
-const DATABASE_KIND_NAMES: Record<WorldDatabase["kind"], string> = { postgres: "Postgres", mysql: "MySQL", mariadb: "MariaDB", mongo: "Mongo", redis: "Redis", libsql: "LibSQL" };
+/** A map of variables as Dokploy stores them. */
+export const dotenv = (m: Record<string, string>): string => renderDotenv(Object.entries(m));
 
 /** The description an object carries for its standing (`key` is its manifest key). */
 function describeAs(s: Standing, text: string, key: string, id: string | undefined, extra: Partial<Marker> = {}): string {
@@ -378,50 +373,4 @@ export async function seedWorld(sim: SimulatorHandle, world: World): Promise<voi
     }
   }
   await sim.control.idle(10_000);
-}
-
-/** The live value a `.env.example` variable stands for, found from its comment (resource label and pointer). */
-export function secretValue(world: World, label: string, pointer: string): string | undefined {
-  const [kind, projectName, envName, appName] = label.split("/");
-  const [, , field, key] = pointer.split("/");
-  const p = world.projects.find((x) => x.name === projectName);
-  const parsed = (m: Record<string, string>): Map<string, string> => parseDotenv(dotenv(m));
-  if (kind === "project") return field === "env" ? parsed(p?.env ?? {}).get(key!) : undefined;
-  const e = p?.environments.find((x) => x.name === envName);
-  if (kind === "environment") return field === "env" ? parsed(e?.env ?? {}).get(key!) : undefined;
-  if (kind === "compose") return field === "env" ? parsed(e?.stacks.find((x) => x.name === appName)?.env ?? {}).get(key!) : undefined;
-  const db = e?.databases.find((x) => DATABASE_KIND_NAMES[x.kind].toLowerCase() === kind!.toLowerCase() && x.name === appName);
-  if (db) {
-    if (field === "env") return parsed(db.env).get(key!);
-    return field === "databasePassword" || field === "databaseRootPassword" ? String(db.columns[field]) : undefined;
-  }
-  const a = e?.apps.find((x) => x.name === appName);
-  if (kind !== "application" || !a) return undefined;
-  if (field === "env" || field === "buildArgs" || field === "buildSecrets") return parsed(a[field]).get(key!);
-  if (field === "source" && key === "password") return String(a.columns.password);
-  // A basic-auth user's password: the list is exported in username order.
-  const [, , , index, leaf] = pointer.split("/");
-  if (field === "security" && leaf === "password") return [...a.children.security].sort((x, y) => (x.username < y.username ? -1 : 1))[Number(index)]?.password;
-  return undefined;
-}
-
-/** Labels of the objects another instance owns (export leaves them out and lists them). */
-export function foreignLabels(world: World): string[] {
-  const out: string[] = [];
-  for (const p of world.projects) {
-    if (p.standing === "foreign") {
-      out.push(`project/${p.name}`);
-      continue;
-    }
-    for (const e of p.environments) {
-      if (e.standing === "foreign") {
-        out.push(`environment/${p.name}/${e.name}`);
-        continue;
-      }
-      for (const a of e.apps) if (a.standing === "foreign") out.push(`application/${p.name}/${e.name}/${a.name}`);
-      for (const c of e.stacks) if (c.standing === "foreign") out.push(`compose/${p.name}/${e.name}/${c.name}`);
-      for (const d of e.databases) if (d.standing === "foreign") out.push(`${d.kind}/${p.name}/${e.name}/${d.name}`);
-    }
-  }
-  return out;
 }

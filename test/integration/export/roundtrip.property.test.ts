@@ -1,7 +1,10 @@
 /**
  * The export's promise, as a property over random live worlds seeded into the
- * simulator (`test/helpers/live-world.ts`: every source and build type, env,
- * build args and secrets, registry passwords, resources, lifecycle, domains;
+ * simulator (`test/helpers/live-world.ts`: every kind; applications of every
+ * source and build type with env, build args and secrets, registry
+ * passwords, resources, lifecycle, domains, ports, mounts of each type,
+ * redirects, basic-auth users and schedules; raw and git compose stacks
+ * with domains, mounts and schedules; the six databases with their backups;
  * objects free, ours, another instance's, copied or unreadable): after
  * `export --adopt`, with the `.env.example` variables set to the live values,
  * `plan` shows adoptions (and, for what was already ours, no-ops) and no
@@ -21,10 +24,14 @@ import { isWriteEndpoint } from "../../../src/dokploy/port.ts";
 import { SERVED_ENDPOINTS } from "../../../src/simulator/endpoints.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
 import { runCliInProcess } from "../../helpers/cli-in-process.ts";
-import { WORLD_CANARY, foreignLabels, secretValue, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
+import { CHILD_FIELDS, parseDescription } from "../../../src/model/marker.ts";
+import { WORLD_CANARY, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
+import { foreignLabels, secretValue, takenOver } from "../../helpers/live-world-expect.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
 const RUNS = Number(process.env.EXPORT_RUNS ?? 25);
+/** The simulator state's lists of services other than applications, with their id column. */
+const SERVICE_LISTS: ReadonlyArray<[string, string]> = [["compose", "composeId"], ...["postgres", "mysql", "mariadb", "mongo", "redis", "libsql"].map((k): [string, string] => [k, `${k}Id`])];
 const SEED = process.env.EXPORT_SEED === undefined ? undefined : Number(process.env.EXPORT_SEED);
 
 const root = mkdtempSync(join(tmpdir(), "dg-export-roundtrip-"));
@@ -100,6 +107,24 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   const second = JSON.parse(again.stdout) as PlanJson;
   expect(second.steps.filter((s) => s.action !== "noop"), "the plan after apply: no changes").toEqual([]);
 
+  // Everything exported is now ours: a forgotten list or entry (left alone by the plan) would not be.
+  const descriptions = new Map<string, string | null>();
+  for (const p of sim.control.state().projects) {
+    for (const e of p.environments) {
+      const lists = e as unknown as Record<string, Array<Record<string, unknown>>>;
+      for (const a of e.applications) descriptions.set(a.applicationId, a.description);
+      for (const [list, idKey] of SERVICE_LISTS) for (const x of lists[list] ?? []) descriptions.set(String(x[idKey]), (x.description as string | null) ?? null);
+    }
+  }
+  for (const t of takenOver(world)) {
+    const marker = parseDescription(descriptions.get(t.id) ?? null).marker;
+    const ids = (records: Record<string, { id?: string }> | undefined): string[] => Object.values(records ?? {}).map((r) => r.id ?? "(intent)").sort();
+    expect({ instance: marker?.instance, id: marker?.id }, `${t.label} is ours after apply`).toEqual({ instance: "default", id: t.id });
+    expect(ids(marker?.domains), `${t.label}: its domains are ours`).toEqual(t.domains);
+    for (const field of CHILD_FIELDS) expect(ids(marker?.[field]), `${t.label}: its ${field} are ours`).toEqual(t.children[field] ?? []);
+    expect(ids(marker?.backups), `${t.label}: its recorded backups are still ours`).toEqual(t.backups);
+  }
+
   // Another instance's objects: untouched.
   const after = sim.control.state();
   const ids = new Set<string>();
@@ -109,6 +134,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
       if (e.standing === "foreign") ids.add(e.id);
       for (const a of e.apps) if (a.standing === "foreign") ids.add(a.id);
       for (const c of e.stacks) if (c.standing === "foreign") ids.add(c.id);
+      for (const d of e.databases) if (d.standing === "foreign") ids.add(d.id);
     }
   }
   const rows = (state: ReturnType<SimulatorHandle["control"]["state"]>): Map<string, string> => {
@@ -118,8 +144,8 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
       for (const e of p.environments) {
         m.set(e.environmentId, `${e.name}|${e.description}|${e.env}`);
         for (const a of e.applications) m.set(a.applicationId, `${a.name}|${a.description}|${a.env}`);
-        const stacks = (e as unknown as { compose?: Array<{ composeId: string; name: string; description: string | null; env?: string | null }> }).compose ?? [];
-        for (const c of stacks) m.set(c.composeId, `${c.name}|${c.description}|${c.env}`);
+        const lists = e as unknown as Record<string, Array<Record<string, unknown>>>;
+        for (const [list, idKey] of SERVICE_LISTS) for (const x of lists[list] ?? []) m.set(String(x[idKey]), JSON.stringify(x));
       }
     }
     return m;
