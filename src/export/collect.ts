@@ -205,6 +205,7 @@ class Collector {
     const adoptChildren: Record<string, string> = this.#options.adopt && children.unrecorded > 0 ? { [ANNOTATION_ADOPT_CHILDREN]: "true" } : {};
     const spec = { ...exported.spec, ...children.lists };
     const key = this.#add(kind.kind, identity, at.parentKey, { ...exported, spec }, kind.liveView(detail), standing, adoptChildren);
+    for (const part of exported.leftOut ?? []) this.skipped.push({ label: `${label}/${part.label}`, reason: part.reason });
     for (const r of recordKindsOf(kind.kind)) this.#records(r, kind, detail, identity, key, marker);
   }
 

@@ -2,7 +2,8 @@
  * What an export of a random live world (`live-world.ts`) must show, from
  * the world alone: the live value each `.env.example` line stands for (so a
  * wrong comment fails the round trip), the objects another instance owns
- * (left out and listed), and what every exported service records as ours
+ * (left out and listed), a database's backups made by hand (listed too),
+ * and what every exported service records as ours
  * once the export is applied: itself, each domain, each child entry and
  * each backup its marker recorded (so an entry the export forgot to write,
  * which the plan would silently leave alone, fails the round trip too).
@@ -90,4 +91,12 @@ export function takenOver(world: World): TakenOver[] {
     }
   }
   return out;
+}
+
+/** The database label of each backup made by hand in an exported database (export lists them as left out, one line each). */
+export function handMadeBackups(world: World): string[] {
+  return takenOver(world).flatMap((t) => {
+    const d = world.projects.flatMap((p) => p.environments.flatMap((e) => e.databases)).find((x) => x.id === t.id);
+    return (d?.backups ?? []).filter((b) => !b.recordedAs).map(() => t.label);
+  });
 }

@@ -241,6 +241,7 @@ describe("adopting an existing Dokploy, as README says", () => {
     const databases = "1 Postgres, 1 MySQL, 1 MariaDB, 1 Mongo, 1 Redis, 1 LibSQL";
     expect(r.stdout).toContain(COMPOSE ? `: 2 Project, 4 Environment, 6 Application, 2 Compose, ${databases}, 7 Domain (` : `: 2 Project, 4 Environment, 6 Application, ${databases}, 6 Domain (`);
     expect(r.stdout).toContain('project/legacy: managed by another dokploy-gitops instance ("ops")');
+    expect(r.stdout).toMatch(/postgres\/shop\/production\/db\/backup:\S+: a backup made by hand \(0 2 \* \* \* to s3-backups\): not written; dokploy-gitops leaves it alone/);
     expect(r.stdout).not.toContain("warning:");
     const storefront = readFileSync(join(dir, "shop/production/storefront.yaml"), "utf8");
     expect(storefront).toContain("replicas: 3");
