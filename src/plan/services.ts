@@ -7,17 +7,42 @@
  */
 import type { AnyManifest } from "../model/manifest.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
-import { parseDescription, type DomainRecord, type Marker } from "../model/marker.ts";
-import { SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
-import type { DeployDecision, ServiceKind } from "../kinds/types.ts";
+import { parseDescription, type ChildField, type DomainRecord, type Marker } from "../model/marker.ts";
+import { CHILD_KINDS, SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
+import type { DeployDecision, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
 import { matchLive, type LiveRef } from "./match.ts";
 import { planRecords } from "./records.ts";
 import { planChildren, type ChildrenPlan } from "./children.ts";
-import { labelOf, newStep } from "./steps.ts";
+import { labelOf, markerDiffers, newStep } from "./steps.ts";
 import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 
 const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
+
+/**
+ * A marker without the records of domains and child entries that no longer
+ * exist in Dokploy (deleted in the UI since): a marker that differs from the
+ * live one only by them is no reason to write (the plan drops or keeps them,
+ * and the next write carries that).
+ */
+function withoutGoneRecords(live: Marker, detail: ServiceDetail): Marker {
+  const out: Marker = { ...live };
+  const keep = <R extends { id?: string }>(records: Record<string, R> | undefined, ids: ReadonlySet<string>): Record<string, R> | undefined => {
+    if (!records) return undefined;
+    const kept = Object.fromEntries(Object.entries(records).filter(([, r]) => r.id === undefined || ids.has(r.id)));
+    return Object.keys(kept).length > 0 ? kept : undefined;
+  };
+  const set = <F extends "domains" | ChildField>(field: F, value: Marker[F] | undefined): void => {
+    if (value) out[field] = value;
+    else delete out[field];
+  };
+  if (live.domains) set("domains", keep(live.domains, new Set(detail.domains.map((d) => d.domainId))));
+  for (const c of CHILD_KINDS) {
+    const rows = c.rows(detail);
+    if (rows && live[c.field]) set(c.field, keep(live[c.field], new Set(rows.map((r) => c.rowId(r)))));
+  }
+  return out;
+}
 
 /** The live services of `kind` in an environment (applications are kept in their own typed list). */
 export function liveServicesOf(kind: ServiceKind, env: ObservedEnvironment): ObservedService[] {
@@ -92,6 +117,8 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const queuedAt = owned ? liveMarker?.queuedAt : undefined;
   const marker: Marker = { ...baseMarker(live.id, recorded, children, owned ? liveMarker : undefined), ...(queuedAt ? { queuedAt } : {}) };
   const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
+  // Dropping the records of entries deleted in Dokploy changes nothing live: it waits for a write that does.
+  if (owned && liveMarker && step.markerWrite && !markerDiffers(withoutGoneRecords(liveMarker, detail), withoutGoneRecords(marker, detail))) step.markerWrite = false;
   b.addDiff(step, desiredView, kind.liveView(detail));
   if (kind.reviewChanges) {
     const review = kind.reviewChanges(step.changes, label);

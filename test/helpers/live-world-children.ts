@@ -26,6 +26,8 @@ export interface WorldSchedule {
 
 /** A service's child lists (compose stacks have mounts and schedules only). */
 export interface WorldChildren {
+  /** The owned service's marker also records a mount and a domain deleted in the UI since (their ids are gone). */
+  staleRecord: boolean;
   ports: WorldPort[];
   mounts: WorldMount[];
   redirects: WorldRedirect[];
@@ -69,7 +71,8 @@ const scheduleArb = (compose: boolean) => fc.record({
 
 /** The children of an application (`compose`: of a compose stack, mounts and schedules only). */
 const none = fc.constant<Array<Record<string, unknown>>>([]);
-export const childrenArb = (compose: boolean): fc.Arbitrary<Record<keyof WorldChildren, Array<Record<string, unknown>>>> => fc.record({
+export const childrenArb = (compose: boolean): fc.Arbitrary<ChildDrafts> => fc.record({
+  staleRecord: fc.boolean(),
   ports: compose ? none : fc.uniqueArray(portArb, { selector: (p) => `${p.publishedPort}/${p.protocol}`, maxLength: 2 }),
   mounts: fc.uniqueArray(mountArb, { selector: (m) => m.mountPath, maxLength: 3 }),
   redirects: compose ? none : fc.uniqueArray(redirectArb, { selector: (r) => r.regex, maxLength: 2 }),
@@ -77,17 +80,26 @@ export const childrenArb = (compose: boolean): fc.Arbitrary<Record<keyof WorldCh
   schedules: fc.uniqueArray(scheduleArb(compose), { selector: (s) => s.name, maxLength: 2 }),
 });
 
+/** The child lists as generated, before ids. */
+export type ChildDrafts = { staleRecord: boolean } & Record<ChildList, Array<Record<string, unknown>>>;
+type ChildList = Exclude<keyof WorldChildren, "staleRecord">;
+
 /** Ids given, `recorded` kept only where the service is ours (nothing can record an entry of a service that is not). */
-export function worldChildren(drafts: Record<keyof WorldChildren, Array<Record<string, unknown>>>, owned: boolean, id: (prefix: string) => string): WorldChildren {
+export function worldChildren(drafts: ChildDrafts, owned: boolean, id: (prefix: string) => string): WorldChildren {
   const finish = <T>(list: Array<Record<string, unknown>>, prefix: string): T[] => list.map((x) => ({ ...x, id: id(prefix), recorded: owned && x.recorded === true }) as T);
   return {
+    staleRecord: owned && drafts.staleRecord,
     ports: finish(drafts.ports, "port"), mounts: finish(drafts.mounts, "mnt"), redirects: finish(drafts.redirects, "rdr"),
     security: finish(drafts.security, "sec"), schedules: finish(drafts.schedules, "sch"),
   };
 }
 
+/** The ids stale records name: a mount and a domain deleted in the UI after this instance recorded them (the marker may keep them). */
+export const GONE_MOUNT_ID = "mount-deleted-in-the-ui";
+export const GONE_DOMAIN_ID = "domain-deleted-in-the-ui";
+
 /** The natural key of each list's entries (how the marker records them). */
-const KEYS: { [L in keyof WorldChildren]: (x: WorldChildren[L][number]) => string } = {
+const KEYS: { [L in ChildList]: (x: WorldChildren[L][number]) => string } = {
   ports: (p) => `${p.publishedPort}/${p.protocol}`,
   mounts: (m) => m.mountPath,
   redirects: (r) => r.regex,
@@ -97,10 +109,14 @@ const KEYS: { [L in keyof WorldChildren]: (x: WorldChildren[L][number]) => strin
 
 /** The records an owned service's marker carries for its recorded entries. */
 export function childRecords(c: WorldChildren): Partial<Marker> {
-  const out: Partial<Record<keyof WorldChildren, Record<string, ChildRecord>>> = {};
-  for (const list of Object.keys(KEYS) as Array<keyof WorldChildren>) {
+  const out: Partial<Record<ChildList, Record<string, ChildRecord>>> = {};
+  for (const list of Object.keys(KEYS) as ChildList[]) {
     const entries = (c[list] as Array<WorldChildren[typeof list][number]>).filter((x) => x.recorded);
     if (entries.length > 0) out[list] = Object.fromEntries(entries.map((x) => [(KEYS[list] as (y: typeof x) => string)(x), { id: x.id }]));
+  }
+  if (c.staleRecord) {
+    out.mounts = { ...out.mounts, "/deleted/in/the/ui": { id: GONE_MOUNT_ID } };
+    (out as Partial<Marker>).domains = { "deleted-in-the-ui": { host: "gone.example.com", path: "/", id: GONE_DOMAIN_ID } };
   }
   return out as Partial<Marker>;
 }

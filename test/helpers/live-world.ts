@@ -299,7 +299,7 @@ function seedApp(p: WorldProject, e: WorldEnvironment, a: WorldApp): SeedApplica
   return {
     ...a.columns,
     applicationId: a.id, name: a.name, appName: `${p.name}-${e.name}-${a.name}`,
-    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, { ...recordsOf(a.domains), ...childRecords(a.children) }),
+    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, mergeRecords(recordsOf(a.domains), childRecords(a.children))),
     applicationStatus: a.status,
     env: dotenv(a.env), buildArgs: dotenv(a.buildArgs), buildSecrets: dotenv(a.buildSecrets),
     domains: a.domains.map(seedDomain),
@@ -312,6 +312,13 @@ const seedDomain = (d: WorldDomain): SeedDomain => ({
   customCertResolver: d.customCertResolver, internalPath: d.internalPath, stripPath: d.stripPath,
 });
 
+/** Domain and child records together (a stale domain record joins the live ones). */
+function mergeRecords(domains: Partial<Marker>, children: Partial<Marker>): Partial<Marker> {
+  const merged = { ...domains, ...children };
+  if (domains.domains || children.domains) merged.domains = { ...domains.domains, ...children.domains };
+  return merged;
+}
+
 /** The domain records an owned service's marker carries. */
 function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
   const records: Record<string, DomainRecord> = {};
@@ -322,7 +329,7 @@ function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
 /** A compose stack as the seed takes it (the simulator's `SeedCompose`, when it serves compose). */
 function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name: string } & Record<string, unknown> {
   const { deleteVolumes, ...columns } = c.columns;
-  const extra: Partial<Marker> = { ...recordsOf(c.domains), ...childRecords(c.children), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
+  const extra: Partial<Marker> = { ...mergeRecords(recordsOf(c.domains), childRecords(c.children)), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
   return {
     ...columns, composeId: c.id, name: c.name, appName: `${p.name}-${e.name}-${c.name}`,
     description: describeAs(c.standing, c.description, `Compose/${p.name}/${e.name}/${c.name}`, c.id, extra),
