@@ -20,8 +20,8 @@ import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
 
 /**
- * A marker without the records of domains and child entries that no longer
- * exist in Dokploy (deleted in the UI since): a marker that differs from the
+ * A marker without the records of domains, child entries and backups that
+ * no longer exist in Dokploy (deleted in the UI since): a marker that differs from the
  * live one only by them is no reason to write (the plan drops or keeps them,
  * and the next write carries that).
  */
@@ -32,11 +32,14 @@ function withoutGoneRecords(live: Marker, detail: ServiceDetail): Marker {
     const kept = Object.fromEntries(Object.entries(records).filter(([, r]) => r.id === undefined || ids.has(r.id)));
     return Object.keys(kept).length > 0 ? kept : undefined;
   };
-  const set = <F extends "domains" | ChildField>(field: F, value: Marker[F] | undefined): void => {
+  const set = <F extends "domains" | "backups" | ChildField>(field: F, value: Marker[F] | undefined): void => {
     if (value) out[field] = value;
     else delete out[field];
   };
   if (live.domains) set("domains", keep(live.domains, new Set(detail.domains.map((d) => d.domainId))));
+  // A database's backups come with its `one` answer.
+  const backups = (detail.raw as { backups?: unknown } | null)?.backups;
+  if (live.backups && Array.isArray(backups)) set("backups", keep(live.backups, new Set((backups as Array<{ backupId: string }>).map((b) => b.backupId))));
   for (const c of CHILD_KINDS) {
     const rows = c.rows(detail);
     if (rows && live[c.field]) set(c.field, keep(live[c.field], new Set(rows.map((r) => c.rowId(r)))));

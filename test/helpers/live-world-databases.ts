@@ -30,6 +30,8 @@ export interface WorldDatabase {
   columns: Record<string, unknown>;
   env: Record<string, string>;
   backups: WorldBackup[];
+  /** Ours, and its marker also records a backup deleted in the UI since. */
+  staleRecord: boolean;
 }
 
 export interface WorldBackup {
@@ -88,18 +90,20 @@ export const databaseArb = fc.constantFrom<DatabaseKind>("postgres", "mysql", "m
   description: fc.constantFrom("", "Made by hand", "Orders\nand more"),
   status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running"),
   columns: kindColumns(kind),
+  staleRecord: fc.boolean(),
   backups: kind === "redis" ? fc.constant<Array<Record<string, unknown>>>([]) : fc.uniqueArray(backupArb, { selector: (b) => `${b.destinationId}${b.prefix}${b.schedule}`, maxLength: 2 }),
 }));
 
 /** A generated database with ids, its backups' records kept only where it is ours. */
 export function worldDatabase(
-  d: { kind: DatabaseKind; name: string; description: string; status: WorldDatabase["status"]; columns: Record<string, unknown>; backups: Array<Record<string, unknown>> },
+  d: { kind: DatabaseKind; name: string; description: string; status: WorldDatabase["status"]; columns: Record<string, unknown>; staleRecord: boolean; backups: Array<Record<string, unknown>> },
   standing: string, env: Record<string, string>, id: (prefix: string) => string,
 ): WorldDatabase {
   const owned = standing === "owned" || standing === "orphan";
   const dbName = typeof d.columns.databaseName === "string" ? d.columns.databaseName : d.name;
   return {
     id: id("db"), kind: d.kind, name: d.name, standing, description: d.description, status: d.status, columns: d.columns, env,
+    staleRecord: owned && d.kind !== "redis" && d.staleRecord,
     backups: d.backups.map((b, i) => ({
       id: id("bkp"), destinationId: String(b.destinationId), schedule: String(b.schedule), prefix: String(b.prefix),
       database: b.otherDatabase ? "analytics" : dbName, keepLatestCount: b.keepLatestCount as number | null, enabled: b.enabled as boolean | null,
@@ -108,9 +112,13 @@ export function worldDatabase(
   };
 }
 
-/** The backup records an owned database's marker carries. */
+/** The id a stale backup record names: a backup deleted in the UI after this instance recorded it. */
+export const GONE_BACKUP_ID = "backup-deleted-in-the-ui";
+
+/** The backup records an owned database's marker carries (with a stale one when `staleRecord`). */
 export function backupRecords(d: WorldDatabase): Partial<Marker> {
-  const records = Object.fromEntries(d.backups.filter((b) => b.recordedAs).map((b) => [b.recordedAs!, { id: b.id }]));
+  const records: Record<string, { id: string }> = Object.fromEntries(d.backups.filter((b) => b.recordedAs).map((b) => [b.recordedAs!, { id: b.id }]));
+  if (d.staleRecord) records["deleted-in-the-ui"] = { id: GONE_BACKUP_ID };
   return Object.keys(records).length > 0 ? { backups: records } : {};
 }
 

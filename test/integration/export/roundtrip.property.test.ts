@@ -27,6 +27,7 @@ import { runCliInProcess } from "../../helpers/cli-in-process.ts";
 import { CHILD_FIELDS, parseDescription } from "../../../src/model/marker.ts";
 import { WORLD_CANARY, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
 import { GONE_DOMAIN_ID, GONE_MOUNT_ID } from "../../helpers/live-world-children.ts";
+import { GONE_BACKUP_ID } from "../../helpers/live-world-databases.ts";
 import { foreignLabels, handMadeBackups, secretValue, takenOver } from "../../helpers/live-world-expect.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
@@ -123,7 +124,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   for (const t of takenOver(world)) {
     const marker = parseDescription(descriptions.get(t.id) ?? null).marker;
     // A record of an entry deleted in the UI may stay until the next write: it names nothing live.
-    const ids = (records: Record<string, { id?: string }> | undefined): string[] => Object.values(records ?? {}).map((r) => r.id ?? "(intent)").filter((id) => id !== GONE_MOUNT_ID && id !== GONE_DOMAIN_ID).sort();
+    const ids = (records: Record<string, { id?: string }> | undefined): string[] => Object.values(records ?? {}).map((r) => r.id ?? "(intent)").filter((id) => ![GONE_MOUNT_ID, GONE_DOMAIN_ID, GONE_BACKUP_ID].includes(id)).sort();
     expect({ instance: marker?.instance, id: marker?.id }, `${t.label} is ours after apply`).toEqual({ instance: "default", id: t.id });
     expect(ids(marker?.domains), `${t.label}: its domains are ours`).toEqual(t.domains);
     for (const field of CHILD_FIELDS) expect(ids(marker?.[field]), `${t.label}: its ${field} are ours`).toEqual(t.children[field] ?? []);
