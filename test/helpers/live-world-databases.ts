@@ -26,7 +26,7 @@ export interface WorldDatabase {
   name: string;
   standing: string;
   description: string;
-  status: "idle" | "done" | "running";
+  status: "idle" | "done" | "running" | "error";
   columns: Record<string, unknown>;
   env: Record<string, string>;
   backups: WorldBackup[];
@@ -73,7 +73,9 @@ const kindColumns = (kind: DatabaseKind): fc.Arbitrary<Record<string, unknown>> 
       return fc.record({
         ...common, dockerImage: fc.constant("ghcr.io/tursodatabase/libsql-server:v0.24.32"), databaseUser: fc.constantFrom("libsql", "app"),
         enableNamespaces: fc.boolean(), externalGRPCPort: fc.constantFrom(null, 15001), externalAdminPort: fc.constantFrom(null, 15002),
-      });
+        sqldNode: fc.constantFrom("primary", "replica"),
+        // A replica follows its primary's URL and publishes no gRPC port (Dokploy's form allows neither otherwise).
+      }).map((c) => (c.sqldNode === "replica" ? { ...c, sqldPrimaryUrl: "http://edge-primary:8080", externalGRPCPort: null } : { ...c, sqldPrimaryUrl: null }));
   }
 };
 
@@ -88,7 +90,7 @@ export const databaseArb = fc.constantFrom<DatabaseKind>("postgres", "mysql", "m
   kind: fc.constant(kind),
   name: fc.constantFrom("db", "cache", "store"),
   description: fc.constantFrom("", "Made by hand", "Orders\nand more"),
-  status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running"),
+  status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running", "error"),
   columns: kindColumns(kind),
   staleRecord: fc.boolean(),
   backups: kind === "redis" ? fc.constant<Array<Record<string, unknown>>>([]) : fc.uniqueArray(backupArb, { selector: (b) => `${b.destinationId}${b.prefix}${b.schedule}`, maxLength: 2 }),

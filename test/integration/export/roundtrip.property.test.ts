@@ -12,7 +12,7 @@
  * `plan` shows no changes. Along the way: export calls read endpoints only,
  * lists another instance's objects as left out, leaves them byte for byte
  * as they were, and no secret value reaches a file or an output.
- * EXPORT_RUNS (default 25; `scripts/reliability.sh --extras` runs 500) and
+ * EXPORT_RUNS (default 15, quick in `npm test`; `scripts/reliability.sh --extras` runs 500) and
  * EXPORT_SEED replay.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -31,7 +31,7 @@ import { GONE_BACKUP_ID } from "../../helpers/live-world-databases.ts";
 import { foreignLabels, handMadeBackups, secretValue, takenOver } from "../../helpers/live-world-expect.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
-const RUNS = Number(process.env.EXPORT_RUNS ?? 25);
+const RUNS = Number(process.env.EXPORT_RUNS ?? 15);
 /** The simulator state's lists of services other than applications, with their id column. */
 const SERVICE_LISTS: ReadonlyArray<[string, string]> = [["compose", "composeId"], ...["postgres", "mysql", "mariadb", "mongo", "redis", "libsql"].map((k): [string, string] => [k, `${k}Id`])];
 const SEED = process.env.EXPORT_SEED === undefined ? undefined : Number(process.env.EXPORT_SEED);
