@@ -88,7 +88,7 @@ const backupArb = fc.record({
 /** A database as generated, before ids and records. */
 export const databaseArb = fc.constantFrom<DatabaseKind>("postgres", "mysql", "mariadb", "mongo", "redis", "libsql").chain((kind) => fc.record({
   kind: fc.constant(kind),
-  name: fc.constantFrom("db", "cache", "store"),
+  name: fc.constantFrom("db", "cache", "store", "worker"),
   description: fc.constantFrom("", "Made by hand", "Orders\nand more"),
   status: fc.constantFrom<WorldDatabase["status"]>("idle", "done", "running", "error"),
   columns: kindColumns(kind),

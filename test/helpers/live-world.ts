@@ -353,7 +353,7 @@ export async function seedWorld(sim: SimulatorHandle, world: World): Promise<voi
         ...(e.stacks.length > 0 ? { compose: e.stacks.map((c) => seedStack(p, e, c)) } : {}),
         databases: e.databases.map((d) => seedDatabase(d,
           describeAs(d.standing, d.description, `${DATABASE_KIND_NAMES[d.kind]}/${p.name}/${e.name}/${d.name}`, d.id, backupRecords(d)),
-          `${p.name}-${e.name}-${d.name}`, dotenv(d.env))),
+          `${p.name}-${e.name}-${d.kind}-${d.name}`, dotenv(d.env))),
       })),
     })),
   };
