@@ -250,7 +250,7 @@ describe("adopting an existing Dokploy, as README says", () => {
     expect(storefront).toContain("NEXT_PUBLIC_URL: ${{environment.PUBLIC_URL}}");
     // Every child list, the entries made in the UI taken over with the service.
     expect(storefront).toContain('dokploy-gitops/adopt-children: "true"');
-    for (const line of ["ports:", "- publishedPort: 9464", "mounts:", "volumeName: storefront-cache", "mountPath: /app/config/features.json", "\"checkout-v2\": true", "redirects:", "permanent: true", "security:", "- username: preview", "fromEnv: SHOP_PRODUCTION_STOREFRONT_SECURITY_0_PASSWORD", "schedules:", "- name: sitemap", "timezone: Europe/Berlin"]) {
+    for (const line of ["ports:", "- publishedPort: 9464", "mounts:", "volumeName: storefront-cache", "mountPath: /app/config/features.json", "\"checkout-v2\": true", "redirects:", "permanent: true", "security:", "- username: preview", "fromEnv: SHOP_PRODUCTION_STOREFRONT_SECURITY_PREVIEW_PASSWORD", "schedules:", "- name: sitemap", "timezone: Europe/Berlin"]) {
       expect(storefront).toContain(line);
     }
     const postgres = readFileSync(join(dir, "shop/production/db.yaml"), "utf8");

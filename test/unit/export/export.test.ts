@@ -114,9 +114,9 @@ describe("exportLive: what it writes", () => {
       redirects: [{ regex: "^/old/(.*)", replacement: "/new/$1" }],
       schedules: [{ name: "nightly", cronExpression: "0 3 * * *", command: "npm run job" }],
     });
-    expect(app!.spec.security).toEqual([{ username: "admin", password: { fromEnv: "SHOP_PRODUCTION_WEB_SECURITY_0_PASSWORD" } }]);
+    expect(app!.spec.security).toEqual([{ username: "admin", password: { fromEnv: "SHOP_PRODUCTION_WEB_SECURITY_ADMIN_PASSWORD" } }]);
     expect(r.files.map((f) => f.content).join("\n")).not.toContain("basic-secret-Q");
-    const plan = planExported(r, live, { SHOP_PRODUCTION_WEB_SECURITY_0_PASSWORD: "basic-secret-Q" });
+    const plan = planExported(r, live, { SHOP_PRODUCTION_WEB_SECURITY_ADMIN_PASSWORD: "basic-secret-Q" });
     expect(plan.steps.filter((s) => s.action !== "noop" && s.action !== "adopt")).toEqual([]);
     expect(plan.steps.filter((s) => s.action === "adopt").map((s) => s.kind).sort()).toEqual(["Environment", "Mount", "Port", "Redirect", "Schedule", "Security"]);
     expect(plan.steps.filter((s) => s.changes.length > 0 || s.deploy)).toEqual([]);
