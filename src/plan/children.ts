@@ -100,6 +100,15 @@ function planList(
   }
   const records: Record<string, ChildRecord> = {};
   const serviceLabel = resourceLabel(service.identity);
+  const desiredKeys = new Set(desired.map((D) => kind.entryKey(D.spec as never)));
+  // An owned entry whose key was changed in the UI (a port's number, a schedule's name) is the entry the
+  // list now names by its new key, unless the list still names its recorded key.
+  for (const [key, row] of [...owned]) {
+    const now = kind.rowKey(row);
+    if (now === key || desiredKeys.has(key) || !desiredKeys.has(now) || owned.has(now)) continue;
+    owned.delete(key);
+    owned.set(now, row);
+  }
   for (const D of desired) {
     const key = kind.entryKey(D.spec as never);
     const label = resourceLabel(D.identity);
@@ -113,7 +122,7 @@ function planList(
       const id = kind.rowId(mine);
       const step = newStep(D.identity, D.key, "noop", { manifest: D, dokployId: id, ...base });
       b.addDiff(step, dView, kind.liveView(D.metadata.name, mine, D as never));
-      records[key] = { ...recorded[key], id };
+      records[key] = { id };
       b.finish(step);
       note(push(step));
       continue;
@@ -141,7 +150,6 @@ function planList(
     b.addDiff(step, dView, undefined);
     out.recording.push(step);
   }
-  const desiredKeys = new Set(desired.map((D) => kind.entryKey(D.spec as never)));
   for (const [key, row] of owned) {
     if (desiredKeys.has(key)) continue;
     const identity = childIdentity(kind, service.identity, key);

@@ -7,7 +7,7 @@
  */
 import type { AnyManifest } from "../model/manifest.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
-import { parseDescription, type ChildField, type DomainRecord, type Marker } from "../model/marker.ts";
+import { parseDescription, type ChildField, type ChildRecord, type DomainRecord, type Marker } from "../model/marker.ts";
 import { CHILD_KINDS, SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
 import type { DeployDecision, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
@@ -20,12 +20,14 @@ import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
 
 /**
- * A marker without the records of domains, child entries and backups that
- * no longer exist in Dokploy (deleted in the UI since): a marker that differs from the
- * live one only by them is no reason to write (the plan drops or keeps them,
- * and the next write carries that).
+ * A marker as far as a write would change something: without the records of
+ * domains, child entries and backups that no longer exist in Dokploy
+ * (deleted in the UI since), and with child entries recorded by id whatever
+ * key records them (an entry whose key was changed in the UI is the same
+ * entry). A marker that differs from the live one only there is no reason
+ * to write: the next write carries it.
  */
-function withoutGoneRecords(live: Marker, detail: ServiceDetail): Marker {
+function comparableMarker(live: Marker, detail: ServiceDetail): Marker {
   const out: Marker = { ...live };
   const keep = <R extends { id?: string }>(records: Record<string, R> | undefined, ids: ReadonlySet<string>): Record<string, R> | undefined => {
     if (!records) return undefined;
@@ -42,7 +44,9 @@ function withoutGoneRecords(live: Marker, detail: ServiceDetail): Marker {
   if (live.backups && Array.isArray(backups)) set("backups", keep(live.backups, new Set((backups as Array<{ backupId: string }>).map((b) => b.backupId))));
   for (const c of CHILD_KINDS) {
     const rows = c.rows(detail);
-    if (rows && live[c.field]) set(c.field, keep(live[c.field], new Set(rows.map((r) => c.rowId(r)))));
+    if (!rows || !live[c.field]) continue;
+    const kept = Object.entries(keep(live[c.field], new Set(rows.map((r) => c.rowId(r)))) ?? {}).map(([key, r]): [string, ChildRecord] => [r.id !== undefined ? `#${r.id}` : key, r]);
+    set(c.field, kept.length > 0 ? Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : undefined);
   }
   return out;
 }
@@ -120,8 +124,8 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const queuedAt = owned ? liveMarker?.queuedAt : undefined;
   const marker: Marker = { ...baseMarker(live.id, recorded, children, owned ? liveMarker : undefined), ...(queuedAt ? { queuedAt } : {}) };
   const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
-  // Dropping the records of entries deleted in Dokploy changes nothing live: it waits for a write that does.
-  if (owned && liveMarker && step.markerWrite && !markerDiffers(withoutGoneRecords(liveMarker, detail), withoutGoneRecords(marker, detail))) step.markerWrite = false;
+  // Dropping the records of entries deleted in Dokploy, or re-keying one changed there, changes nothing live: it waits for a write that does.
+  if (owned && liveMarker && step.markerWrite && !markerDiffers(comparableMarker(liveMarker, detail), comparableMarker(marker, detail))) step.markerWrite = false;
   b.addDiff(step, desiredView, kind.liveView(detail));
   if (kind.reviewChanges) {
     const review = kind.reviewChanges(step.changes, label);

@@ -28,6 +28,8 @@ export interface WorldSchedule {
 export interface WorldChildren {
   /** The owned service's marker also records a mount and a domain deleted in the UI since (their ids are gone). */
   staleRecord: boolean;
+  /** The first recorded entry of each list had its key changed in the UI (a port's number, a schedule's name) since it was recorded. */
+  renamedInUi: boolean;
   ports: WorldPort[];
   mounts: WorldMount[];
   redirects: WorldRedirect[];
@@ -73,6 +75,7 @@ const scheduleArb = (compose: boolean) => fc.record({
 const none = fc.constant<Array<Record<string, unknown>>>([]);
 export const childrenArb = (compose: boolean): fc.Arbitrary<ChildDrafts> => fc.record({
   staleRecord: fc.boolean(),
+  renamedInUi: fc.boolean(),
   ports: compose ? none : fc.uniqueArray(portArb, { selector: (p) => `${p.publishedPort}/${p.protocol}`, maxLength: 2 }),
   mounts: fc.uniqueArray(mountArb, { selector: (m) => m.mountPath, maxLength: 3 }),
   redirects: compose ? none : fc.uniqueArray(redirectArb, { selector: (r) => r.regex, maxLength: 2 }),
@@ -81,14 +84,15 @@ export const childrenArb = (compose: boolean): fc.Arbitrary<ChildDrafts> => fc.r
 });
 
 /** The child lists as generated, before ids. */
-export type ChildDrafts = { staleRecord: boolean } & Record<ChildList, Array<Record<string, unknown>>>;
-type ChildList = Exclude<keyof WorldChildren, "staleRecord">;
+export type ChildDrafts = { staleRecord: boolean; renamedInUi: boolean } & Record<ChildList, Array<Record<string, unknown>>>;
+type ChildList = Exclude<keyof WorldChildren, "staleRecord" | "renamedInUi">;
 
 /** Ids given, `recorded` kept only where the service is ours (nothing can record an entry of a service that is not). */
 export function worldChildren(drafts: ChildDrafts, owned: boolean, id: (prefix: string) => string): WorldChildren {
   const finish = <T>(list: Array<Record<string, unknown>>, prefix: string): T[] => list.map((x) => ({ ...x, id: id(prefix), recorded: owned && x.recorded === true }) as T);
   return {
     staleRecord: owned && drafts.staleRecord,
+    renamedInUi: owned && drafts.renamedInUi,
     ports: finish(drafts.ports, "port"), mounts: finish(drafts.mounts, "mnt"), redirects: finish(drafts.redirects, "rdr"),
     security: finish(drafts.security, "sec"), schedules: finish(drafts.schedules, "sch"),
   };
@@ -112,7 +116,8 @@ export function childRecords(c: WorldChildren): Partial<Marker> {
   const out: Partial<Record<ChildList, Record<string, ChildRecord>>> = {};
   for (const list of Object.keys(KEYS) as ChildList[]) {
     const entries = (c[list] as Array<WorldChildren[typeof list][number]>).filter((x) => x.recorded);
-    if (entries.length > 0) out[list] = Object.fromEntries(entries.map((x) => [(KEYS[list] as (y: typeof x) => string)(x), { id: x.id }]));
+    const key = (x: (typeof entries)[number], i: number): string => `${(KEYS[list] as (y: typeof x) => string)(x)}${c.renamedInUi && i === 0 ? "-before-the-ui-edit" : ""}`;
+    if (entries.length > 0) out[list] = Object.fromEntries(entries.map((x, i) => [key(x, i), { id: x.id }]));
   }
   if (c.staleRecord) {
     out.mounts = { ...out.mounts, "/deleted/in/the/ui": { id: GONE_MOUNT_ID } };

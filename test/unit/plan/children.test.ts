@@ -133,6 +133,14 @@ describe("planning child lists", () => {
     expect({ ports: web.marker!.ports, domains: web.marker!.domains }).toEqual({ ports: { "80/tcp": { id: "p1" } }, domains: undefined });
   });
 
+  it("knows an owned entry whose key was changed in the UI by its id: the list naming its new key plans nothing, its old key changes it back", () => {
+    const port = { portId: "p1", publishedPort: 8080, targetPort: 80, protocol: "tcp" as const, publishMode: "ingress" as const, applicationId: "a1" };
+    const live = liveWeb({ ports: { "80/tcp": { id: "p1" } } }, { ports: [port] });
+    expect(planOf(desiredFrom(app("  ports: [{ publishedPort: 8080, targetPort: 80 }]\n")), live).steps.filter((s) => s.action !== "noop")).toEqual([]);
+    const back = planOf(desiredFrom(app("  ports: [{ publishedPort: 80, targetPort: 80 }]\n")), live).steps.filter((s) => s.kind === "Port");
+    expect(back.map((s) => [s.action, s.dokployId, s.changes])).toEqual([["update", "p1", [{ path: "/spec/publishedPort", op: "replace", before: 8080, after: 80 }]]]);
+  });
+
   it("plans a compose's mounts and schedules (with their compose service) under a new stack", () => {
     const plan = planOf(desiredFrom(compose("  mounts: [{ type: volume, mountPath: /var/lib/data, volumeName: stack-data }]\n  schedules: [{ name: backup, cronExpression: '0 4 * * *', command: ./backup.sh, serviceName: db }]\n")));
     const children = plan.steps.filter((s) => s.kind === "Mount" || s.kind === "Schedule");
