@@ -21,6 +21,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isWriteEndpoint } from "../../../src/dokploy/port.ts";
+import { KINDS } from "../../../src/kinds/registry.ts";
 import { SERVED_ENDPOINTS } from "../../../src/simulator/endpoints.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
 import { runCliInProcess } from "../../helpers/cli-in-process.ts";
@@ -69,6 +70,9 @@ interface PlanJson {
   steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }>;
 }
 
+/** The kinds the first plans adopted or found in sync, over the whole run (the generator must reach every kind). */
+const planned = new Set<string>();
+
 async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promise<void> {
   await seedWorld(sim, world);
   const stateBefore = JSON.stringify(sim.control.state());
@@ -103,6 +107,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   const plan = await run(["plan", dir, ...connection, "--output", "json"], env);
   expect(plan.code, plan.stderr).toBe(0);
   const first = JSON.parse(plan.stdout) as PlanJson;
+  for (const s of first.steps) if (s.action === "adopt" || s.action === "noop") planned.add(s.key.split("/")[0]!);
   const unexpected = first.steps.filter((s) => !["adopt", "noop"].includes(s.action) || s.changes.length > 0 || s.deploy || s.lifecycle);
   expect(unexpected, "the first plan after export: adoptions and no-ops only").toEqual([]);
 
@@ -182,5 +187,7 @@ describe("export -> plan -> apply -> plan, over random live worlds", () => {
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
     );
+    // Enough worlds reach every kind (a few may not: `npm test` runs a handful).
+    if (RUNS >= 100 && SIMULATES_COMPOSE) expect([...KINDS].filter((k) => !planned.has(k)), "kinds no world had").toEqual([]);
   }, 600_000);
 });
