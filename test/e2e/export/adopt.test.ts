@@ -240,6 +240,7 @@ describe("adopting an existing Dokploy, as README says", () => {
     expect(r.code, r.stderr).toBe(0);
     const databases = "1 Postgres, 1 MySQL, 1 MariaDB, 1 Mongo, 1 Redis, 1 LibSQL";
     expect(r.stdout).toContain(COMPOSE ? `: 2 Project, 4 Environment, 6 Application, 2 Compose, ${databases}, 7 Domain (` : `: 2 Project, 4 Environment, 6 Application, ${databases}, 6 Domain (`);
+    expect(r.stdout).toContain(`In their services' lists: 2 Port, ${COMPOSE ? 4 : 3} Mount, 1 Redirect, 1 Security, ${COMPOSE ? 3 : 2} Schedule.`);
     expect(r.stdout).toContain('project/legacy: managed by another dokploy-gitops instance ("ops")');
     expect(r.stdout).toMatch(/postgres\/shop\/production\/db\/backup:\S+: a backup made by hand \(0 2 \* \* \* to s3-backups\): not written; dokploy-gitops leaves it alone/);
     expect(r.stdout).not.toContain("warning:");
