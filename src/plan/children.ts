@@ -4,12 +4,14 @@
  * desired state of the entries this tool owns:
  * - a live entry is ours when the service's marker records its id, or when
  *   an id-less intent names its natural key and exactly one unclaimed live
- *   entry has it (a crash between create and record);
+ *   entry has it (a crash between create and record); one whose key was
+ *   changed in the UI is the desired entry of its new key, unless the list
+ *   still names the recorded one (then the plan changes it back);
  * - a desired entry that is ours is compared; one that is not live is
  *   created; one whose natural key a live entry not ours already has is a
  *   conflict, unless the service says `dokploy-gitops/adopt-children`;
  * - an owned entry the list no longer names is deleted (a change of the
- *   service, not a prune);
+ *   service, not a prune); adopting an entry as it is does not deploy;
  * - any other live entry is not ours: listed as unmanaged, left alone.
  * A service whose list is omitted leaves every entry of it alone (its
  * records are carried over unchanged).
