@@ -124,7 +124,7 @@ function planList(
       const id = kind.rowId(mine);
       const step = newStep(D.identity, D.key, "noop", { manifest: D, dokployId: id, ...base });
       b.addDiff(step, dView, kind.liveView(D.metadata.name, mine, D as never));
-      records[key] = { id };
+      records[key] = { ...recorded[key], id };
       b.finish(step);
       note(push(step));
       continue;
