@@ -85,7 +85,10 @@ export const childrenArb = (compose: boolean): fc.Arbitrary<ChildDrafts> => fc.r
 
 /** The child lists as generated, before ids. */
 export type ChildDrafts = { staleRecord: boolean; renamedInUi: boolean } & Record<ChildList, Array<Record<string, unknown>>>;
-type ChildList = Exclude<keyof WorldChildren, "staleRecord" | "renamedInUi">;
+/** The lists a world's service has. */
+export type ChildList = Exclude<keyof WorldChildren, "staleRecord" | "renamedInUi">;
+/** Every list of {@link WorldChildren}, in marker order. */
+export const WORLD_LISTS: readonly ChildList[] = ["ports", "mounts", "redirects", "security", "schedules"];
 
 /** Ids given, `recorded` kept only where the service is ours (nothing can record an entry of a service that is not). */
 export function worldChildren(drafts: ChildDrafts, owned: boolean, id: (prefix: string) => string): WorldChildren {
@@ -114,7 +117,7 @@ const KEYS: { [L in ChildList]: (x: WorldChildren[L][number]) => string } = {
 /** The records an owned service's marker carries for its recorded entries. */
 export function childRecords(c: WorldChildren): Partial<Marker> {
   const out: Partial<Record<ChildList, Record<string, ChildRecord>>> = {};
-  for (const list of Object.keys(KEYS) as ChildList[]) {
+  for (const list of WORLD_LISTS) {
     const entries = (c[list] as Array<WorldChildren[typeof list][number]>).filter((x) => x.recorded);
     const key = (x: (typeof entries)[number], i: number): string => `${(KEYS[list] as (y: typeof x) => string)(x)}${c.renamedInUi && i === 0 ? "-before-the-ui-edit" : ""}`;
     if (entries.length > 0) out[list] = Object.fromEntries(entries.map((x, i) => [key(x, i), { id: x.id }]));

@@ -8,8 +8,9 @@
  * each backup its marker recorded (so an entry the export forgot to write,
  * which the plan would silently leave alone, fails the round trip too).
  */
-import { CHILD_FIELDS, type ChildField } from "../../src/model/marker.ts";
+import type { ChildField } from "../../src/model/marker.ts";
 import { parseDotenv } from "../../src/plan/dotenv.ts";
+import { WORLD_LISTS } from "./live-world-children.ts";
 import { DATABASE_KIND_NAMES } from "./live-world-databases.ts";
 import { dotenv, type World } from "./live-world.ts";
 
@@ -80,7 +81,7 @@ export function takenOver(world: World): TakenOver[] {
       const at = `${p.name}/${e.name}`;
       for (const s of [...e.apps.map((a) => ({ ...a, kind: "application" })), ...e.stacks.map((c) => ({ ...c, kind: "compose" }))]) {
         if (s.standing === "foreign") continue;
-        const children = Object.fromEntries(CHILD_FIELDS.filter((f) => s.children[f].length > 0).map((f) => [f, sorted(s.children[f].map((x) => x.id))]));
+        const children = Object.fromEntries(WORLD_LISTS.filter((f) => s.children[f].length > 0).map((f) => [f, sorted(s.children[f].map((x) => x.id))]));
         out.push({ id: s.id, label: `${s.kind}/${at}/${s.name}`, domains: sorted(s.domains.map((d) => d.id)), children, backups: [] });
       }
       for (const d of e.databases) {
