@@ -103,6 +103,8 @@ function report(result: ExportResult, dir: string, from: string, adopt: boolean)
   const exported = result.counts.filter((c) => c.count > 0);
   const total = exported.reduce((n, c) => n + c.count, 0);
   lines.push(`Exported from ${from} into ${dir}: ${exported.length > 0 ? exported.map((c) => `${c.count} ${c.kind}`).join(", ") : "nothing"} (${plural(result.files.length, "file")}).`);
+  const entries = result.entries.filter((c) => c.count > 0);
+  if (entries.length > 0) lines.push(`In their services' lists: ${entries.map((c) => `${c.count} ${c.kind}`).join(", ")}.`);
   if (total > 0) {
     lines.push(adopt
       ? `${total - result.owned} marked dokploy-gitops/adopt: "true"; ${result.owned} already managed by this instance.`

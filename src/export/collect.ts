@@ -4,20 +4,22 @@
  * (written as is: the plan will show it in sync), another instance's (left
  * out with everything in it, and listed), anyone else's (written with the
  * adopt annotation when `--adopt`). An object we own keeps the name its
- * marker records, so the plan finds it by its marker again.
+ * marker records, so the plan finds it by its marker again. A service's
+ * child lists are written in its spec (`children.ts`).
  */
 import type { DomainRow } from "../dokploy/types.ts";
 import { environment as environmentKind } from "../kinds/environment.ts";
 import { project as projectKind } from "../kinds/project.ts";
 import { SERVICE_KINDS, kindModule, parseResourceKey, recordKindsOf, serviceModule } from "../kinds/registry.ts";
-import type { ContainerKind, ContainerLive, ExportedSpec, RecordKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
+import type { ContainerKind, ContainerLive, ExportedSpec, PlanLookups, RecordKind, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import { ownershipOf, type Marker } from "../model/marker.ts";
 import type { ObservedEnvironment, ObservedProject, ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceKey, type Kind, type ResourceIdentity } from "../model/resource.ts";
-import { ANNOTATION_ADOPT, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
+import { ANNOTATION_ADOPT, ANNOTATION_ADOPT_CHILDREN, ANNOTATION_DELETION_POLICY, type DeletionPolicy } from "../model/spec.ts";
 import { liveServicesOf } from "../plan/services.ts";
 import { liveContainerView, type View } from "../plan/views.ts";
 import { uniqueLabel } from "../util/dns-label.ts";
+import { exportChildren } from "./children.ts";
 import type { ExportObject, ExportOptions, SkippedObject } from "./model.ts";
 
 /** How a live object stands to this instance, for export. */
@@ -100,7 +102,7 @@ export class Selection {
 
 /** Collects every selected live object as an export object (unsorted) and what was left out. */
 export function collectObjects(observed: ObservedState, options: ExportOptions): { objects: ExportObject[]; skipped: SkippedObject[] } {
-  const c = new Collector(options);
+  const c = new Collector(options, observed.destinations);
   const selection = new Selection(options);
   for (const p of observed.projects) if (p.detailed && selection.project(p.name)) c.project(p, selection);
   return { objects: c.objects, skipped: c.skipped };
@@ -110,14 +112,18 @@ class Collector {
   readonly objects: ExportObject[] = [];
   readonly skipped: SkippedObject[] = [];
   readonly #options: ExportOptions;
+  /** Dokploy's destinations by name: a volume backup is written with its destination's name. */
+  readonly #lookups: PlanLookups;
 
-  constructor(options: ExportOptions) {
+  constructor(options: ExportOptions, destinations: ObservedState["destinations"]) {
     this.#options = options;
+    this.#lookups = { destinations: destinations ? new Map(destinations.map((d) => [d.name, d.destinationId])) : undefined };
   }
 
   #annotations(kind: Kind, standing: Standing, extra: Record<string, string> = {}): Record<string, string> {
-    const a: Record<string, string> = { ...extra };
+    const a: Record<string, string> = {};
     if (standing.state === "free" && this.#options.adopt) a[ANNOTATION_ADOPT] = "true";
+    Object.assign(a, extra);
     if (standing.state === "owned") {
       // The marker records the policy in force; the annotation is needed only where it is not the kind's default
       // (a kind may default to orphan: `defaultDeletionPolicy`, when the registry declares one).
@@ -197,7 +203,12 @@ class Collector {
     const name = nameOf(kind.kind, standing, detail.name);
     const identity: ResourceIdentity = { kind: kind.kind, project: at.project, environment: at.environment, name };
     const marker = standing.state === "owned" ? standing.marker : undefined;
-    const key = this.#add(kind.kind, identity, at.parentKey, kind.exportSpec(detail, marker), kind.liveView(detail), standing);
+    const exported = kind.exportSpec(detail, marker);
+    const children = exportChildren(kind.kind, detail, marker, this.#lookups);
+    const adoptChildren: Record<string, string> = this.#options.adopt && children.unrecorded > 0 ? { [ANNOTATION_ADOPT_CHILDREN]: "true" } : {};
+    const spec = { ...exported.spec, ...children.lists };
+    const key = this.#add(kind.kind, identity, at.parentKey, { ...exported, spec }, kind.liveView(detail), standing, adoptChildren);
+    for (const part of [...(exported.leftOut ?? []), ...children.leftOut]) this.skipped.push({ label: `${label}/${part.label}`, reason: part.reason });
     for (const r of recordKindsOf(kind.kind)) this.#records(r, kind, detail, identity, key, marker);
   }
 

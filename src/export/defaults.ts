@@ -5,8 +5,10 @@
  * the registry, so a kind declares its defaults once, in its desired view,
  * and `export` can never disagree with `plan` about what a default is.
  */
-import { API_VERSION } from "../model/resource.ts";
-import { kindModule } from "../kinds/registry.ts";
+import { API_VERSION, type ResourceIdentity } from "../model/resource.ts";
+import { childIdentity, desiredEntries } from "../kinds/child-list.ts";
+import { childKindsOf, kindModule } from "../kinds/registry.ts";
+import type { ChildListKind } from "../kinds/types.ts";
 import { manifestSchemas } from "../manifest/schema.ts";
 import type { Manifest } from "../model/manifest.ts";
 import type { ExportObject } from "./model.ts";
@@ -78,4 +80,45 @@ export function dropDefaults(o: ExportObject): void {
     }
   };
   walk(o.spec, "/spec", true);
+  dropChildDefaults(o.kind, o.identity, o.spec, noWorse);
+}
+
+/** A manifest of one entry, enough for its kind's `desiredView` (name, spec, the service it is in). */
+function entryManifest(kind: ChildListKind, service: ResourceIdentity, entry: unknown): unknown {
+  const identity = childIdentity(kind, service, "entry");
+  return { kind: kind.kind, metadata: { name: identity.name }, spec: entry, identity, inputs: {} };
+}
+
+/**
+ * Removes from each child list entry of `spec`, in place (and from objects
+ * in it, such as a volume mount's `backup`), each field whose absence leaves
+ * the desired views of every child entry of the service the same (Dokploy's
+ * defaults), unless the document would no longer be valid (`stillValid`).
+ */
+function dropChildDefaults(serviceKind: string, service: ResourceIdentity, spec: Record<string, unknown>, stillValid: () => boolean): void {
+  const kinds = childKindsOf(serviceKind);
+  const viewOf = (): string | undefined => {
+    try {
+      return canonical(kinds.map((k) => (desiredEntries(k, spec) ?? []).map((e) => k.desiredView(entryManifest(k, service, e.spec) as never).spec)));
+    } catch {
+      return undefined;
+    }
+  };
+  const reference = viewOf();
+  if (reference === undefined) return;
+  const walk = (node: Record<string, unknown>): void => {
+    for (const key of Object.keys(node)) {
+      const before = Object.entries(node);
+      const value = node[key];
+      delete node[key];
+      if (viewOf() === reference && stillValid()) continue;
+      for (const [k] of before) delete node[k];
+      for (const [k, v] of before) node[k] = v;
+      if (isPlainObject(value)) walk(value);
+    }
+  };
+  for (const kind of kinds) {
+    const list = spec[kind.field];
+    if (Array.isArray(list)) for (const entry of list) if (isPlainObject(entry)) walk(entry);
+  }
 }

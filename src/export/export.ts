@@ -10,7 +10,7 @@
  * values held in memory: a field that would not plan in sync is reported,
  * since `plan` on a fresh export must show adoptions only.
  */
-import { KINDS, kindModule, kindRank } from "../kinds/registry.ts";
+import { CHILD_KINDS, KINDS, kindModule, kindRank } from "../kinds/registry.ts";
 import { loadManifestTexts } from "../manifest/index.ts";
 import type { AnyManifest, Diagnostic } from "../model/manifest.ts";
 import type { ObservedState } from "../model/observed.ts";
@@ -117,6 +117,7 @@ export function exportLive(observed: ObservedState, options: ExportOptions): Exp
       return {
         files: [...rendered.files, { path: ENV_EXAMPLE, content: renderEnvExample(variables) }],
         counts: KINDS.map((kind) => ({ kind, count: objects.filter((o) => o.kind === kind).length })),
+        entries: CHILD_KINDS.map((c) => ({ kind: c.kind, count: objects.reduce((n, o) => n + (Array.isArray(o.spec[c.field]) ? (o.spec[c.field] as unknown[]).length : 0), 0) })),
         owned: objects.filter((o) => o.owned).length,
         skipped,
         variables,

@@ -67,6 +67,8 @@ export interface ExportResult {
   files: ExportFile[];
   /** Exported objects per kind, in registry order. */
   counts: Array<{ kind: Kind; count: number }>;
+  /** Child list entries written in their services' specs (ports, mounts...), per kind, in registry order. */
+  entries: Array<{ kind: Kind; count: number }>;
   /** How many of them this instance manages already (written without the adopt annotation). */
   owned: number;
   skipped: SkippedObject[];

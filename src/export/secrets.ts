@@ -11,7 +11,7 @@
  * The values stay in memory, for the export's own check that the manifests
  * plan clean; they never reach a file, a message or a log.
  */
-import { kindModule } from "../kinds/registry.ts";
+import { childKindsOf, kindModule } from "../kinds/registry.ts";
 import { manifestSchemas } from "../manifest/schema.ts";
 import { resourceLabel } from "../model/resource.ts";
 import { SecretValues } from "../plan/secrets.ts";
@@ -85,6 +85,10 @@ export class ExportSecrets {
     const owner = [id.project, id.environment, id.application ?? id.compose, o.kind === "Project" ? undefined : id.name].filter((x): x is string => x !== undefined);
     const field = pointer.split("/").slice(2).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     if (field[0] === "env") field.shift();
+    // An entry of a child list is named by its natural key, not its position (`SECURITY_ADMIN_PASSWORD`).
+    const list = childKindsOf(o.kind).find((c) => c.field === field[0]);
+    const entry = list && /^\d+$/.test(field[1] ?? "") ? (o.spec[list.field] as unknown[] | undefined)?.[Number(field[1])] : undefined;
+    if (list && entry !== undefined) field[1] = list.entryKey(entry as never);
     let base = [...owner, ...field].map(upperSnake).filter((s) => s !== "").join("_");
     if (/^[0-9]/.test(base)) base = `_${base}`;
     let name = base;

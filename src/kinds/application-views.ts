@@ -8,7 +8,7 @@ import type { ApplicationDetail } from "../dokploy/types.ts";
 import { parseDescription } from "../model/marker.ts";
 import { isValueReference, type ApplicationSpec } from "../model/spec.ts";
 import type { ExportedSpec } from "./types.ts";
-import { bytesToQuantity, cpuToNano, memoryToBytes, nanoToCpu } from "../plan/quantity.ts";
+import { cpuToNano, exportResources, memoryToBytes } from "../plan/quantity.ts";
 import { DEFAULTS, arr, descriptionText, desiredEnv, emptyToNull, envValueText, liveEnv, type View } from "../plan/views.ts";
 
 /** The source as the manifest names it (shared with Compose, whose git fields are the same). */
@@ -178,9 +178,6 @@ export function liveApplicationView(a: ApplicationDetail): View {
  */
 export function exportApplicationSpec(a: ApplicationDetail): ExportedSpec {
   const v = liveApplicationView(a).spec;
-  const r = v.resources as Record<string, string | null>;
-  const memory = (x: string | null): string | null => (x === null ? null : bytesToQuantity(x));
-  const cpu = (x: string | null): string | number | null => (x === null ? null : nanoToCpu(x));
   const spec: Record<string, unknown> = {
     description: v.description,
     source: v.source,
@@ -191,7 +188,7 @@ export function exportApplicationSpec(a: ApplicationDetail): ExportedSpec {
     command: v.command,
     args: v.args,
     replicas: v.replicas,
-    resources: { memoryLimit: memory(r.memoryLimit!), memoryReservation: memory(r.memoryReservation!), cpuLimit: cpu(r.cpuLimit!), cpuReservation: cpu(r.cpuReservation!) },
+    resources: exportResources(v.resources as Parameters<typeof exportResources>[0]),
     autoDeploy: v.autoDeploy,
   };
   if (a.applicationStatus === "idle") spec.state = "stopped";

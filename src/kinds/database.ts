@@ -32,7 +32,7 @@ import type { ApplyContext } from "../apply/context.ts";
 import type { FieldChange, PlanStep } from "../plan/types.ts";
 import { hashSecret } from "../plan/secrets.ts";
 import { arr, desiredEnv, emptyToNull, liveEnv, type EnvView, type View } from "../plan/views.ts";
-import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
+import { cpuToNano, exportResources, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -40,7 +40,7 @@ import { foreignChildren as foreignMounts, separateLists } from "./child-list.ts
 import { mount, mountInputs } from "./mount.ts";
 import { volumeBackup } from "./volume-backup.ts";
 import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
-import type { ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
+import type { ExportedSpec, ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
 /** The manifest kinds that are databases. */
 export type DatabaseKindName = "Postgres" | "MySQL" | "MariaDB" | "Mongo" | "Redis" | "LibSQL";
@@ -225,12 +225,13 @@ export function databaseReferenceable<K extends DatabaseKindName>(def: Pick<Data
  * The live database as a manifest spec, for `export`: every managed field
  * with its live value (passwords in clear: the exporter replaces secret
  * fields with references before anything is written), the backups its
- * marker records, and `state: stopped` when it is idle.
+ * marker records (those made by hand are listed as left out), and
+ * `state: stopped` when it is idle.
  */
-function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> } {
+function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, detail: ServiceDetail, marker: Marker | undefined): ExportedSpec {
   const d = detail.raw as DatabaseLive;
   const view = liveDatabaseView(def, d).spec;
-  const spec: Record<string, unknown> = { ...view, databasePassword: d.databasePassword };
+  const spec: Record<string, unknown> = { ...view, databasePassword: d.databasePassword, resources: exportResources(view.resources as Parameters<typeof exportResources>[0]) };
   if (def.rootPassword && typeof d.databaseRootPassword === "string") spec.databaseRootPassword = d.databaseRootPassword;
   else delete spec.databaseRootPassword;
   const records = marker?.backups ?? {};
@@ -239,13 +240,18 @@ function exportDatabaseSpec<K extends DatabaseKindName>(def: DatabaseDef<K>, det
     spec.backups = Object.keys(records).filter((n) => live[n]).map((name) => ({ name, ...live[name] }));
   }
   if (d.applicationStatus === "idle") spec.state = "stopped";
-  return { spec };
+  // A backup made by hand has no name to write and nothing to adopt it by: it stays as it is, and is said so.
+  const leftOut = handMadeBackups(d.backups ?? [], marker).map((b) => ({
+    label: `backup:${b.appName}`,
+    reason: `a backup made by hand (${b.schedule} to ${b.destination?.name ?? b.destinationId}): not written; dokploy-gitops leaves it alone (it does not take over existing backups)`,
+  }));
+  return { spec, ...(leftOut.length > 0 ? { leftOut } : {}) };
 }
 
 /** Builds one database kind's module. */
 export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): ServiceKind<K> & {
   /** `export`: the live database as a manifest spec (see `exportDatabaseSpec`). */
-  exportSpec(detail: ServiceDetail, marker: Marker | undefined): { spec: Record<string, unknown> };
+  exportSpec(detail: ServiceDetail, marker: Marker | undefined): ExportedSpec;
 } {
   const idKey = `${def.noun}Id`;
   const call = (api: DokployApi, endpoint: Loose, id: string, extra: Record<string, unknown> = {}): Promise<unknown> => api.call(endpoint, { [idKey]: id, ...extra });

@@ -147,6 +147,12 @@ export interface ExportedSpec {
    * `pointer` is set to `./<name>.<suffix>` and the file holds `content`.
    */
   inputs?: ExportInput[];
+  /**
+   * Parts of the live object its manifest cannot take over (a database's
+   * backups made by hand), listed by `export` as left out, with why:
+   * `label` is appended to the object's own (`backup:<appName>`).
+   */
+  leftOut?: Array<{ label: string; reason: string }>;
 }
 
 /** A file `export` writes beside a manifest, named by the field at `pointer`. */

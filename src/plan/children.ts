@@ -4,12 +4,14 @@
  * desired state of the entries this tool owns:
  * - a live entry is ours when the service's marker records its id, or when
  *   an id-less intent names its natural key and exactly one unclaimed live
- *   entry has it (a crash between create and record);
+ *   entry has it (a crash between create and record); one whose key was
+ *   changed in the UI is the desired entry of its new key, unless the list
+ *   still names the recorded one (then the plan changes it back);
  * - a desired entry that is ours is compared; one that is not live is
  *   created; one whose natural key a live entry not ours already has is a
  *   conflict, unless the service says `dokploy-gitops/adopt-children`;
  * - an owned entry the list no longer names is deleted (a change of the
- *   service, not a prune);
+ *   service, not a prune); adopting an entry as it is does not deploy;
  * - any other live entry is not ours: listed as unmanaged, left alone.
  * A service whose list is omitted leaves every entry of it alone (its
  * records are carried over unchanged).
@@ -49,7 +51,8 @@ export function planChildren(b: PlanBuilder, service: AnyManifest, parent: Paren
       continue;
     }
     const steps = planList(b, kind, service, parent, list, detail, recorded, out);
-    if (kind.deploy && steps.some((s) => s.action !== "noop" && s.action !== "conflict")) out.deployLists.push(kind.field);
+    // Taking over an entry as it is changes nothing live: only a write makes the service deploy.
+    if (kind.deploy && steps.some((s) => s.action !== "noop" && s.action !== "conflict" && !(s.action === "adopt" && s.changes.length === 0))) out.deployLists.push(kind.field);
   }
   return out;
 }
@@ -107,6 +110,15 @@ function planList(
   }
   const records: Record<string, ChildRecord> = {};
   const serviceLabel = resourceLabel(service.identity);
+  const desiredKeys = new Set(desired.map((D) => kind.entryKey(D.spec as never)));
+  // An owned entry whose key was changed in the UI (a port's number, a schedule's name) is the entry the
+  // list now names by its new key, unless the list still names its recorded key.
+  for (const [key, row] of [...owned]) {
+    const now = kind.rowKey(row);
+    if (now === key || desiredKeys.has(key) || !desiredKeys.has(now) || owned.has(now)) continue;
+    owned.delete(key);
+    owned.set(now, row);
+  }
   for (const D of desired) {
     const key = kind.entryKey(D.spec as never);
     const label = resourceLabel(D.identity);
@@ -162,7 +174,6 @@ function planList(
     b.addDiff(step, dView, undefined);
     out.recording.push(step);
   }
-  const desiredKeys = new Set(desired.map((D) => kind.entryKey(D.spec as never)));
   for (const [key, row] of owned) {
     if (desiredKeys.has(key)) continue;
     const identity = childIdentity(kind, service.identity, key);

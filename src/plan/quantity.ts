@@ -62,3 +62,14 @@ export function nanoToCpu(nano: string): string | number {
   const cores = (n / 1e9).toFixed(9).replace(/0+$/, "");
   return cpuToNano(cores) === nano ? cores : nano;
 }
+
+/**
+ * `export`: a service's live resource columns (bytes, nano-CPUs, as Dokploy
+ * stores them) in the manifest's readable units, each the exact inverse of
+ * what the desired view turns it back into. Shared by every service kind.
+ */
+export function exportResources(r: Readonly<Record<"memoryLimit" | "memoryReservation" | "cpuLimit" | "cpuReservation", string | null>>): Record<string, string | number | null> {
+  const memory = (x: string | null): string | null => (x === null ? null : bytesToQuantity(x));
+  const cpu = (x: string | null): string | number | null => (x === null ? null : nanoToCpu(x));
+  return { memoryLimit: memory(r.memoryLimit), memoryReservation: memory(r.memoryReservation), cpuLimit: cpu(r.cpuLimit), cpuReservation: cpu(r.cpuReservation) };
+}

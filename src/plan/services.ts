@@ -7,17 +7,49 @@
  */
 import type { AnyManifest } from "../model/manifest.ts";
 import type { ObservedEnvironment, ObservedService } from "../model/observed.ts";
-import { parseDescription, type DomainRecord, type Marker } from "../model/marker.ts";
-import { SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
-import type { DeployDecision, ServiceKind } from "../kinds/types.ts";
+import { parseDescription, type ChildField, type ChildRecord, type DomainRecord, type Marker } from "../model/marker.ts";
+import { CHILD_KINDS, SERVICE_KINDS, recordKindsOf } from "../kinds/registry.ts";
+import type { DeployDecision, ServiceDetail, ServiceKind } from "../kinds/types.ts";
 import type { PlanBuilder, ParentState } from "./builder.ts";
 import { matchLive, type LiveRef } from "./match.ts";
 import { planRecords } from "./records.ts";
 import { planChildren, type ChildrenPlan } from "./children.ts";
-import { labelOf, newStep } from "./steps.ts";
+import { labelOf, markerDiffers, newStep } from "./steps.ts";
 import { ANNOTATION_REDEPLOY } from "../model/spec.ts";
 
 const serviceRef = (s: ObservedService): LiveRef => ({ id: s.id, name: s.name, description: s.description });
+
+/**
+ * A marker as far as a write would change something: without the records of
+ * domains, child entries and backups that no longer exist in Dokploy
+ * (deleted in the UI since), and with child entries recorded by id whatever
+ * key records them (an entry whose key was changed in the UI is the same
+ * entry). A marker that differs from the live one only there is no reason
+ * to write: the next write carries it.
+ */
+function comparableMarker(live: Marker, detail: ServiceDetail): Marker {
+  const out: Marker = { ...live };
+  const keep = <R extends { id?: string }>(records: Record<string, R> | undefined, ids: ReadonlySet<string>): Record<string, R> | undefined => {
+    if (!records) return undefined;
+    const kept = Object.fromEntries(Object.entries(records).filter(([, r]) => r.id === undefined || ids.has(r.id)));
+    return Object.keys(kept).length > 0 ? kept : undefined;
+  };
+  const set = <F extends "domains" | "backups" | ChildField>(field: F, value: Marker[F] | undefined): void => {
+    if (value) out[field] = value;
+    else delete out[field];
+  };
+  if (live.domains) set("domains", keep(live.domains, new Set(detail.domains.map((d) => d.domainId))));
+  // A database's backups come with its `one` answer.
+  const backups = (detail.raw as { backups?: unknown } | null)?.backups;
+  if (live.backups && Array.isArray(backups)) set("backups", keep(live.backups, new Set((backups as Array<{ backupId: string }>).map((b) => b.backupId))));
+  for (const c of CHILD_KINDS) {
+    const rows = c.rows(detail);
+    if (!rows || !live[c.field]) continue;
+    const kept = Object.entries(keep(live[c.field], new Set(rows.map((r) => c.rowId(r)))) ?? {}).map(([key, r]): [string, ChildRecord] => [r.id !== undefined ? `#${r.id}` : key, r]);
+    set(c.field, kept.length > 0 ? Object.fromEntries(kept.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : undefined);
+  }
+  return out;
+}
 
 /** The live services of `kind` in an environment (applications are kept in their own typed list). */
 export function liveServicesOf(kind: ServiceKind, env: ObservedEnvironment): ObservedService[] {
@@ -92,6 +124,8 @@ function planService(b: PlanBuilder, kind: ServiceKind, S: AnyManifest, parent: 
   const queuedAt = owned ? liveMarker?.queuedAt : undefined;
   const marker: Marker = { ...baseMarker(live.id, recorded, children, owned ? liveMarker : undefined), ...(queuedAt ? { queuedAt } : {}) };
   const step = b.ownedOrAdopted(S, !owned, live.id, detail.description, marker);
+  // Dropping the records of entries deleted in Dokploy, or re-keying one changed there, changes nothing live: it waits for a write that does.
+  if (owned && liveMarker && step.markerWrite && !markerDiffers(comparableMarker(liveMarker, detail), comparableMarker(marker, detail))) step.markerWrite = false;
   b.addDiff(step, desiredView, kind.liveView(detail));
   if (kind.reviewChanges) {
     const review = kind.reviewChanges(step.changes, label);

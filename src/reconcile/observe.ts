@@ -60,7 +60,8 @@ export interface ObserveScope {
   listing: ReadonlySet<string>;
   /**
    * `export`: every project in `projects` (every project when it is empty)
-   * and every service in them are read in detail, whoever owns them.
+   * and every service in them are read in detail, whoever owns them, with
+   * every child list read by a call of its own (`schedule.list`).
    */
   everything?: boolean;
 }
@@ -84,7 +85,7 @@ export function scopeOf(desired: DesiredState): ObserveScope {
 
 /** What `export` reads: the named projects (all when none is named), everything in them. */
 export function exportScope(projects: readonly string[]): ObserveScope {
-  return { projects: new Set(projects), adopting: new Set(), listing: new Set(), everything: true };
+  return { projects: new Set(projects), adopting: new Set(), listing: new Set(), everything: true, destinations: true };
 }
 
 /** Reads the live state of `scope` (`export` uses it with `exportScope`). */
@@ -315,14 +316,15 @@ async function observeScope(reads: LiveReads, scope: ObserveScope, signal?: Abor
 /**
  * The child lists of a service that its `one` answer does not carry
  * (schedules), read only when a manifest declares the list for the service
- * or its marker records entries of it: one call per such list and service.
+ * or its marker records entries of it (`export`: always, it writes every
+ * entry): one call per such list and service.
  */
 async function readSeparateLists(reads: LiveReads, scope: ObserveScope, kind: string, id: string, description: string | null, keys: string[]): Promise<ObservedApplication["children"]> {
   const o = ownershipOf(description, reads.options.instance, id);
   const marker = o.kind === "ours" || o.kind === "pending" ? o.marker : undefined;
   const candidates = marker ? [...keys, marker.key] : keys;
   const needed = childKindsOf(kind).filter((c) => c.listSeparately &&
-    (candidates.some((k) => scope.listing.has(`${c.field}|${k}`)) || Object.keys(marker?.[c.field] ?? {}).length > 0));
+    (scope.everything === true || candidates.some((k) => scope.listing.has(`${c.field}|${k}`)) || Object.keys(marker?.[c.field] ?? {}).length > 0));
   if (needed.length === 0) return undefined;
   const lists = await Promise.all(needed.map((c) => reads.childList(c, kind, id)));
   return Object.fromEntries(needed.map((c, i) => [c.field, lists[i]!]));

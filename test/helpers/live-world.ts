@@ -7,18 +7,18 @@
  * simulator serves compose; each object free (made by hand), ours (this instance's
  * marker, domains recorded, sometimes `orphan`), another instance's, or
  * with a copied or unreadable marker. Secret values carry a canary so a leak
- * is found anywhere. `seedWorld` puts a world into a simulator; `secretValue`
- * answers what a `.env.example` line stands for, from the world alone (so a
- * wrong comment in `.env.example` fails the round trip).
+ * is found anywhere. `seedWorld` puts a world into a simulator; what an
+ * export of it must show is in `live-world-expect.ts`.
  */
 import fc from "fast-check";
 import { renderDescription, type DomainRecord, type Marker } from "../../src/model/marker.ts";
-import { parseDotenv, renderDotenv } from "../../src/plan/dotenv.ts";
+import { renderDotenv } from "../../src/plan/dotenv.ts";
 import type { SeedApplication, SeedData, SeedDomain, SimulatorHandle } from "../../src/simulator/index.ts";
+import { WORLD_CANARY, childRecords, childrenArb, seedChildren, seedMount, seedSchedule, seedVolumeBackup, volumeBackupsOf, worldChildren, type WorldChildren } from "./live-world-children.ts";
+import { DATABASE_KIND_NAMES, WORLD_DESTINATIONS, backupRecords, databaseArb, seedDatabase, worldDatabase, type WorldDatabase } from "./live-world-databases.ts";
 import { api } from "./simulator.ts";
 
-/** In every secret the world holds: none may appear in an exported file, an output or a log. */
-export const WORLD_CANARY = "canary-world-Zq7Xw2Lm";
+export { WORLD_CANARY } from "./live-world-children.ts";
 
 /** How an object stands to the instance `default`. */
 export type Standing = "free" | "owned" | "orphan" | "foreign" | "copied" | "malformed";
@@ -48,6 +48,7 @@ export interface WorldApp {
   buildArgs: Record<string, string>;
   buildSecrets: Record<string, string>;
   domains: WorldDomain[];
+  children: WorldChildren;
 }
 
 export interface WorldStack {
@@ -60,6 +61,8 @@ export interface WorldStack {
   columns: Record<string, unknown>;
   env: Record<string, string>;
   domains: Array<WorldDomain & { serviceName: string }>;
+  /** Mounts and schedules. */
+  children: WorldChildren;
 }
 
 export interface WorldEnvironment {
@@ -71,6 +74,7 @@ export interface WorldEnvironment {
   apps: WorldApp[];
   /** Compose stacks (only when the simulator serves compose). */
   stacks: WorldStack[];
+  databases: Array<WorldDatabase & { standing: Standing }>;
 }
 
 export interface WorldProject {
@@ -173,6 +177,7 @@ const appArb = fc.record({
   source, build, general,
   env: envMap, buildArgs: envMap, buildSecrets: secretMap,
   domains: fc.uniqueArray(domainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
+  children: childrenArb(false),
 });
 
 const composePath = fc.constantFrom("./docker-compose.yml", "./deploy/compose.yml");
@@ -201,6 +206,7 @@ const stackArb = fc.record({
   /** Ours: the marker records `deleteVolumes` (from a manifest's delete-volumes annotation). */
   deleteVolumes: fc.boolean(),
   domains: fc.uniqueArray(stackDomainArb, { selector: (d) => `${d.host}${d.path}`, maxLength: 2 }),
+  children: childrenArb(true),
 });
 
 const envArb = (compose: boolean) => fc.record({
@@ -208,6 +214,7 @@ const envArb = (compose: boolean) => fc.record({
   standing, description: fc.option(text, { nil: null }), env: envMap,
   apps: fc.uniqueArray(appArb, { selector: (a) => a.name, maxLength: 3 }),
   stacks: fc.uniqueArray(stackArb, { selector: (c) => c.name, maxLength: compose ? 2 : 0 }),
+  databases: fc.uniqueArray(fc.record({ db: databaseArb, standing, env: envMap }), { selector: (d) => d.db.name, maxLength: 2 }),
 });
 
 const projectArb = (compose: boolean) => fc.record({
@@ -243,6 +250,7 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
               columns: { sourceType, ...sourceColumns, ...a.build, ...a.general },
               env: a.env, buildArgs: a.buildArgs, buildSecrets: a.buildSecrets,
               domains: a.domains.filter(firstRoute).map((d, i) => toDomain(d, i, appStanding)),
+              children: worldChildren(a.children, appStanding === "owned" || appStanding === "orphan", id),
             };
           }),
           stacks: e.stacks.map((c) => {
@@ -252,7 +260,12 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
               columns: { ...c.source, ...c.general, ...(c.deleteVolumes ? { deleteVolumes: true } : {}) },
               env: c.env,
               domains: c.domains.filter(firstRoute).map((d, i) => ({ ...toDomain(d, i, stackStanding), serviceName: d.serviceName })),
+              children: worldChildren(c.children, stackStanding === "owned" || stackStanding === "orphan", id),
             };
+          }),
+          databases: e.databases.map((d) => {
+            const dbStanding = below(envStanding, d.standing);
+            return { ...worldDatabase(d.db, dbStanding, d.env, id), standing: dbStanding };
           }),
         };
       }),
@@ -260,7 +273,8 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
   };
 });
 
-const dotenv = (m: Record<string, string>): string => renderDotenv(Object.entries(m));
+/** A map of variables as Dokploy stores them. */
+export const dotenv = (m: Record<string, string>): string => renderDotenv(Object.entries(m));
 
 /** The description an object carries for its standing (`key` is its manifest key). */
 function describeAs(s: Standing, text: string, key: string, id: string | undefined, extra: Partial<Marker> = {}): string {
@@ -285,10 +299,11 @@ function seedApp(p: WorldProject, e: WorldEnvironment, a: WorldApp): SeedApplica
   return {
     ...a.columns,
     applicationId: a.id, name: a.name, appName: `${p.name}-${e.name}-${a.name}`,
-    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, recordsOf(a.domains)),
+    description: describeAs(a.standing, a.description, `Application/${p.name}/${e.name}/${a.name}`, a.id, mergeRecords(recordsOf(a.domains), childRecords(a.children))),
     applicationStatus: a.status,
     env: dotenv(a.env), buildArgs: dotenv(a.buildArgs), buildSecrets: dotenv(a.buildSecrets),
     domains: a.domains.map(seedDomain),
+    ...seedChildren(a.children),
   };
 }
 
@@ -296,6 +311,13 @@ const seedDomain = (d: WorldDomain): SeedDomain => ({
   domainId: d.id, host: d.host, path: d.path, port: d.port, https: d.https, certificateType: d.certificateType,
   customCertResolver: d.customCertResolver, internalPath: d.internalPath, stripPath: d.stripPath,
 });
+
+/** Domain and child records together (a stale domain record joins the live ones). */
+function mergeRecords(domains: Partial<Marker>, children: Partial<Marker>): Partial<Marker> {
+  const merged = { ...domains, ...children };
+  if (domains.domains || children.domains) merged.domains = { ...domains.domains, ...children.domains };
+  return merged;
+}
 
 /** The domain records an owned service's marker carries. */
 function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
@@ -307,7 +329,7 @@ function recordsOf(domains: readonly WorldDomain[]): Partial<Marker> {
 /** A compose stack as the seed takes it (the simulator's `SeedCompose`, when it serves compose). */
 function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name: string } & Record<string, unknown> {
   const { deleteVolumes, ...columns } = c.columns;
-  const extra: Partial<Marker> = { ...recordsOf(c.domains), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
+  const extra: Partial<Marker> = { ...mergeRecords(recordsOf(c.domains), childRecords(c.children)), ...(deleteVolumes ? { deleteVolumes: true as const } : {}) };
   return {
     ...columns, composeId: c.id, name: c.name, appName: `${p.name}-${e.name}-${c.name}`,
     description: describeAs(c.standing, c.description, `Compose/${p.name}/${e.name}/${c.name}`, c.id, extra),
@@ -319,6 +341,7 @@ function seedStack(p: WorldProject, e: WorldEnvironment, c: WorldStack): { name:
 /** Puts `world` into `sim` as the UI would have made it (a stack that is not idle is deployed once). */
 export async function seedWorld(sim: SimulatorHandle, world: World): Promise<void> {
   const data: SeedData = {
+    destinations: WORLD_DESTINATIONS.map((d) => ({ ...d })),
     projects: world.projects.map((p) => ({
       projectId: p.id, name: p.name, description: describeAs(p.standing, p.description, `Project/${p.name}`, p.id), env: dotenv(p.env),
       environments: p.environments.map((e) => ({
@@ -328,9 +351,21 @@ export async function seedWorld(sim: SimulatorHandle, world: World): Promise<voi
         env: dotenv(e.env),
         applications: e.apps.map((a) => seedApp(p, e, a)),
         ...(e.stacks.length > 0 ? { compose: e.stacks.map((c) => seedStack(p, e, c)) } : {}),
+        databases: e.databases.map((d) => seedDatabase(d,
+          describeAs(d.standing, d.description, `${DATABASE_KIND_NAMES[d.kind]}/${p.name}/${e.name}/${d.name}`, d.id, backupRecords(d)),
+          `${p.name}-${e.name}-${d.kind}-${d.name}`, dotenv(d.env))),
       })),
     })),
   };
+  // A compose stack's children go in flat (the seed nests them under applications only).
+  const stacks = world.projects.flatMap((p) => p.environments.flatMap((e) => e.stacks));
+  data.mounts = stacks.flatMap((c) => c.children.mounts.map((m) => ({ ...seedMount(m), serviceId: c.id, serviceType: "compose" as const }))) as SeedData["mounts"];
+  data.schedules = stacks.flatMap((c) => c.children.schedules.map((s) => ({ ...seedSchedule(s), composeId: c.id }))) as SeedData["schedules"];
+  // A database's mounts and volume backups go in flat as well.
+  const databases = world.projects.flatMap((p) => p.environments.flatMap((e) => e.databases));
+  data.mounts = [...(data.mounts ?? []), ...databases.flatMap((d) => d.children.mounts.map((m) => ({ ...seedMount(m), serviceId: d.id, serviceType: d.kind })))] as SeedData["mounts"];
+  data.volumeBackups = databases.flatMap((d) => volumeBackupsOf(d.children).map((b) => ({ ...seedVolumeBackup(b), serviceId: d.id, serviceType: d.kind }))) as SeedData["volumeBackups"];
+  data.volumeBackups = [...data.volumeBackups!, ...stacks.flatMap((c) => volumeBackupsOf(c.children).map((b) => ({ ...seedVolumeBackup(b), serviceId: c.id, serviceType: "compose" as const })))] as SeedData["volumeBackups"];
   const result = sim.control.seed(data);
   for (const p of world.projects) {
     for (const e of p.environments) {
@@ -350,41 +385,4 @@ export async function seedWorld(sim: SimulatorHandle, world: World): Promise<voi
     }
   }
   await sim.control.idle(10_000);
-}
-
-/** The live value a `.env.example` variable stands for, found from its comment (resource label and pointer). */
-export function secretValue(world: World, label: string, pointer: string): string | undefined {
-  const [kind, projectName, envName, appName] = label.split("/");
-  const [, , field, key] = pointer.split("/");
-  const p = world.projects.find((x) => x.name === projectName);
-  const parsed = (m: Record<string, string>): Map<string, string> => parseDotenv(dotenv(m));
-  if (kind === "project") return field === "env" ? parsed(p?.env ?? {}).get(key!) : undefined;
-  const e = p?.environments.find((x) => x.name === envName);
-  if (kind === "environment") return field === "env" ? parsed(e?.env ?? {}).get(key!) : undefined;
-  if (kind === "compose") return field === "env" ? parsed(e?.stacks.find((x) => x.name === appName)?.env ?? {}).get(key!) : undefined;
-  const a = e?.apps.find((x) => x.name === appName);
-  if (kind !== "application" || !a) return undefined;
-  if (field === "env" || field === "buildArgs" || field === "buildSecrets") return parsed(a[field]).get(key!);
-  if (field === "source" && key === "password") return String(a.columns.password);
-  return undefined;
-}
-
-/** Labels of the objects another instance owns (export leaves them out and lists them). */
-export function foreignLabels(world: World): string[] {
-  const out: string[] = [];
-  for (const p of world.projects) {
-    if (p.standing === "foreign") {
-      out.push(`project/${p.name}`);
-      continue;
-    }
-    for (const e of p.environments) {
-      if (e.standing === "foreign") {
-        out.push(`environment/${p.name}/${e.name}`);
-        continue;
-      }
-      for (const a of e.apps) if (a.standing === "foreign") out.push(`application/${p.name}/${e.name}/${a.name}`);
-      for (const c of e.stacks) if (c.standing === "foreign") out.push(`compose/${p.name}/${e.name}/${c.name}`);
-    }
-  }
-  return out;
 }

@@ -1,7 +1,10 @@
 /**
  * The export's promise, as a property over random live worlds seeded into the
- * simulator (`test/helpers/live-world.ts`: every source and build type, env,
- * build args and secrets, registry passwords, resources, lifecycle, domains;
+ * simulator (`test/helpers/live-world.ts`: every kind; applications of every
+ * source and build type with env, build args and secrets, registry
+ * passwords, resources, lifecycle, domains, ports, mounts of each type,
+ * redirects, basic-auth users and schedules; raw and git compose stacks
+ * with domains, mounts and schedules; the six databases with their backups;
  * objects free, ours, another instance's, copied or unreadable): after
  * `export --adopt`, with the `.env.example` variables set to the live values,
  * `plan` shows adoptions (and, for what was already ours, no-ops) and no
@@ -9,7 +12,7 @@
  * `plan` shows no changes. Along the way: export calls read endpoints only,
  * lists another instance's objects as left out, leaves them byte for byte
  * as they were, and no secret value reaches a file or an output.
- * EXPORT_RUNS (default 25; `scripts/reliability.sh --extras` runs 500) and
+ * EXPORT_RUNS (default 15, quick in `npm test`; `scripts/reliability.sh --extras` runs 500) and
  * EXPORT_SEED replay.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
@@ -18,13 +21,20 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { isWriteEndpoint } from "../../../src/dokploy/port.ts";
+import { KINDS } from "../../../src/kinds/registry.ts";
 import { SERVED_ENDPOINTS } from "../../../src/simulator/endpoints.ts";
 import type { SimulatorHandle } from "../../../src/simulator/index.ts";
 import { runCliInProcess } from "../../helpers/cli-in-process.ts";
-import { WORLD_CANARY, foreignLabels, secretValue, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
+import { CHILD_FIELDS, parseDescription } from "../../../src/model/marker.ts";
+import { WORLD_CANARY, seedWorld, worldArb, type World } from "../../helpers/live-world.ts";
+import { GONE_DOMAIN_ID, GONE_MOUNT_ID } from "../../helpers/live-world-children.ts";
+import { GONE_BACKUP_ID } from "../../helpers/live-world-databases.ts";
+import { foreignLabels, handMadeBackups, secretValue, takenOver } from "../../helpers/live-world-expect.ts";
 import { startTestSimulator } from "../../helpers/simulator.ts";
 
-const RUNS = Number(process.env.EXPORT_RUNS ?? 25);
+const RUNS = Number(process.env.EXPORT_RUNS ?? 15);
+/** The simulator state's lists of services other than applications, with their id column. */
+const SERVICE_LISTS: ReadonlyArray<[string, string]> = [["compose", "composeId"], ...["postgres", "mysql", "mariadb", "mongo", "redis", "libsql"].map((k): [string, string] => [k, `${k}Id`])];
 const SEED = process.env.EXPORT_SEED === undefined ? undefined : Number(process.env.EXPORT_SEED);
 
 const root = mkdtempSync(join(tmpdir(), "dg-export-roundtrip-"));
@@ -60,6 +70,9 @@ interface PlanJson {
   steps: Array<{ key: string; action: string; changes: unknown[]; deploy: boolean; lifecycle?: string }>;
 }
 
+/** The kinds the first plans adopted or found in sync, over the whole run (the generator must reach every kind). */
+const planned = new Set<string>();
+
 async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promise<void> {
   await seedWorld(sim, world);
   const stateBefore = JSON.stringify(sim.control.state());
@@ -78,8 +91,11 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   expect(sim.control.calls().filter((c) => c.method !== "GET" || isWriteEndpoint(c.endpoint)), "export writes nothing").toEqual([]);
   expect(exported.stdout, "no field fails the export's own round-trip check").not.toContain("warning:");
   const leftOut = [...exported.stdout.matchAll(/^ {2}(\S+): (.*)$/gm)].map((m) => ({ label: m[1]!, reason: m[2]! }));
-  expect(leftOut.filter((l) => !l.reason.includes("another dokploy-gitops instance")), "only another instance's objects are left out").toEqual([]);
-  expect(leftOut.map((l) => l.label).sort()).toEqual(foreignLabels(world).sort());
+  const backups = leftOut.filter((l) => l.label.includes("/backup:") && l.reason.startsWith("a backup made by hand"));
+  const objects = leftOut.filter((l) => !backups.includes(l));
+  expect(objects.filter((l) => !l.reason.includes("another dokploy-gitops instance")), "only another instance's objects are left out").toEqual([]);
+  expect(objects.map((l) => l.label).sort()).toEqual(foreignLabels(world).sort());
+  expect(backups.map((l) => l.label.split("/backup:")[0]).sort(), "each backup made by hand is listed").toEqual(handMadeBackups(world).sort());
 
   const env: Record<string, string> = { ...keyEnv };
   for (const v of envExampleVariables(readFileSync(join(dir, ".env.example"), "utf8"))) {
@@ -91,6 +107,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   const plan = await run(["plan", dir, ...connection, "--output", "json"], env);
   expect(plan.code, plan.stderr).toBe(0);
   const first = JSON.parse(plan.stdout) as PlanJson;
+  for (const s of first.steps) if (s.action === "adopt" || s.action === "noop") planned.add(s.key.split("/")[0]!);
   const unexpected = first.steps.filter((s) => !["adopt", "noop"].includes(s.action) || s.changes.length > 0 || s.deploy || s.lifecycle);
   expect(unexpected, "the first plan after export: adoptions and no-ops only").toEqual([]);
 
@@ -99,6 +116,25 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   const again = await run(["plan", dir, ...connection, "--output", "json"], env);
   const second = JSON.parse(again.stdout) as PlanJson;
   expect(second.steps.filter((s) => s.action !== "noop"), "the plan after apply: no changes").toEqual([]);
+
+  // Everything exported is now ours: a forgotten list or entry (left alone by the plan) would not be.
+  const descriptions = new Map<string, string | null>();
+  for (const p of sim.control.state().projects) {
+    for (const e of p.environments) {
+      const lists = e as unknown as Record<string, Array<Record<string, unknown>>>;
+      for (const a of e.applications) descriptions.set(a.applicationId, a.description);
+      for (const [list, idKey] of SERVICE_LISTS) for (const x of lists[list] ?? []) descriptions.set(String(x[idKey]), (x.description as string | null) ?? null);
+    }
+  }
+  for (const t of takenOver(world)) {
+    const marker = parseDescription(descriptions.get(t.id) ?? null).marker;
+    // A record of an entry deleted in the UI may stay until the next write: it names nothing live.
+    const ids = (records: Record<string, { id?: string }> | undefined): string[] => Object.values(records ?? {}).map((r) => r.id ?? "(intent)").filter((id) => ![GONE_MOUNT_ID, GONE_DOMAIN_ID, GONE_BACKUP_ID].includes(id)).sort();
+    expect({ instance: marker?.instance, id: marker?.id }, `${t.label} is ours after apply`).toEqual({ instance: "default", id: t.id });
+    expect(ids(marker?.domains), `${t.label}: its domains are ours`).toEqual(t.domains);
+    for (const field of CHILD_FIELDS) expect(ids(marker?.[field]), `${t.label}: its ${field} are ours`).toEqual(t.children[field] ?? []);
+    expect(ids(marker?.backups), `${t.label}: its recorded backups are still ours`).toEqual(t.backups);
+  }
 
   // Another instance's objects: untouched.
   const after = sim.control.state();
@@ -109,6 +145,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
       if (e.standing === "foreign") ids.add(e.id);
       for (const a of e.apps) if (a.standing === "foreign") ids.add(a.id);
       for (const c of e.stacks) if (c.standing === "foreign") ids.add(c.id);
+      for (const d of e.databases) if (d.standing === "foreign") ids.add(d.id);
     }
   }
   const rows = (state: ReturnType<SimulatorHandle["control"]["state"]>): Map<string, string> => {
@@ -118,8 +155,8 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
       for (const e of p.environments) {
         m.set(e.environmentId, `${e.name}|${e.description}|${e.env}`);
         for (const a of e.applications) m.set(a.applicationId, `${a.name}|${a.description}|${a.env}`);
-        const stacks = (e as unknown as { compose?: Array<{ composeId: string; name: string; description: string | null; env?: string | null }> }).compose ?? [];
-        for (const c of stacks) m.set(c.composeId, `${c.name}|${c.description}|${c.env}`);
+        const lists = e as unknown as Record<string, Array<Record<string, unknown>>>;
+        for (const [list, idKey] of SERVICE_LISTS) for (const x of lists[list] ?? []) m.set(String(x[idKey]), JSON.stringify(x));
       }
     }
     return m;
@@ -150,5 +187,7 @@ describe("export -> plan -> apply -> plan, over random live worlds", () => {
       }),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
     );
+    // Enough worlds reach every kind (a few may not: `npm test` runs a handful).
+    if (RUNS >= 100 && SIMULATES_COMPOSE) expect([...KINDS].filter((k) => !planned.has(k)), "kinds no world had").toEqual([]);
   }, 600_000);
 });

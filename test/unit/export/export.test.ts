@@ -89,6 +89,41 @@ describe("exportLive: what it writes", () => {
     expect(r.problems).toEqual([]);
   });
 
+  it("writes every child list in its service, each entry in key order without its defaults; adopts hand-made entries only with --adopt", () => {
+    const web = appDetail("web", {
+      applicationId: "a1",
+      description: marked("Application/shop/production/web", "a1", { ports: { "80/tcp": { id: "p1" } } }),
+      ports: [
+        { portId: "p2", publishedPort: 9000, targetPort: 9000, protocol: "udp", publishMode: "host", applicationId: "a1" },
+        { portId: "p1", publishedPort: 80, targetPort: 3000, protocol: "tcp", publishMode: "ingress", applicationId: "a1" },
+      ],
+      mounts: [{ mountId: "m1", type: "file", mountPath: "/etc/app/config.json", filePath: "config.json", content: "{}\n", hostPath: null, volumeName: null, serviceType: "application" }],
+      redirects: [{ redirectId: "r1", regex: "^/old/(.*)", replacement: "/new/$1", permanent: false, applicationId: "a1", uniqueConfigKey: 1, createdAt: "" }],
+      security: [{ securityId: "s1", username: "admin", password: "basic-secret-Q", applicationId: "a1", createdAt: "" }],
+    } as never);
+    const live = [liveProject("shop", { description: marked("Project/shop", "p-shop"), environments: [liveEnvironment("production", { isDefault: true, applications: [{
+      ...liveApp(web),
+      children: { schedules: [{ scheduleId: "sc1", name: "nightly", cronExpression: "0 3 * * *", command: "npm run job", shellType: "bash", enabled: true, timezone: null, description: null, serviceName: null, applicationId: "a1", composeId: null }] },
+    }] })] })];
+    const r = run(live);
+    const [app] = docs(r, "shop/production/web.yaml");
+    expect(app!.metadata.annotations).toEqual({ "dokploy-gitops/adopt-children": "true" });
+    expect({ ports: app!.spec.ports, mounts: app!.spec.mounts, redirects: app!.spec.redirects, schedules: app!.spec.schedules }).toEqual({
+      ports: [{ publishedPort: 80, targetPort: 3000 }, { publishedPort: 9000, targetPort: 9000, protocol: "udp", publishMode: "host" }],
+      mounts: [{ type: "file", mountPath: "/etc/app/config.json", content: "{}\n" }],
+      redirects: [{ regex: "^/old/(.*)", replacement: "/new/$1" }],
+      schedules: [{ name: "nightly", cronExpression: "0 3 * * *", command: "npm run job" }],
+    });
+    expect(app!.spec.security).toEqual([{ username: "admin", password: { fromEnv: "SHOP_PRODUCTION_WEB_SECURITY_ADMIN_PASSWORD" } }]);
+    expect(r.files.map((f) => f.content).join("\n")).not.toContain("basic-secret-Q");
+    const plan = planExported(r, live, { SHOP_PRODUCTION_WEB_SECURITY_ADMIN_PASSWORD: "basic-secret-Q" });
+    expect(plan.steps.filter((s) => s.action !== "noop" && s.action !== "adopt")).toEqual([]);
+    expect(plan.steps.filter((s) => s.action === "adopt").map((s) => s.kind).sort()).toEqual(["Environment", "Mount", "Port", "Redirect", "Schedule", "Security"]);
+    expect(plan.steps.filter((s) => s.changes.length > 0 || s.deploy)).toEqual([]);
+    // Without --adopt: the entries are written, the service does not take them over.
+    expect(docs(run(live, { adopt: false }), "shop/production/web.yaml")[0]!.metadata.annotations).toBeUndefined();
+  });
+
   it("gives two fields that make the same variable name distinct names", () => {
     const a = appDetail("a", { env: "X_Y=1\nx_y=2" });
     const r = run([liveProject("p", { environments: [liveEnvironment("production", { isDefault: true, applications: [liveApp(a)] })] })]);

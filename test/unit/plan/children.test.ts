@@ -2,8 +2,9 @@
  * The child lists in the manifest and the planner (issue 15), without a
  * server: where each list is allowed, duplicates and missing content files
  * as errors with file:line, secret contents and passwords never in a plan,
- * an omitted list leaving entries and records alone, compose entries, and
- * Dokploy's echoed password redacted from errors.
+ * an omitted list leaving entries and records alone, adopting entries as
+ * they are without a deploy, records of deleted entries dropped only along
+ * with a write, compose entries, and Dokploy's echoed password redacted from errors.
  */
 import { describe, expect, it } from "vitest";
 import { DokployError } from "../../../src/dokploy/errors.ts";
@@ -125,6 +126,36 @@ describe("planning child lists", () => {
     const web = plan.steps.find((s) => s.kind === "Application")!;
     expect(web.deploy).toBe(true);
     expect(plan.steps.find((s) => s.action === "delete")!.dependsOn).toContain(web.key);
+  });
+
+  it("adopts an entry made by hand, as it is, without deploying its service (nothing live changes)", () => {
+    const port = { portId: "p1", publishedPort: 80, targetPort: 80, protocol: "tcp" as const, publishMode: "ingress" as const, applicationId: "a1" };
+    const plan = planOf(desiredFrom(app("  ports: [{ publishedPort: 80, targetPort: 80 }]\n", ", annotations: { dokploy-gitops/adopt-children: \"true\" }")), liveWeb({}, { ports: [port] }));
+    expect(plan.steps.filter((s) => s.kind === "Port").map((s) => [s.action, s.changes])).toEqual([["adopt", []]]);
+    const web = plan.steps.find((s) => s.kind === "Application")!;
+    expect({ deploy: web.deploy, changes: web.changes }).toEqual({ deploy: false, changes: [] });
+    // Changed as well: the write takes effect on the next deploy.
+    const changed = planOf(desiredFrom(app("  ports: [{ publishedPort: 80, targetPort: 8080 }]\n", ", annotations: { dokploy-gitops/adopt-children: \"true\" }")), liveWeb({}, { ports: [port] }));
+    expect(changed.steps.find((s) => s.kind === "Application")!.deploy).toBe(true);
+  });
+
+  it("does not write a marker only to drop records of entries and domains deleted in the UI; a write drops them", () => {
+    const port = { portId: "p1", publishedPort: 80, targetPort: 80, protocol: "tcp" as const, publishMode: "ingress" as const, applicationId: "a1" };
+    const stale = { ports: { "80/tcp": { id: "p1" }, "81/tcp": { id: "gone" } }, domains: { old: { host: "old.example.com", path: "/", id: "gone-d" } } };
+    const quiet = planOf(desiredFrom(app("  ports: [{ publishedPort: 80, targetPort: 80 }]\n")), liveWeb(stale, { ports: [port] }));
+    expect(quiet.steps.filter((s) => s.action !== "noop")).toEqual([]);
+    const written = planOf(desiredFrom(app("  replicas: 2\n  ports: [{ publishedPort: 80, targetPort: 80 }]\n")), liveWeb(stale, { ports: [port] }));
+    const web = written.steps.find((s) => s.kind === "Application")!;
+    expect(web.action).toBe("update");
+    expect({ ports: web.marker!.ports, domains: web.marker!.domains }).toEqual({ ports: { "80/tcp": { id: "p1" } }, domains: undefined });
+  });
+
+  it("knows an owned entry whose key was changed in the UI by its id: the list naming its new key plans nothing, its old key changes it back", () => {
+    const port = { portId: "p1", publishedPort: 8080, targetPort: 80, protocol: "tcp" as const, publishMode: "ingress" as const, applicationId: "a1" };
+    const live = liveWeb({ ports: { "80/tcp": { id: "p1" } } }, { ports: [port] });
+    expect(planOf(desiredFrom(app("  ports: [{ publishedPort: 8080, targetPort: 80 }]\n")), live).steps.filter((s) => s.action !== "noop")).toEqual([]);
+    const back = planOf(desiredFrom(app("  ports: [{ publishedPort: 80, targetPort: 80 }]\n")), live).steps.filter((s) => s.kind === "Port");
+    expect(back.map((s) => [s.action, s.dokployId, s.changes])).toEqual([["update", "p1", [{ path: "/spec/publishedPort", op: "replace", before: 8080, after: 80 }]]]);
   });
 
   it("plans a compose's mounts and schedules (with their compose service) under a new stack", () => {
