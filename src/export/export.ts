@@ -128,7 +128,11 @@ export function exportLive(observed: ObservedState, options: ExportOptions): Exp
         problems: report.desired ? selfCheck(report.desired, objects, secrets.values) : [],
       };
     }
-    objects = leaveOut(objects, objectsAt(errors, rendered.starts), skipped);
-    references.restoreOutside(new Set(objects.map((o) => o.key)));
+    const bad = objectsAt(errors, rendered.starts);
+    // A reference to an object left out is an error of its own: write those values back first, then validate again.
+    if (references.restoreTargets(new Set([...bad.keys()].map((o) => o.key)))) continue;
+    objects = leaveOut(objects, bad, skipped);
+    const kept = new Set(objects.map((o) => o.key));
+    references.restoreTargets(new Set(collected.map((o) => o.key).filter((k) => !kept.has(k))));
   }
 }

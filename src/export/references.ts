@@ -47,7 +47,7 @@ function scopeOf(o: ExportObject): string | undefined {
 export class ExportReferences {
   readonly #offers = new Map<string, Map<string, Offer[]>>();
   readonly #edges = new Map<string, Set<string>>();
-  readonly #written: Written[] = [];
+  #written: Written[] = [];
 
   /** `objects` still hold their live values (passwords in clear). */
   constructor(objects: readonly ExportObject[]) {
@@ -102,14 +102,12 @@ export class ExportReferences {
     return false;
   }
 
-  /** Writes back the values of references whose target is no longer exported (`kept`: the keys still in). */
-  restoreOutside(kept: ReadonlySet<string>): void {
-    for (let i = this.#written.length - 1; i >= 0; i--) {
-      const w = this.#written[i]!;
-      if (kept.has(w.target)) continue;
-      this.#written.splice(i, 1);
-      if (kept.has(w.referrer)) w.restore();
-    }
+  /** Writes back the values of references to `gone` objects (left out of the export); true when there was one. */
+  restoreTargets(gone: ReadonlySet<string>): boolean {
+    const restored = this.#written.filter((w) => gone.has(w.target));
+    this.#written = this.#written.filter((w) => !gone.has(w.target));
+    for (const w of restored) w.restore();
+    return restored.length > 0;
   }
 }
 
