@@ -32,7 +32,6 @@ interface Offer {
 
 /** A reference written, and how to write the value it replaced if its target is left out. */
 interface Written {
-  referrer: string;
   target: string;
   restore: () => void;
 }
@@ -82,7 +81,7 @@ export class ExportReferences {
     for (const offer of offers ?? []) {
       if (offer.key === o.key || this.#reaches(offer.key, o.key)) continue;
       (this.#edges.get(o.key) ?? this.#edges.set(o.key, new Set()).get(o.key)!).add(offer.key);
-      this.#written.push({ referrer: o.key, target: offer.key, restore });
+      this.#written.push({ target: offer.key, restore });
       return { ...offer.reference };
     }
     return undefined;
