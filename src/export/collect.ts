@@ -134,7 +134,7 @@ class Collector {
     return a;
   }
 
-  #add(kind: Kind, identity: ResourceIdentity, parentKey: string | undefined, exported: ExportedSpec, live: View, standing: Standing, extra: Record<string, string> = {}): string {
+  #add(kind: Kind, identity: ResourceIdentity, parentKey: string | undefined, exported: ExportedSpec, live: View, standing: Standing, extra: Record<string, string> = {}, appName?: string): string {
     const key = resourceKey(identity);
     const annotations = this.#annotations(kind, standing, { ...exported.annotations, ...extra });
     this.objects.push({
@@ -144,6 +144,7 @@ class Collector {
       inputs: (exported.inputs ?? []).map((i) => ({ ...i })),
       live,
       owned: standing.state === "owned",
+      ...(appName ? { appName } : {}),
     });
     return key;
   }
@@ -207,7 +208,7 @@ class Collector {
     const children = exportChildren(kind.kind, detail, marker, this.#lookups);
     const adoptChildren: Record<string, string> = this.#options.adopt && children.unrecorded > 0 ? { [ANNOTATION_ADOPT_CHILDREN]: "true" } : {};
     const spec = { ...exported.spec, ...children.lists };
-    const key = this.#add(kind.kind, identity, at.parentKey, { ...exported, spec }, kind.liveView(detail), standing, adoptChildren);
+    const key = this.#add(kind.kind, identity, at.parentKey, { ...exported, spec }, kind.liveView(detail), standing, adoptChildren, detail.appName);
     for (const part of [...(exported.leftOut ?? []), ...children.leftOut]) this.skipped.push({ label: `${label}/${part.label}`, reason: part.reason });
     for (const r of recordKindsOf(kind.kind)) this.#records(r, kind, detail, identity, key, marker);
   }

@@ -1,8 +1,9 @@
 /**
  * `export`, the pure part: live state in, manifest files out. Each selected
  * live object becomes a document (`collect.ts`), loses the fields equal to
- * Dokploy's defaults (`defaults.ts`) and its secret values (`secrets.ts`), is
- * laid out and rendered (`render.ts`), and the whole tree is then loaded and
+ * Dokploy's defaults (`defaults.ts`) and its secret values (`secrets.ts`; a
+ * variable equal to another exported service's host or password becomes a
+ * reference to it, `references.ts`), is laid out and rendered (`render.ts`), and the whole tree is then loaded and
  * validated exactly as `validate` would: an object whose document is not
  * valid (a live value the manifest format cannot express) is left out, with
  * everything in it, and listed with the reason. Finally every manifest is
@@ -12,7 +13,7 @@
  */
 import { CHILD_KINDS, KINDS, kindModule, kindRank } from "../kinds/registry.ts";
 import { loadManifestTexts } from "../manifest/index.ts";
-import type { AnyManifest, Diagnostic } from "../model/manifest.ts";
+import type { Diagnostic, DesiredState } from "../model/manifest.ts";
 import type { ObservedState } from "../model/observed.ts";
 import { DEFAULT_ENVIRONMENT, resourceLabel } from "../model/resource.ts";
 import { diffViews } from "../plan/diff.ts";
@@ -20,6 +21,7 @@ import type { SecretValues } from "../plan/secrets.ts";
 import { collectObjects } from "./collect.ts";
 import { dropDefaults } from "./defaults.ts";
 import type { ExportObject, ExportOptions, ExportResult, SkippedObject } from "./model.ts";
+import { ExportReferences, exportResolver } from "./references.ts";
 import { layOut, renderLayout } from "./render.ts";
 import { ExportSecrets, renderEnvExample } from "./secrets.ts";
 
@@ -81,14 +83,15 @@ function objectsAt(errors: readonly Diagnostic[], starts: ReadonlyMap<string, Ar
 }
 
 /** Plans each manifest against the live object it came from: every difference is a field that would not round-trip. */
-function selfCheck(manifests: readonly AnyManifest[], objects: readonly ExportObject[], secrets: SecretValues): string[] {
+function selfCheck(desired: DesiredState, objects: readonly ExportObject[], secrets: SecretValues): string[] {
   const byKey = new Map(objects.map((o) => [o.key, o]));
+  const resolver = exportResolver(desired, objects, secrets);
   const problems: string[] = [];
-  for (const m of manifests) {
+  for (const m of desired.manifests) {
     const o = byKey.get(m.key);
     if (!o) continue;
     const kind = kindModule(m.kind);
-    const diff = diffViews(kind.desiredView(m as never), o.live, secrets, kind.fields);
+    const diff = diffViews(kind.desiredView(m as never), o.live, secrets, kind.fields, resolver(m));
     for (const c of diff.changes) {
       problems.push(o.owned && c.path === "/metadata/name"
         ? `${resourceLabel(m.identity)}: renamed in Dokploy to "${o.live.metadata.name}" after dokploy-gitops applied it; exported under the name its marker records, so the plan will rename it back`
@@ -104,7 +107,8 @@ export function exportLive(observed: ObservedState, options: ExportOptions): Exp
   let objects = [...collected].sort(compareOrder);
   layOut(objects); // input file names first: they are values of the documents
   for (const o of objects) dropDefaults(o);
-  const secrets = new ExportSecrets(options.plainEnv);
+  const references = new ExportReferences(objects);
+  const secrets = new ExportSecrets(options.plainEnv, references);
   for (const o of objects) secrets.replaceIn(o);
 
   for (;;) {
@@ -121,9 +125,14 @@ export function exportLive(observed: ObservedState, options: ExportOptions): Exp
         owned: objects.filter((o) => o.owned).length,
         skipped,
         variables,
-        problems: selfCheck(report.desired?.manifests ?? [], objects, secrets.values),
+        problems: report.desired ? selfCheck(report.desired, objects, secrets.values) : [],
       };
     }
-    objects = leaveOut(objects, objectsAt(errors, rendered.starts), skipped);
+    const bad = objectsAt(errors, rendered.starts);
+    // A reference to an object left out is an error of its own: write those values back first, then validate again.
+    if (references.restoreTargets(new Set([...bad.keys()].map((o) => o.key)))) continue;
+    objects = leaveOut(objects, bad, skipped);
+    const kept = new Set(objects.map((o) => o.key));
+    references.restoreTargets(new Set(collected.map((o) => o.key).filter((k) => !kept.has(k))));
   }
 }

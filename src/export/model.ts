@@ -39,6 +39,8 @@ export interface ExportObject {
   live: View;
   /** Already ours (this instance's marker): written without the adopt annotation. */
   owned: boolean;
+  /** A service's appName (its host): what a variable of another service may hold, written as a reference. */
+  appName?: string;
 }
 
 /** An object left out of the export, and why. */

@@ -7,7 +7,9 @@
  * field (`SHOP_PRODUCTION_WEB_STRIPE_KEY`), stable for the same live state.
  * A variable stays literal only when it cannot hold a secret (empty, or
  * nothing but `${{...}}` references to other variables) or when
- * `--plain-env` names its key (never in an always-secret map).
+ * `--plain-env` names its key (never in an always-secret map). A variable
+ * equal to another exported service's host or password is written as a
+ * reference to it (`references.ts`), never as a value or a variable.
  * The values stay in memory, for the export's own check that the manifests
  * plan clean; they never reach a file, a message or a log.
  */
@@ -16,6 +18,7 @@ import { manifestSchemas } from "../manifest/schema.ts";
 import { resourceLabel } from "../model/resource.ts";
 import { SecretValues } from "../plan/secrets.ts";
 import type { ExportObject, SecretVariable } from "./model.ts";
+import type { ExportReferences } from "./references.ts";
 
 /** A value made only of Dokploy variable references (`${{project.DB_URL}}`): no secret in it. */
 const ONLY_REFERENCES = /^\s*(?:\$\{\{[^{}]+\}\}\s*)+$/;
@@ -55,11 +58,19 @@ export class ExportSecrets {
   readonly #taken = new Set<string>();
   readonly #plain: RegExp[];
 
-  constructor(plainEnv: readonly string[]) {
+  readonly #references: ExportReferences | undefined;
+
+  /** `references`: the values other exported services offer, written as references instead (`references.ts`). */
+  constructor(plainEnv: readonly string[], references?: ExportReferences) {
     this.#plain = plainEnv.map(globToRegExp);
+    this.#references = references;
   }
 
-  /** Replaces, in place, every secret value of `o.spec` with a `{fromEnv}` reference. */
+  /**
+   * Replaces, in place, every secret value of `o.spec` with a `{fromEnv}`
+   * reference, and every variable equal to what another exported service
+   * offers with a reference to it.
+   */
   replaceIn(o: ExportObject): void {
     const kind = kindModule(o.kind);
     const patterns = manifestSchemas().secretPaths[o.kind].filter((p) => p[0] === "spec").map((p) => p.slice(1));
@@ -74,8 +85,15 @@ export class ExportSecrets {
     for (const mapPointer of kind.fields.hiddenLiveMaps) {
       for (const [pointer, value, container, key] of atPattern(o.spec, [...mapPointer.split("/").slice(2), "*"], "/spec")) {
         if (always.has(pointer) || typeof value !== "string" || value === "") continue;
-        if (!secretMaps.has(mapPointer) && (ONLY_REFERENCES.test(value) || this.#plain.some((re) => re.test(key)))) continue;
-        (container as Record<string, unknown>)[key] = this.#reference(o, pointer, value);
+        const map = container as Record<string, unknown>;
+        const literal = !secretMaps.has(mapPointer) && (ONLY_REFERENCES.test(value) || this.#plain.some((re) => re.test(key)));
+        // Even a --plain-env key: a host is no secret, and a password is better not written at all.
+        const otherwise = (): void => {
+          map[key] = literal ? value : this.#reference(o, pointer, value);
+        };
+        const reference = this.#references?.match(o, value, otherwise);
+        if (reference) map[key] = reference;
+        else otherwise();
       }
     }
   }

@@ -6,7 +6,8 @@
  * and their domains; compose stacks (raw or from git, with domains) when the
  * simulator serves compose; each object free (made by hand), ours (this instance's
  * marker, domains recorded, sometimes `orphan`), another instance's, or
- * with a copied or unreadable marker. Secret values carry a canary so a leak
+ * with a copied or unreadable marker; some variables hold another service's
+ * password or appName (`linkServices`). Secret values carry a canary so a leak
  * is found anywhere. `seedWorld` puts a world into a simulator; what an
  * export of it must show is in `live-world-expect.ts`.
  */
@@ -16,6 +17,7 @@ import { renderDotenv } from "../../src/plan/dotenv.ts";
 import type { SeedApplication, SeedData, SeedDomain, SimulatorHandle } from "../../src/simulator/index.ts";
 import { WORLD_CANARY, childRecords, childrenArb, seedChildren, seedMount, seedSchedule, seedVolumeBackup, volumeBackupsOf, worldChildren, type WorldChildren } from "./live-world-children.ts";
 import { DATABASE_KIND_NAMES, WORLD_DESTINATIONS, backupRecords, databaseArb, seedDatabase, worldDatabase, type WorldDatabase } from "./live-world-databases.ts";
+import { linkArb, linkServices } from "./live-world-links.ts";
 import { api } from "./simulator.ts";
 
 export { WORLD_CANARY } from "./live-world-children.ts";
@@ -215,6 +217,7 @@ const envArb = (compose: boolean) => fc.record({
   apps: fc.uniqueArray(appArb, { selector: (a) => a.name, maxLength: 3 }),
   stacks: fc.uniqueArray(stackArb, { selector: (c) => c.name, maxLength: compose ? 2 : 0 }),
   databases: fc.uniqueArray(fc.record({ db: databaseArb, standing, env: envMap }), { selector: (d) => d.db.name, maxLength: 2 }),
+  links: fc.array(linkArb, { maxLength: 3 }),
 });
 
 const projectArb = (compose: boolean) => fc.record({
@@ -240,7 +243,7 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
       id: id("prj"), name: p.name, standing: p.standing, description: p.description, env: p.env,
       environments: p.environments.map((e) => {
         const envStanding = below(p.standing, e.standing);
-        return {
+        const environment: WorldEnvironment = {
           id: id("env"), name: e.name, standing: envStanding, description: e.description, env: e.env,
           apps: e.apps.map((a) => {
             const appStanding = below(envStanding, a.standing);
@@ -268,6 +271,8 @@ export const worldArb = (options: { compose: boolean }): fc.Arbitrary<World> => 
             return { ...worldDatabase(d.db, dbStanding, d.env, id), standing: dbStanding };
           }),
         };
+        linkServices(p, environment, e.links);
+        return environment;
       }),
     })),
   };

@@ -5,6 +5,7 @@
  * passwords, resources, lifecycle, domains, ports, mounts of each type,
  * redirects, basic-auth users and schedules; raw and git compose stacks
  * with domains, mounts and schedules; the six databases with their backups;
+ * variables holding another service's password or host (written as references);
  * objects free, ours, another instance's, copied or unreadable): after
  * `export --adopt`, with the `.env.example` variables set to the live values,
  * `plan` shows adoptions (and, for what was already ours, no-ops) and no
@@ -72,6 +73,8 @@ interface PlanJson {
 
 /** The kinds the first plans adopted or found in sync, over the whole run (the generator must reach every kind). */
 const planned = new Set<string>();
+/** Variables written as references to another service (a password, a host), over the whole run. */
+let references = 0;
 
 async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promise<void> {
   await seedWorld(sim, world);
@@ -165,6 +168,7 @@ async function roundTrip(sim: SimulatorHandle, world: World, dir: string): Promi
   const afterRows = rows(after);
   for (const id of ids) expect(afterRows.get(id), `another instance's object ${id}`).toBe(beforeRows.get(id));
 
+  references += filesUnder(dir).reduce((n, f) => n + (f.text.match(/^\s+ref: [A-Za-z]+\/\S+$/gm) ?? []).length, 0);
   const leaks = [...filesUnder(dir).map((f) => `${f.path}\n${f.text}`), ...outputs].filter((t) => t.includes(WORLD_CANARY));
   expect(leaks, "a secret value in an exported file or an output").toEqual([]);
 }
@@ -189,5 +193,6 @@ describe("export -> plan -> apply -> plan, over random live worlds", () => {
     );
     // Enough worlds reach every kind (a few may not: `npm test` runs a handful).
     if (RUNS >= 100 && SIMULATES_COMPOSE) expect([...KINDS].filter((k) => !planned.has(k)), "kinds no world had").toEqual([]);
+    if (RUNS >= 15) expect(references, "variables written as references to another service").toBeGreaterThan(0);
   }, 600_000);
 });

@@ -219,3 +219,77 @@ describe("exportLive: compose", () => {
     expect(plan.steps.find((s) => s.kind === "Compose")).toMatchObject({ action: "noop", changes: [] });
   });
 });
+
+/** A live postgres as `postgres.one` answers it (the columns the engine reads). */
+function postgresService(name: string, password: string): ObservedService {
+  const raw = {
+    postgresId: `pg-${name}`, name, appName: `${name}-pg1`, description: null, applicationStatus: "done", databaseName: "app", databaseUser: "app",
+    databasePassword: password, dockerImage: "postgres:18", env: null, command: null, args: null, replicas: 1, externalPort: null,
+    memoryLimit: null, memoryReservation: null, cpuLimit: null, cpuReservation: null, mounts: [], backups: [],
+  };
+  return {
+    kind: "Postgres", id: raw.postgresId, name, description: null, appName: raw.appName, status: "done",
+    detail: { id: raw.postgresId, name, description: null, appName: raw.appName, status: "done", deployments: [], domains: [], raw },
+  };
+}
+
+describe("exportLive: references between exported services", () => {
+  const PASSWORD = "s3cret-db-password";
+  const envOf = (r: ExportResult, path: string): Record<string, unknown> => docs(r, path)[0]!.spec.env as Record<string, unknown>;
+
+  it("writes a variable equal to another service's host or a database's password as a reference; the password is in no file and no variable", () => {
+    const web = appDetail("web", {
+      env: `DB_HOST=db-pg1\nDB_PASSWORD=${PASSWORD}\nAPI=api-abc123\nSELF=web-abc123\nDB_URL=postgres://app:${PASSWORD}@db-pg1:5432/app\nSHORT=pw123`,
+    });
+    const projects = [liveProject("shop", { environments: [liveEnvironment("production", {
+      isDefault: true, applications: [liveApp(web), liveApp(appDetail("api"))],
+      services: [postgresService("db", PASSWORD), postgresService("cache", "pw123")],
+    })] })];
+    const r = run(projects);
+    expect(envOf(r, "shop/production/web.yaml")).toEqual({
+      DB_HOST: { ref: "Postgres/db", field: "host" },
+      DB_PASSWORD: { ref: "Postgres/db", field: "databasePassword" },
+      API: { ref: "Application/api", field: "host" },
+      SELF: { fromEnv: "SHOP_PRODUCTION_WEB_SELF" },
+      DB_URL: { fromEnv: "SHOP_PRODUCTION_WEB_DB_URL" },
+      SHORT: { fromEnv: "SHOP_PRODUCTION_WEB_SHORT" },
+    });
+    expect(r.variables.map((v) => v.name).filter((n) => n.startsWith("SHOP_PRODUCTION_WEB_"))).toEqual(["SHOP_PRODUCTION_WEB_SELF", "SHOP_PRODUCTION_WEB_DB_URL", "SHOP_PRODUCTION_WEB_SHORT"]);
+    expect(r.files.filter((f) => f.content.includes(PASSWORD)).map((f) => f.path)).toEqual([]);
+    expect(r.problems).toEqual([]);
+    const values = { SHOP_PRODUCTION_WEB_SELF: "web-abc123", SHOP_PRODUCTION_WEB_DB_URL: `postgres://app:${PASSWORD}@db-pg1:5432/app`, SHOP_PRODUCTION_WEB_SHORT: "pw123", SHOP_PRODUCTION_DB_DATABASE_PASSWORD: PASSWORD, SHOP_PRODUCTION_CACHE_DATABASE_PASSWORD: "pw123" };
+    const plan = planExported(r, projects, values);
+    expect(plan.steps.map((s) => `${s.action} ${s.key} ${s.changes.length}`).filter((s) => !s.startsWith("adopt") || !s.endsWith(" 0"))).toEqual([]);
+  });
+
+  it("matches only within the same environment, and keeps --plain-env keys as references too", () => {
+    const staging = appDetail("web", { applicationId: "a-web-staging", appName: "web-stg1", env: `DB_PASSWORD=${PASSWORD}\nDB_HOST=db-pg1` });
+    const web = appDetail("web", { env: "DB_HOST=db-pg1" });
+    const projects = [liveProject("shop", { environments: [
+      liveEnvironment("production", { isDefault: true, applications: [liveApp(web)], services: [postgresService("db", PASSWORD)] }),
+      liveEnvironment("staging", { id: "e-staging", applications: [liveApp(staging)] }),
+    ] })];
+    const r = run(projects, { plainEnv: ["DB_HOST"] });
+    expect(envOf(r, "shop/production/web.yaml")).toEqual({ DB_HOST: { ref: "Postgres/db", field: "host" } });
+    expect(envOf(r, "shop/staging/web.yaml")).toEqual({ DB_PASSWORD: { fromEnv: "SHOP_STAGING_WEB_DB_PASSWORD" }, DB_HOST: "db-pg1" });
+    expect(r.problems).toEqual([]);
+  });
+
+  it("never closes a cycle: two services holding each other's host reference one way only", () => {
+    const a = appDetail("a", { env: "PEER=b-abc123" });
+    const b = appDetail("b", { env: "PEER=a-abc123" });
+    const r = run([liveProject("p", { environments: [liveEnvironment("production", { isDefault: true, applications: [liveApp(a), liveApp(b)] })] })]);
+    expect(r.skipped).toEqual([]);
+    expect([envOf(r, "p/production/a.yaml").PEER, envOf(r, "p/production/b.yaml").PEER]).toEqual([{ ref: "Application/b", field: "host" }, { fromEnv: "P_PRODUCTION_B_PEER" }]);
+    expect(r.problems).toEqual([]);
+  });
+
+  it("writes the value back as a secret when the referenced service is left out", () => {
+    const web = appDetail("web", { env: `DB_PASSWORD=${PASSWORD}` });
+    const r = run([liveProject("shop", { environments: [liveEnvironment("production", { isDefault: true, applications: [liveApp(web)], services: [postgresService("My DB", PASSWORD)] })] })]);
+    expect(r.skipped.map((s) => s.label)).toEqual(["postgres/shop/production/My DB"]);
+    expect(envOf(r, "shop/production/web.yaml")).toEqual({ DB_PASSWORD: { fromEnv: "SHOP_PRODUCTION_WEB_DB_PASSWORD" } });
+    expect(r.variables.map((v) => v.name)).toContain("SHOP_PRODUCTION_WEB_DB_PASSWORD");
+    expect(r.problems).toEqual([]);
+  });
+});
