@@ -36,7 +36,7 @@ import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { foreignChildren as foreignMounts, separateLists } from "./child-list.ts";
+import { foreignChildren as foreignMounts, separateLists, unscheduleLists } from "./child-list.ts";
 import { mount, mountInputs } from "./mount.ts";
 import { volumeBackup } from "./volume-backup.ts";
 import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
@@ -334,7 +334,10 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
             return { ...live, id, lists };
           },
           release: (description) => call(ctx.api, def.router.update, id, { description }),
-          remove: () => call(ctx.api, def.router.remove, id),
+          remove: async (live) => {
+            await unscheduleLists(ctx.api, [volumeBackup], live.lists);
+            return call(ctx.api, def.router.remove, id);
+          },
           cascades: (live, marker) => foreignChildren(live, marker),
         });
       }
