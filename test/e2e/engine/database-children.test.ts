@@ -235,9 +235,24 @@ describe("a volume backup under a database's volume mount", () => {
     const removed = await pass(root);
     expect(removed.outcome, removed.message).toBe("succeeded");
     expect((await volumeBackupsOf(project))).toEqual([]);
+    // Disabled before its delete: Dokploy's delete would leave its cron job firing (and failing) until a restart.
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([]);
     expect(mountsOf(project)).toHaveLength(1);
     expect(parseDescription(pg(project).description).marker!.volumeBackups).toBeUndefined();
     await expectQuiet(root);
+  });
+
+  it("deleting the database disables its volume backups first: no cron job outlives them", async () => {
+    const project = "pg-vb-gone";
+    expect((await pass(tree(project, [BACKED_UP("0 3 * * *")], "dokploy-gitops/deletion-policy: delete"))).outcome).toBe("succeeded");
+    const [row] = await volumeBackupsOf(project);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([{ kind: "volumeBackup", id: row!.volumeBackupId, stray: false }]);
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "data.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    // Other projects of this shared simulator are pruned too (and refused): only this one's database matters here.
+    await pass(projectOnly, { prune: true });
+    expect(sim.control.state().projects.find((p) => p.name === project)!.environments[0]!.postgres).toEqual([]);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([]);
   });
 
   it("leaves a hand-made volume backup alone and reports it; one with the same volume is a conflict; an unknown destination is refused before any write", async () => {
