@@ -165,7 +165,7 @@ describe("persistence", () => {
     const statePath = join(dir, "old.json");
     writeFileSync(statePath, JSON.stringify({ version: 1, projects: [], environments: [], applications: [], domains: [], deployments: [], uniqueConfigKey: 0 }));
     const old = await startTestSimulator({ statePath });
-    expect(old.control.state()).toEqual({ projects: [], destinations: [] });
+    expect(old.control.state()).toEqual({ projects: [], destinations: [], cronJobs: [] });
     await old.close();
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ version: 1, projects: [], environments: [], applications: [], domains: [], deployments: [], uniqueConfigKey: 0, mounts: {} }));
