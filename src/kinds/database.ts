@@ -33,7 +33,7 @@ import type { FieldChange, PlanStep } from "../plan/types.ts";
 import { hashSecret } from "../plan/secrets.ts";
 import { arr, desiredEnv, emptyToNull, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
-import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
+import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, removeScheduledBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { foreignChildren as foreignMounts, separateLists, unscheduleLists } from "./child-list.ts";
@@ -87,6 +87,8 @@ export interface DatabaseDef<K extends DatabaseKindName> {
   internalPort: number;
   /** Dokploy's `create` answer: the row (its id) or nothing (LibSQL answers `true`). */
   createdId(answer: unknown): string | undefined;
+  /** True when the kind's `remove` leaves its backups' cron jobs running (LibSQL): they are removed first. */
+  removeKeepsBackupJobs?: true;
 }
 
 /** The live row of any database kind, as the engine reads it. */
@@ -336,6 +338,7 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
           release: (description) => call(ctx.api, def.router.update, id, { description }),
           remove: async (live) => {
             await unscheduleLists(ctx.api, [volumeBackup], live.lists);
+            if (def.removeKeepsBackupJobs) await removeScheduledBackups(ctx.api, live.backups ?? []);
             return call(ctx.api, def.router.remove, id);
           },
           cascades: (live, marker) => foreignChildren(live, marker),

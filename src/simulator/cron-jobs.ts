@@ -1,6 +1,6 @@
 /**
  * Dokploy's in-process cron registry (node-schedule's `scheduledJobs`, one job
- * per enabled schedule or volume backup, named by the row's id), simulated so
+ * per enabled schedule, volume backup or database backup, named by the row's id), simulated so
  * that what Dokploy forgets to cancel shows. Kept as on a real server:
  * `schedule.create`/`update` (re)register or cancel their job and
  * `schedule.delete` cancels it (apps/dokploy/server/api/routers/schedule.ts);
@@ -8,16 +8,20 @@
  * cancels nothing (apps/dokploy/server/api/routers/volume-backups.ts), and a
  * service's delete cascades its schedules and volume backups in the database
  * without cancelling any job (apps/dokploy/server/api/routers/application.ts,
- * compose.ts, postgres.ts...). Such a stray job keeps firing until Dokploy
+ * compose.ts...). A database's backups (`backup.*`) are rescheduled by
+ * `create`/`update` and cancelled by `remove` (apps/dokploy/server/api/routers/backup.ts);
+ * the postgres, mysql, mariadb and mongo `remove` cancel them (`cancelJobs`),
+ * LibSQL's does not (apps/dokploy/server/api/routers/libsql.ts), nor does a
+ * compose's delete its compose backups. Such a stray job keeps firing until Dokploy
  * restarts, and fails each time (`findScheduleById`/`findVolumeBackupById`
  * throw: packages/server/src/utils/schedules/utils.ts `runCommand`,
  * packages/server/src/utils/volume-backups/utils.ts `runVolumeBackup`).
  * A restart registers the enabled rows only (`initCronJobs`,
- * `initVolumeBackupsCronJobs`): `reset` does that.
+ * `initVolumeBackupsCronJobs`, the backups' init): `reset` does that.
  */
 
 /** What a job runs. */
-export type CronJobKind = "schedule" | "volumeBackup";
+export type CronJobKind = "schedule" | "volumeBackup" | "backup";
 
 /** One registered job, as `control.state()` shows it; `stray` when its row is gone. */
 export interface CronJobState {

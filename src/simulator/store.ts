@@ -369,17 +369,19 @@ export class Store {
 
   /** What a Dokploy restart does to its cron registry: exactly the enabled schedules and volume backups are registered. */
   resetCronJobs(): void {
-    const enabled = <T extends { enabled: boolean | null }>(rows: T[], kind: CronJobKind, id: (r: T) => string): Array<{ kind: CronJobKind; id: string }> =>
+    const enabled = <T extends Record<string, unknown>>(rows: T[], kind: CronJobKind, id: (r: T) => string): Array<{ kind: CronJobKind; id: string }> =>
       rows.filter((r) => r.enabled === true).map((r) => ({ kind, id: id(r) }));
     this.cron.reset([
       ...enabled(this.children.schedules.all(), "schedule", (r) => r.scheduleId),
       ...enabled(this.children.volumeBackups.all(), "volumeBackup", (r) => r.volumeBackupId),
+      ...enabled([...this.services.backups.values()], "backup", (r) => r.backupId),
     ]);
   }
 
   /** The registered cron jobs, each `stray` when its row is gone (what a real Dokploy would run and fail). */
   cronJobs(): CronJobState[] {
-    return this.cron.list((kind, id) => (kind === "schedule" ? this.children.schedules : this.children.volumeBackups).get(id) !== undefined);
+    return this.cron.list((kind, id) =>
+      kind === "backup" ? this.services.backups.has(id) : (kind === "schedule" ? this.children.schedules : this.children.volumeBackups).get(id) !== undefined);
   }
 
   /** Deletes every child of a service (mounts, ports, ..., volume backups): call it when deleting the service row. */

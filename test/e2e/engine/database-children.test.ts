@@ -314,6 +314,26 @@ describe("a volume backup under a database's volume mount", () => {
     await expectQuiet(root);
   });
 
+  it("deleting a LibSQL removes its enabled backups first: its remove, unlike the other kinds', cancels no backup job", async () => {
+    const project = "lite-gone";
+    const root = mkdtempSync(join(dir, `${project}-`));
+    writeFileSync(join(root, "data.yaml"), [
+      `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}`,
+      `apiVersion: dokploy-gitops/v1\nkind: LibSQL\nmetadata: { name: lite, project: ${project}, environment: production, annotations: { dokploy-gitops/deletion-policy: delete } }\nspec:\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n  backups:\n    - { name: nightly, schedule: "0 3 * * *", destination: s3-backups, database: app, enabled: true }\n`,
+    ].join("\n---\n"));
+    const created = await pass(root);
+    expect(created.outcome, created.message).toBe("succeeded");
+    const env = sim.control.state().projects.find((p) => p.name === project)!.environments[0]!;
+    const backupId = String((env.libsql[0]!.backups as unknown as Row[])[0]!.backupId);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === backupId)).toEqual([{ kind: "backup", id: backupId, stray: false }]);
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "data.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    // Other projects of this shared simulator are pruned too (and refused): only this one's database matters here.
+    await pass(projectOnly, { prune: true });
+    expect(sim.control.state().projects.find((p) => p.name === project)!.environments[0]!.libsql).toEqual([]);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === backupId)).toEqual([]);
+  });
+
   it("refuses to delete a database holding a hand-made volume backup (Dokploy would delete it with the database)", async () => {
     const project = "pg-vb-prune";
     const root = tree(project, [VOLUME], "dokploy-gitops/deletion-policy: delete");
