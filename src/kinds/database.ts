@@ -33,12 +33,13 @@ import type { FieldChange, PlanStep } from "../plan/types.ts";
 import { hashSecret } from "../plan/secrets.ts";
 import { arr, desiredEnv, emptyToNull, liveEnv, type EnvView, type View } from "../plan/views.ts";
 import { cpuToNano, memoryToBytes } from "../plan/quantity.ts";
-import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, removeScheduledBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
+import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
 import { foreignChildren as foreignMounts, separateLists, unscheduleLists } from "./child-list.ts";
 import { mount, mountInputs } from "./mount.ts";
 import { volumeBackup } from "./volume-backup.ts";
+import { removeScheduledBackups } from "./database-backups.ts";
 import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
