@@ -22,7 +22,7 @@ import { buildPayload, environmentPayload, generalPayload, sourcePayload } from 
 import type { ApplyContext } from "../apply/context.ts";
 import { desiredApplicationView, exportApplicationSpec, liveApplicationView } from "./application-views.ts";
 import { withRecordIntents, foreignDomains } from "./domain.ts";
-import { foreignChildren, separateLists } from "./child-list.ts";
+import { foreignChildren, separateLists, unscheduleLists } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -109,7 +109,10 @@ async function applyApplication(ctx: ApplyContext, step: PlanStep): Promise<Step
           return { ...live, id: applicationId, lists };
         },
         release: (description) => ctx.api.applicationUpdate({ applicationId, description }),
-        remove: () => ctx.api.applicationDelete({ applicationId }),
+        remove: async (live) => {
+          await unscheduleLists(ctx.api, childKindsOf("Application"), live.lists);
+          return ctx.api.applicationDelete({ applicationId });
+        },
         cascades: (live, marker) => application.cascades(withLists(applicationDetail(live), live.lists), marker),
       });
     }

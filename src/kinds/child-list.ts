@@ -123,6 +123,20 @@ export async function separateLists(api: DokployApi, kinds: readonly ChildListKi
   return Object.fromEntries(separate.map((k, i) => [k.field, rows[i]!]));
 }
 
+/**
+ * Before a service's delete: cancels the cron jobs of its schedules and
+ * volume backups (`lists`, read by `separateLists`). Dokploy cascades their
+ * rows but not their in-process jobs, which then fire and fail until it
+ * restarts (apps/dokploy/server/api/routers/application.ts, compose.ts and
+ * the database routers' `delete`/`remove` cancel none).
+ */
+export async function unscheduleLists(api: DokployApi, kinds: readonly ChildListKind[], lists: ServiceDetail["children"] | undefined): Promise<void> {
+  for (const kind of kinds) {
+    if (!kind.unschedule) continue;
+    for (const row of (lists?.[kind.field] as unknown[] | undefined) ?? []) await kind.unschedule(api, row);
+  }
+}
+
 /** `err` with every occurrence of `secret` masked (Dokploy echoes a refused basic-auth password in its error). */
 export function redactedError(err: unknown, secret: string): unknown {
   if (!(err instanceof Error) || secret === "") return err;
@@ -190,9 +204,10 @@ export function childExecutor(kind: ChildListKind): (ctx: ApplyContext, step: Pl
           throw new SafetyRefusal(`${resourceLabel(step.identity)}: refused: re-read before delete shows its ${parent.kind === "Compose" ? "compose" : "application"} no longer records it as ours; left untouched`);
         }
         const rows = kind.rows(detail) ?? (await kind.list(ctx.api, parent));
-        if (rows.some((r) => kind.rowId(r) === id)) {
+        const row = rows.find((r) => kind.rowId(r) === id);
+        if (row !== undefined) {
           try {
-            await kind.remove(ctx.api, id);
+            await kind.remove(ctx.api, id, row);
           } catch (err) {
             if (!isNotFound(err)) throw err;
           }

@@ -22,7 +22,7 @@ import { desiredSource, liveSource } from "./application-views.ts";
 import { composeRouter, type ComposeDetail, type ComposeUpdateInput } from "../dokploy/routers/compose.ts";
 import { deploymentRouter } from "../dokploy/routers/deployment.ts";
 import { foreignDomains, withRecordIntents } from "./domain.ts";
-import { foreignChildren, separateLists } from "./child-list.ts";
+import { foreignChildren, separateLists, unscheduleLists } from "./child-list.ts";
 import { mountInputs } from "./mount.ts";
 import { childKindsOf } from "./registry.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
@@ -239,7 +239,10 @@ async function applyCompose(ctx: ApplyContext, step: PlanStep): Promise<StepResu
           return { ...live, id: composeId, lists };
         },
         release: (description) => ctx.api.call(composeRouter.update, { composeId, description }),
-        remove: (_live, marker) => ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true }),
+        remove: async (live, marker) => {
+          await unscheduleLists(ctx.api, childKindsOf("Compose"), live.lists);
+          return ctx.api.call(composeRouter.delete, { composeId, deleteVolumes: marker.deleteVolumes === true });
+        },
         cascades: (live, marker) => {
           const detail = composeDetail(live);
           return compose.cascades(live.lists ? { ...detail, children: { ...detail.children, ...live.lists } } : detail, marker);

@@ -22,6 +22,7 @@ import { destinationRouter } from "../dokploy/routers/destination.ts";
 import { ownershipOf, parseDescription, type BackupRecord, type Marker } from "../model/marker.ts";
 import type { DatabaseBackupSpec } from "../model/spec.ts";
 import type { ApplyContext } from "../apply/context.ts";
+import type { DokployApi } from "../dokploy/port.ts";
 import type { PlanStep } from "../plan/types.ts";
 
 /** Dokploy's form default for a backup's prefix (the column is required, at least one character). */
@@ -136,6 +137,18 @@ export async function deleteRemovedBackups(ctx: ApplyContext, step: PlanStep, ta
     if (name in desired || !rec.id || !rows.some((b) => b.backupId === rec.id)) continue;
     await ctx.api.call(backupRouter.remove, { backupId: rec.id });
   }
+}
+
+/**
+ * Before deleting a database whose `remove` does not cancel its backups'
+ * cron jobs (LibSQL's: apps/dokploy/server/api/routers/libsql.ts has no
+ * `cancelJobs`, which the four other kinds' `remove` run): removes each
+ * enabled backup first (`backup.remove` cancels its job), as the cascade
+ * would remove the row but leave the job firing until Dokploy restarts.
+ * The delete's ownership check has already refused hand-made ones.
+ */
+export async function removeScheduledBackups(api: DokployApi, rows: readonly BackupWithDestination[]): Promise<void> {
+  for (const b of rows) if (b.enabled === true) await api.call(backupRouter.remove, { backupId: b.backupId });
 }
 
 /**

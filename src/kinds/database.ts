@@ -36,9 +36,10 @@ import { cpuToNano, exportResources, memoryToBytes } from "../plan/quantity.ts";
 import { backupRecords, deleteRemovedBackups, desiredBackups, describeBackup, handMadeBackups, liveBackups, syncBackups, unknownDestinations, type BackupTarget, type BackupView } from "./database-backups.ts";
 import { runDatabaseDeploy, decideDatabaseDeploy } from "./database-deploy.ts";
 import { createOnce, removeOwned, withoutId } from "./protocol.ts";
-import { foreignChildren as foreignMounts, separateLists } from "./child-list.ts";
+import { foreignChildren as foreignMounts, separateLists, unscheduleLists } from "./child-list.ts";
 import { mount, mountInputs } from "./mount.ts";
 import { volumeBackup } from "./volume-backup.ts";
+import { removeScheduledBackups } from "./database-backups.ts";
 import { applyLifecycle, changedUnder, serviceHealth, serviceReferenceFields, servicesInEnvironment, type DeployCalls } from "./service.ts";
 import type { ExportedSpec, ReferenceableField, ServiceDetail, ServiceKind, StepResult } from "./types.ts";
 
@@ -87,6 +88,8 @@ export interface DatabaseDef<K extends DatabaseKindName> {
   internalPort: number;
   /** Dokploy's `create` answer: the row (its id) or nothing (LibSQL answers `true`). */
   createdId(answer: unknown): string | undefined;
+  /** True when the kind's `remove` leaves its backups' cron jobs running (LibSQL): they are removed first. */
+  removeKeepsBackupJobs?: true;
 }
 
 /** The live row of any database kind, as the engine reads it. */
@@ -340,7 +343,11 @@ export function databaseKind<K extends DatabaseKindName>(def: DatabaseDef<K>): S
             return { ...live, id, lists };
           },
           release: (description) => call(ctx.api, def.router.update, id, { description }),
-          remove: () => call(ctx.api, def.router.remove, id),
+          remove: async (live) => {
+            await unscheduleLists(ctx.api, [volumeBackup], live.lists);
+            if (def.removeKeepsBackupJobs) await removeScheduledBackups(ctx.api, live.backups ?? []);
+            return call(ctx.api, def.router.remove, id);
+          },
           cascades: (live, marker) => foreignChildren(live, marker),
         });
       }

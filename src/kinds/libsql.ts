@@ -8,7 +8,8 @@
  * replica of a primary URL, fixed at creation; it publishes up to three ports.
  * Its three ports are written with `update` like every other column (not
  * `saveExternalPorts`, which redeploys synchronously) and take effect on the
- * one deploy that follows.
+ * one deploy that follows. Its `remove` cancels no backup job, so its
+ * enabled backups are removed before it.
  */
 import { libsqlRouter } from "../dokploy/routers/libsql.ts";
 import { databaseKind, type DatabaseRouterCalls } from "./database.ts";
@@ -28,4 +29,5 @@ export const libsql = databaseKind({
   internalPort: 8080,
   router: libsqlRouter as unknown as DatabaseRouterCalls,
   createdId: () => undefined,
+  removeKeepsBackupJobs: true,
 });

@@ -8,6 +8,7 @@
  */
 import type { Manifest } from "../model/manifest.ts";
 import { scheduleRouter, type ScheduleCreateInput, type ScheduleRow } from "../dokploy/routers/schedule.ts";
+import type { DokployApi } from "../dokploy/port.ts";
 import type { View } from "../plan/views.ts";
 import { childList } from "./child-list.ts";
 import type { ChildListKind, ChildParent } from "./types.ts";
@@ -32,6 +33,21 @@ function body(parent: ChildParent, m: Manifest<"Schedule">): ScheduleCreateInput
     : { ...v, scheduleType: "application", applicationId: parent.id };
 }
 
+/**
+ * Cancels an enabled schedule's cron job by disabling it (`update` replaces
+ * `name`, `cronExpression` and `command`: the row's own go back). Needed
+ * before its service's delete, which cascades the row but leaves the job,
+ * which then fires and fails (`findScheduleById`) until Dokploy restarts
+ * (packages/server/src/utils/schedules/utils.ts; `schedule.delete` itself
+ * cancels it: apps/dokploy/server/api/routers/schedule.ts).
+ */
+async function unscheduleSchedule(api: DokployApi, r: ScheduleRow): Promise<void> {
+  if (r.enabled !== true) return;
+  await api.call(scheduleRouter.update, {
+    scheduleId: r.scheduleId, name: r.name, cronExpression: r.cronExpression, command: r.command, scheduleType: r.scheduleType, enabled: false,
+  });
+}
+
 export const schedule: ChildListKind<"Schedule", ScheduleRow> = childList({
   kind: "Schedule",
   field: "schedules",
@@ -52,5 +68,6 @@ export const schedule: ChildListKind<"Schedule", ScheduleRow> = childList({
   list: (api, parent) => api.call(scheduleRouter.list, { id: parent.id, scheduleType: isCompose(parent) ? "compose" : "application" }),
   create: async (ctx, parent, m) => (await ctx.api.call(scheduleRouter.create, body(parent, m))).scheduleId,
   update: (ctx, id, parent, m) => ctx.api.call(scheduleRouter.update, { scheduleId: id, ...body(parent, m) }),
+  unschedule: unscheduleSchedule,
   remove: (api, id) => api.call(scheduleRouter.delete, { scheduleId: id }),
 });

@@ -389,7 +389,14 @@ export interface ChildListKind<K extends Kind = Kind, Row = unknown> extends Kin
   /** Creates an entry (secrets resolved at the last moment); the new id when Dokploy answers with one. */
   create(ctx: ApplyContext, parent: ChildParent, m: Manifest<K>): Promise<string | undefined>;
   update(ctx: ApplyContext, id: string, parent: ChildParent, m: Manifest<K>): Promise<unknown>;
-  remove(api: DokployApi, id: string): Promise<unknown>;
+  /**
+   * For an entry that runs on a cron in Dokploy's process (schedules, volume
+   * backups): cancels its job when it is enabled, leaving the row. Called
+   * before a delete that Dokploy carries out without cancelling the job.
+   */
+  unschedule?(api: DokployApi, row: Row): Promise<void>;
+  /** Deletes an entry; `row` is the live entry just read, when it was (a volume backup unschedules itself first). */
+  remove(api: DokployApi, id: string, row?: Row): Promise<unknown>;
 }
 
 export type AnyKindModule = ContainerKind | ServiceKind | RecordKind | ChildListKind;

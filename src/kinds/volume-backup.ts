@@ -12,7 +12,9 @@
  * Volume backups are not part of any service's `one` answer: the observer
  * lists them (`volumeBackups.list`, one call per service) only for a service
  * whose manifest declares a backup or whose marker records one. A change
- * takes effect at once (Dokploy reschedules it): no deploy.
+ * takes effect at once (Dokploy reschedules it): no deploy. An enabled one
+ * is disabled before it is deleted, and before its service is: Dokploy's
+ * delete paths leave its cron job running.
  */
 import type { Manifest } from "../model/manifest.ts";
 import type { MountSpec, VolumeBackupEntrySpec } from "../model/spec.ts";
@@ -20,6 +22,7 @@ import { resourceLabel } from "../model/resource.ts";
 import { destinationRouter } from "../dokploy/routers/destination.ts";
 import { volumeBackupsRouter, type VolumeBackupCreateInput, type VolumeBackupRow } from "../dokploy/routers/volume-backups.ts";
 import type { ApplyContext } from "../apply/context.ts";
+import type { DokployApi } from "../dokploy/port.ts";
 import type { View } from "../plan/views.ts";
 import { childList } from "./child-list.ts";
 import { DEFAULT_BACKUP_PREFIX, unknownDestinations } from "./database-backups.ts";
@@ -67,6 +70,22 @@ async function body(ctx: ApplyContext, parent: ChildParent, m: Manifest<"VolumeB
   };
 }
 
+/**
+ * Cancels an enabled volume backup's cron job by disabling it (`update` is a
+ * full replace: the row's own required columns go back with `enabled: false`).
+ * Needed before its delete: `volumeBackups.delete` removes the row but never
+ * cancels the job (apps/dokploy/server/api/routers/volume-backups.ts: only
+ * `update` calls `removeVolumeBackupJob`), which then fires and fails
+ * (`findVolumeBackupById`) at every tick until Dokploy restarts.
+ */
+async function unscheduleVolumeBackup(api: DokployApi, r: VolumeBackupRow): Promise<void> {
+  if (r.enabled !== true) return;
+  await api.call(volumeBackupsRouter.update, {
+    volumeBackupId: r.volumeBackupId, name: r.name, volumeName: r.volumeName, prefix: r.prefix, cronExpression: r.cronExpression,
+    destinationId: r.destinationId, enabled: false,
+  });
+}
+
 export const volumeBackup: ChildListKind<"VolumeBackup", VolumeBackupRow> = childList({
   kind: "VolumeBackup",
   field: "volumeBackups",
@@ -91,5 +110,9 @@ export const volumeBackup: ChildListKind<"VolumeBackup", VolumeBackupRow> = chil
   list: (api, parent) => api.call(volumeBackupsRouter.list, { id: parent.id, volumeBackupType: serviceTypeOf(parent.kind) }),
   create: async (ctx, parent, m) => (await ctx.api.call(volumeBackupsRouter.create, await body(ctx, parent, m))).volumeBackupId,
   update: async (ctx, id, parent, m) => ctx.api.call(volumeBackupsRouter.update, { volumeBackupId: id, ...(await body(ctx, parent, m)) }),
-  remove: (api, id) => api.call(volumeBackupsRouter.delete, { volumeBackupId: id }),
+  unschedule: unscheduleVolumeBackup,
+  remove: async (api, id, row) => {
+    if (row) await unscheduleVolumeBackup(api, row);
+    return api.call(volumeBackupsRouter.delete, { volumeBackupId: id });
+  },
 });

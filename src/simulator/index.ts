@@ -75,6 +75,7 @@ function nestedState(store: Store): SimulatorState {
   const copy = <T>(v: T): T => structuredClone(v);
   return {
     destinations: [...store.services.destinations.values()].map(copy),
+    cronJobs: store.cronJobs(),
     projects: [...store.projects.values()].map((p) => ({
       ...copy(p),
       environments: store.environmentsOf(p.projectId).map((e) => ({

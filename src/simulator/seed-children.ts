@@ -99,6 +99,7 @@ class ChildSeeder {
       scheduleId, name: s.name, cronExpression: s.cronExpression, command: s.command, createdAt: this.#store.now(),
       [serviceIdColumn(type)]: serviceId,
     } as Parameters<typeof scheduleRow>[0]));
+    if (row.enabled) this.#store.cron.register("schedule", row.scheduleId);
     this.#result.scheduleIds.push(row.scheduleId);
     this.#result.ids[`${path}/schedule:${row.name}`] = row.scheduleId;
   }
@@ -112,6 +113,7 @@ class ChildSeeder {
       name: v.name, volumeName: v.volumeName, prefix: v.prefix ?? "", cronExpression: v.cronExpression,
       destinationId: v.destinationId, createdAt: this.#store.now(), serviceType: type, [serviceIdColumn(type)]: serviceId,
     } as Parameters<typeof volumeBackupRow>[0]));
+    if (row.enabled) this.#store.cron.register("volumeBackup", row.volumeBackupId);
     this.#result.volumeBackupIds.push(row.volumeBackupId);
     this.#result.ids[`${path}/volumeBackup:${row.name}`] = row.volumeBackupId;
   }

@@ -46,6 +46,7 @@ export function serviceSeeder(ctx: RouteContext, result: SeedResult): {
         databaseType: (b.databaseType as string | undefined) ?? String(owner.databaseType ?? "postgres"),
       }),
     );
+    if (row.enabled) store.cron.register("backup", row.backupId);
     result.backupIds.push(row.backupId);
     result.ids[`${path}/backup/${String(row.prefix)}`] = row.backupId;
   };

@@ -9,6 +9,7 @@
 import type { ServiceType } from "../dokploy/routers/mounts.ts";
 import { CHILD_RECORD_KINDS, serviceIdColumn, ServiceChildren } from "./child-table.ts";
 import type { ChildRecordKind, ChildTables, MountInit, MountRecord } from "./child-types.ts";
+import { CronJobs, type CronJobKind, type CronJobState } from "./cron-jobs.ts";
 import type { Random } from "./random.ts";
 import { ServiceTables, type PersistedServices } from "./service-store.ts";
 import { mountRow } from "./rows.ts";
@@ -309,6 +310,7 @@ export class Store {
     // Before domains and deployments: the compose indexes need nothing, but keep parents first.
     if (data.services) this.services.load(data.services);
     this.children.load(data);
+    this.resetCronJobs();
     for (const d of data.domains) this.insertDomain(d);
     for (const d of data.deployments) this.insertDeployment(d);
     this.#uniqueConfigKey = Math.max(this.#uniqueConfigKey, data.uniqueConfigKey);
@@ -329,6 +331,8 @@ export class Store {
 
   /** Mounts, ports, redirects, basic-auth users, schedules and volume backups of every service kind. */
   readonly children = new ServiceChildren(() => this.onChange());
+  /** Dokploy's in-process cron jobs of schedules and volume backups (not persisted: a restart registers the enabled rows). */
+  readonly cron = new CronJobs();
   readonly #serviceTables = new Map<ServiceType, ReadonlyMap<string, ServiceRecord>>([["application", this.applications]]);
 
   /** Makes a service table visible to the children's routes (foreign-key checks, relations in answers). */
@@ -361,6 +365,23 @@ export class Store {
     return this.children.mounts.insert(
       mountRow({ ...columns, mountId: mountId ?? this.random.id(), serviceType: type, [serviceIdColumn(type)]: serviceId }),
     );
+  }
+
+  /** What a Dokploy restart does to its cron registry: exactly the enabled schedules and volume backups are registered. */
+  resetCronJobs(): void {
+    const enabled = <T extends Record<string, unknown>>(rows: T[], kind: CronJobKind, id: (r: T) => string): Array<{ kind: CronJobKind; id: string }> =>
+      rows.filter((r) => r.enabled === true).map((r) => ({ kind, id: id(r) }));
+    this.cron.reset([
+      ...enabled(this.children.schedules.all(), "schedule", (r) => r.scheduleId),
+      ...enabled(this.children.volumeBackups.all(), "volumeBackup", (r) => r.volumeBackupId),
+      ...enabled([...this.services.backups.values()], "backup", (r) => r.backupId),
+    ]);
+  }
+
+  /** The registered cron jobs, each `stray` when its row is gone (what a real Dokploy would run and fail). */
+  cronJobs(): CronJobState[] {
+    return this.cron.list((kind, id) =>
+      kind === "backup" ? this.services.backups.has(id) : (kind === "schedule" ? this.children.schedules : this.children.volumeBackups).get(id) !== undefined);
   }
 
   /** Deletes every child of a service (mounts, ports, ..., volume backups): call it when deleting the service row. */

@@ -5,6 +5,7 @@
  * (packages/server/src/db/schema/*.ts), so a read-back looks like a real Dokploy's.
  */
 import type { DestinationRow } from "../dokploy/routers/destination.ts";
+import type { CronJobState } from "./cron-jobs.ts";
 import type {
   ApplicationChildrenState, ChildRecordKind, ChildSeedResult, MountRecord, SeedChildData, SeedServiceChildren,
 } from "./child-types.ts";
@@ -198,6 +199,8 @@ export interface DeploymentRecord extends Row {
 export interface SimulatorState {
   /** Organisation-wide S3 destinations (`project.remove` leaves them). */
   destinations: DestinationRecord[];
+  /** Dokploy's in-process cron jobs (schedules, volume backups); a `stray` one outlived its row and fails at each tick. */
+  cronJobs: CronJobState[];
   projects: Array<
     ProjectRecord & {
       environments: Array<

@@ -55,7 +55,8 @@ export const backupRoutes: Record<string, Handler> = {
     const { store } = ctx;
     const values = { backupId: store.random.id(), appName: store.random.defaultAppName("backup"), ...defined(input) };
     if (!referencesExist(ctx, values)) throw new Error(failedInsert("backup", values));
-    store.services.insertBackup(backupRow(values as Parameters<typeof backupRow>[0]));
+    const row = store.services.insertBackup(backupRow(values as Parameters<typeof backupRow>[0]));
+    if (row.enabled) store.cron.register("backup", row.backupId);
     return undefined;
   }),
 
@@ -66,11 +67,13 @@ export const backupRoutes: Record<string, Handler> = {
     const patch = defined(input);
     if (!referencesExist(ctx, patch)) throw new Error(failedUpdate("backup", "backupId", b.backupId, patch));
     ctx.store.patch("backup", b.backupId, patch);
+    ctx.store.cron.reschedule("backup", b.backupId, findBackup(ctx, b.backupId).enabled);
     return undefined;
   }),
 
   "backup.remove": rewrapped((input, ctx) => {
     const b = findBackup(ctx, input.backupId);
+    ctx.store.cron.cancel(b.backupId);
     return copy(ctx.store.services.removeBackup(b.backupId));
   }),
 

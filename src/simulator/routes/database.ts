@@ -180,7 +180,10 @@ function databaseRoutes(kind: DatabaseKind): Record<string, Handler> {
     [`${kind}.remove`]: (input, ctx) => {
       const row = find(ctx, kind, input);
       const before = databaseDetail(ctx.store, kind, row);
-      ctx.store.services.removeDatabase(kind, databaseId(kind, row));
+      const id = databaseId(kind, row);
+      // `cancelJobs(backups)` runs in every database's remove but LibSQL's (apps/dokploy/server/api/routers/libsql.ts).
+      if (kind !== "libsql") for (const b of ctx.store.services.backupsOf(id)) ctx.store.cron.cancel(b.backupId);
+      ctx.store.services.removeDatabase(kind, id);
       return before;
     },
     [`${kind}.deploy`]: async (input, ctx) => {

@@ -5,7 +5,8 @@
  * missing application or compose is a bare 500 `Failed query: insert into
  * "schedule" ...`; `update` needs `name`, `cronExpression` and `command` and
  * returns the row; `delete` returns `true`; `list` of an unknown id is `[]`.
- * Jobs never run (no deployments appear). Server schedules need a server,
+ * Jobs never run (no deployments appear), but their registration is kept
+ * (`store.cron`): `delete` cancels the job. Server schedules need a server,
  * which is not simulated.
  */
 import type { ScheduleType } from "../../dokploy/routers/schedule.ts";
@@ -43,6 +44,7 @@ export const scheduleRoutes: Record<string, Handler> = {
     values.appName ??= generatedAppName(store, "schedule");
     values.createdAt ??= store.now();
     const row = insertChecked(store, store.children.schedules, "schedule", values, () => scheduleRow(values as Parameters<typeof scheduleRow>[0]));
+    if (row.enabled) store.cron.register("schedule", row.scheduleId);
     return copy(row);
   },
 
@@ -51,12 +53,15 @@ export const scheduleRoutes: Record<string, Handler> = {
   "schedule.update": (input, { store }) => {
     const schedule = findChild(store.children.schedules, input.scheduleId, "Schedule not found");
     assertHostAccess(input.scheduleType, input.serverId ?? schedule.serverId);
-    return copy(patchChecked(store, store.children.schedules, "schedule", schedule.scheduleId, definedOnly(input, COLUMNS)));
+    const row = patchChecked(store, store.children.schedules, "schedule", schedule.scheduleId, definedOnly(input, COLUMNS));
+    store.cron.reschedule("schedule", row.scheduleId, row.enabled);
+    return copy(row);
   },
 
   "schedule.delete": (input, { store }) => {
     const schedule = findChild(store.children.schedules, input.scheduleId, "Schedule not found");
     store.children.schedules.remove(schedule.scheduleId);
+    store.cron.cancel(schedule.scheduleId);
     return true;
   },
 

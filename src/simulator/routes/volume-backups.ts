@@ -6,7 +6,8 @@
  * pattern but not against the service's mounts; a missing destination or
  * service is a bare 500 `Failed query: insert into "volume_backup" ...`;
  * `delete` answers 200 with an empty body; `list` is newest first and `[]`
- * for an unknown id. Backups never run.
+ * for an unknown id; `delete` leaves the cron job of an enabled volume backup
+ * registered (`store.cron`, a stray job until a restart). Backups never run.
  */
 import type { ServiceType } from "../../dokploy/routers/mounts.ts";
 import { serviceIdColumn } from "../child-table.ts";
@@ -36,6 +37,7 @@ export const volumeBackupRoutes: Record<string, Handler> = {
     values.createdAt ??= store.now();
     const row = insertChecked(store, store.children.volumeBackups, "volume_backup", values, () =>
       volumeBackupRow(values as Parameters<typeof volumeBackupRow>[0]));
+    if (row.enabled) store.cron.register("volumeBackup", row.volumeBackupId);
     return copy(row);
   },
 
@@ -45,11 +47,14 @@ export const volumeBackupRoutes: Record<string, Handler> = {
   "volumeBackups.update": (input, { store }) => {
     const backup = findChild(store.children.volumeBackups, input.volumeBackupId, "Volume backup not found");
     const patch = { ...definedOnly(input, COLUMNS), volumeBackupId: backup.volumeBackupId };
-    return copy(patchChecked(store, store.children.volumeBackups, "volume_backup", backup.volumeBackupId, patch));
+    const row = patchChecked(store, store.children.volumeBackups, "volume_backup", backup.volumeBackupId, patch);
+    store.cron.reschedule("volumeBackup", row.volumeBackupId, row.enabled);
+    return copy(row);
   },
 
   "volumeBackups.delete": (input, { store }) => {
     const backup = findChild(store.children.volumeBackups, input.volumeBackupId, "Volume backup not found");
+    // Dokploy deletes the row but never cancels its cron job (no `removeVolumeBackupJob` here): it stays, stray.
     store.children.volumeBackups.remove(backup.volumeBackupId);
     return undefined;
   },

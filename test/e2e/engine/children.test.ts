@@ -281,3 +281,19 @@ describe("the quiet plan's API cost", () => {
     expect(callCounts(sim.control.calls())).toEqual({ "project.all": 1, "project.one": 1, "application.one": 1, "schedule.list": 1 });
   });
 });
+
+describe("an application's delete and its schedules' cron jobs", () => {
+  it("disables its enabled schedules first: Dokploy cascades their rows but would leave their jobs firing", async () => {
+    const project = "sched-gone";
+    const root = tree(project, "schedules", [CASES[4]!.entry], "dokploy-gitops/deletion-policy: delete");
+    expect((await pass(root)).outcome).toBe("succeeded");
+    const scheduleId = String(rowsOf(sim.control.state(), project, "schedules")[0]!.scheduleId);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === scheduleId)).toEqual([{ kind: "schedule", id: scheduleId, stray: false }]);
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "shop.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    // Other projects of this shared simulator are pruned too: only this one's application matters here.
+    await pass(projectOnly, {}, { prune: true });
+    expect(sim.control.state().projects.find((p) => p.name === project)!.environments[0]!.applications).toEqual([]);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === scheduleId)).toEqual([]);
+  });
+});

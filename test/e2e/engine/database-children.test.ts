@@ -235,9 +235,24 @@ describe("a volume backup under a database's volume mount", () => {
     const removed = await pass(root);
     expect(removed.outcome, removed.message).toBe("succeeded");
     expect((await volumeBackupsOf(project))).toEqual([]);
+    // Disabled before its delete: Dokploy's delete would leave its cron job firing (and failing) until a restart.
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([]);
     expect(mountsOf(project)).toHaveLength(1);
     expect(parseDescription(pg(project).description).marker!.volumeBackups).toBeUndefined();
     await expectQuiet(root);
+  });
+
+  it("deleting the database disables its volume backups first: no cron job outlives them", async () => {
+    const project = "pg-vb-gone";
+    expect((await pass(tree(project, [BACKED_UP("0 3 * * *")], "dokploy-gitops/deletion-policy: delete"))).outcome).toBe("succeeded");
+    const [row] = await volumeBackupsOf(project);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([{ kind: "volumeBackup", id: row!.volumeBackupId, stray: false }]);
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "data.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    // Other projects of this shared simulator are pruned too (and refused): only this one's database matters here.
+    await pass(projectOnly, { prune: true });
+    expect(sim.control.state().projects.find((p) => p.name === project)!.environments[0]!.postgres).toEqual([]);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === row!.volumeBackupId)).toEqual([]);
   });
 
   it("leaves a hand-made volume backup alone and reports it; one with the same volume is a conflict; an unknown destination is refused before any write", async () => {
@@ -297,6 +312,26 @@ describe("a volume backup under a database's volume mount", () => {
     expect(rows).toHaveLength(1);
     expect(parseDescription(pg(project).description).marker!.volumeBackups).toEqual({ "pg-uploads": { id: rows[0]!.volumeBackupId } });
     await expectQuiet(root);
+  });
+
+  it("deleting a LibSQL removes its enabled backups first: its remove, unlike the other kinds', cancels no backup job", async () => {
+    const project = "lite-gone";
+    const root = mkdtempSync(join(dir, `${project}-`));
+    writeFileSync(join(root, "data.yaml"), [
+      `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}`,
+      `apiVersion: dokploy-gitops/v1\nkind: LibSQL\nmetadata: { name: lite, project: ${project}, environment: production, annotations: { dokploy-gitops/deletion-policy: delete } }\nspec:\n  databaseUser: app\n  databasePassword: { fromEnv: PG_PASSWORD }\n  backups:\n    - { name: nightly, schedule: "0 3 * * *", destination: s3-backups, database: app, enabled: true }\n`,
+    ].join("\n---\n"));
+    const created = await pass(root);
+    expect(created.outcome, created.message).toBe("succeeded");
+    const env = sim.control.state().projects.find((p) => p.name === project)!.environments[0]!;
+    const backupId = String((env.libsql[0]!.backups as unknown as Row[])[0]!.backupId);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === backupId)).toEqual([{ kind: "backup", id: backupId, stray: false }]);
+    const projectOnly = mkdtempSync(join(dir, `${project}-gone-`));
+    writeFileSync(join(projectOnly, "data.yaml"), `apiVersion: dokploy-gitops/v1\nkind: Project\nmetadata: { name: ${project} }\nspec: {}\n`);
+    // Other projects of this shared simulator are pruned too (and refused): only this one's database matters here.
+    await pass(projectOnly, { prune: true });
+    expect(sim.control.state().projects.find((p) => p.name === project)!.environments[0]!.libsql).toEqual([]);
+    expect(sim.control.state().cronJobs.filter((j) => j.id === backupId)).toEqual([]);
   });
 
   it("refuses to delete a database holding a hand-made volume backup (Dokploy would delete it with the database)", async () => {

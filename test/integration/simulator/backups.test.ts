@@ -120,6 +120,41 @@ describe("backup.*", () => {
   });
 });
 
+describe("backup cron jobs", () => {
+  it("an enabled backup has a job; update reschedules or cancels it, remove cancels it, postgres.remove cancels them, libsql.remove does not", async () => {
+    const { s, seed } = await world();
+    const postgresId = seed.ids["support/production/support-db"]!;
+    const destinationId = seed.ids["destination/s3-backups"]!;
+    const jobs = (): string[] => s.control.state().cronJobs.map((j) => `${j.kind} ${j.stray ? "stray" : "live"}`);
+    const create = async (owner: Row, databaseType: string): Promise<string> => {
+      await api(s, "POST", "backup.create", { schedule: "0 3 * * *", prefix: "p/", destinationId, database: "db", databaseType, enabled: true, ...owner });
+      const kind = Object.keys(owner)[0]!.replace(/Id$/, "");
+      return String((await api<{ backups: Row[] }>(s, "GET", `${kind}.one`, owner)).backups.at(-1)!.backupId);
+    };
+    const id = await create({ postgresId }, "postgres");
+    expect(jobs()).toEqual(["backup live"]);
+    const full = { backupId: id, schedule: "0 4 * * *", prefix: "p/", destinationId, database: "db", databaseType: "postgres", keepLatestCount: null, serviceName: null, metadata: null };
+    await api(s, "POST", "backup.update", { ...full, enabled: false });
+    expect(jobs()).toEqual([]);
+    await api(s, "POST", "backup.update", { ...full, enabled: true });
+    expect(jobs()).toEqual(["backup live"]);
+    await api(s, "POST", "backup.remove", { backupId: id });
+    expect(jobs()).toEqual([]);
+    await create({ postgresId }, "postgres");
+    await api(s, "POST", "postgres.remove", { postgresId });
+    expect(jobs()).toEqual([]);
+
+    await api(s, "POST", "libsql.create", {
+      name: "lite", appName: "lite", environmentId: seed.ids["support/production"], databaseUser: "u", databasePassword: "pw", description: null,
+      sqldNode: "primary", sqldPrimaryUrl: null, serverId: null,
+    });
+    const libsqlId = String(s.control.state().projects[0]!.environments[0]!.libsql[0]!.libsqlId);
+    await create({ libsqlId }, "libsql");
+    await api(s, "POST", "libsql.remove", { libsqlId });
+    expect(jobs()).toEqual(["backup stray"]);
+  });
+});
+
 describe("seeding and persistence", () => {
   it("seeds compose stacks with domains, databases with their volume and backups, and keeps them across a restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-services-"));

@@ -161,11 +161,32 @@ describe("persistence", () => {
     }
   });
 
+  it("a restart registers the enabled schedules and volume backups only: a stray job is gone", async () => {
+    const statePath = join(dir, "state.json");
+    const first = await startTestSimulator({ statePath });
+    const { ids } = first.control.seed(SEED);
+    const scheduleId = ids["shop/production/web/schedule:nightly"]!;
+    const v = await api<{ volumeBackupId: string }>(first, "POST", "volumeBackups.create", {
+      name: "v", volumeName: "web-data", prefix: "/", cronExpression: "0 4 * * *", destinationId: ids["destination/s3"], applicationId: ids["shop/production/web"], enabled: true,
+    });
+    await api(first, "POST", "volumeBackups.delete", { volumeBackupId: v.volumeBackupId });
+    expect(first.control.state().cronJobs).toEqual([
+      { kind: "schedule", id: scheduleId, stray: false }, { kind: "volumeBackup", id: v.volumeBackupId, stray: true },
+    ]);
+    await first.close();
+    const second = await startTestSimulator({ statePath });
+    try {
+      expect(second.control.state().cronJobs).toEqual([{ kind: "schedule", id: scheduleId, stray: false }]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it("loads a state file written before the child tables existed, and refuses a malformed child table", async () => {
     const statePath = join(dir, "old.json");
     writeFileSync(statePath, JSON.stringify({ version: 1, projects: [], environments: [], applications: [], domains: [], deployments: [], uniqueConfigKey: 0 }));
     const old = await startTestSimulator({ statePath });
-    expect(old.control.state()).toEqual({ projects: [], destinations: [] });
+    expect(old.control.state()).toEqual({ projects: [], destinations: [], cronJobs: [] });
     await old.close();
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ version: 1, projects: [], environments: [], applications: [], domains: [], deployments: [], uniqueConfigKey: 0, mounts: {} }));

@@ -155,3 +155,46 @@ describe("volumeBackups", () => {
     }
   });
 });
+
+describe("Dokploy's in-process cron jobs", () => {
+  const jobs = (): Array<{ kind: string; id: string; stray: boolean }> => sim.control.state().cronJobs;
+  const backup = { name: "data-nightly", volumeName: "web-data", prefix: "web/", cronExpression: "0 4 * * *" };
+
+  it("schedule: an enabled one has a job, update re-registers or cancels it, delete cancels it", async () => {
+    const s = await api<Row & { scheduleId: string }>(sim, "POST", "schedule.create", {
+      name: "n", cronExpression: "0 2 * * *", command: "true", applicationId: appId, scheduleType: "application",
+    });
+    expect(jobs()).toEqual([{ kind: "schedule", id: s.scheduleId, stray: false }]);
+    const body = { scheduleId: s.scheduleId, name: "n", cronExpression: "0 2 * * *", command: "true" };
+    await api(sim, "POST", "schedule.update", { ...body, enabled: false });
+    expect(jobs()).toEqual([]);
+    await api(sim, "POST", "schedule.update", { ...body, enabled: true });
+    expect(jobs()).toEqual([{ kind: "schedule", id: s.scheduleId, stray: false }]);
+    await api(sim, "POST", "schedule.delete", { scheduleId: s.scheduleId });
+    expect(jobs()).toEqual([]);
+  });
+
+  it("volumeBackups.delete leaves an enabled backup's job registered (stray); disabling first cancels it", async () => {
+    const create = (): Promise<Row & { volumeBackupId: string }> =>
+      api(sim, "POST", "volumeBackups.create", { ...backup, destinationId, applicationId: appId, serviceType: "application", enabled: true });
+    const stray = await create();
+    expect(jobs()).toEqual([{ kind: "volumeBackup", id: stray.volumeBackupId, stray: false }]);
+    await api(sim, "POST", "volumeBackups.delete", { volumeBackupId: stray.volumeBackupId });
+    expect(jobs()).toEqual([{ kind: "volumeBackup", id: stray.volumeBackupId, stray: true }]);
+
+    const clean = await create();
+    await api(sim, "POST", "volumeBackups.update", { volumeBackupId: clean.volumeBackupId, ...backup, destinationId, enabled: false });
+    await api(sim, "POST", "volumeBackups.delete", { volumeBackupId: clean.volumeBackupId });
+    expect(jobs().map((j) => j.id)).toEqual([stray.volumeBackupId]);
+  });
+
+  it("a service's delete cascades its schedules and volume backups but not their jobs", async () => {
+    const s = await api<Row & { scheduleId: string }>(sim, "POST", "schedule.create", { name: "n", cronExpression: "0 2 * * *", command: "true", applicationId: appId });
+    const v = await api<Row & { volumeBackupId: string }>(sim, "POST", "volumeBackups.create", { ...backup, destinationId, applicationId: appId, enabled: true });
+    await api(sim, "POST", "application.delete", { applicationId: appId });
+    expect(jobs()).toEqual([
+      { kind: "schedule", id: s.scheduleId, stray: true },
+      { kind: "volumeBackup", id: v.volumeBackupId, stray: true },
+    ]);
+  });
+});
