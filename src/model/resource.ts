@@ -74,7 +74,11 @@ export function resourceKey(id: ResourceIdentity): string {
 /** The lowercase label used in messages: `application/shop/production/web`. */
 export function resourceLabel(id: ResourceIdentity): string {
   const key = resourceKey(id);
-  return key.charAt(0).toLowerCase() + key.slice(1);
+  const slash = key.indexOf("/");
+  const kind = slash < 0 ? key : key.slice(0, slash);
+  // Words keep their camel case (volumeBackup); a kind with an acronym reads as Dokploy writes it (mysql, mariadb, libsql).
+  const label = /^(?:[A-Z][a-z]+)+$/.test(kind) ? kind.charAt(0).toLowerCase() + kind.slice(1) : kind.toLowerCase();
+  return label + key.slice(kind.length);
 }
 
 /** Dokploy names the default environment `production`; it always exists. */

@@ -210,7 +210,7 @@ describe("databases: a password change", () => {
   it("LibSQL has no changePassword: the plan says it needs a manual step, and nothing is written", async () => {
     ENV = { ...ENV, LIBSQL_PASSWORD: CANARY };
     const r = await run("plan");
-    expect(r.stdout).toContain("libSQL/data/production/lite: databasePassword differs from the live one, and Dokploy cannot change a LibSQL password in place");
+    expect(r.stdout).toContain("libsql/data/production/lite: databasePassword differs from the live one, and Dokploy cannot change a LibSQL password in place");
     expect(r.stdout + r.stderr).not.toContain(CANARY);
     const applied = await run("apply");
     expect(writeCalls(applied.calls)).toEqual([]);

@@ -64,13 +64,13 @@ const LIVE: Record<string, string> = {
   "application/shop/production/storefront /spec/security/0/password": `basic-${CANARY}`,
   "postgres/shop/production/db /spec/databasePassword": `pg-${CANARY}`,
   "redis/shop/production/cache /spec/databasePassword": `redis-${CANARY}`,
-  "mariaDB/shop/staging/db /spec/databasePassword": `maria-${CANARY}`,
-  "mariaDB/shop/staging/db /spec/databaseRootPassword": `maria-root-${CANARY}`,
-  "mySQL/support/production/chatwoot-db /spec/databasePassword": `mysql-${CANARY}`,
-  "mySQL/support/production/chatwoot-db /spec/databaseRootPassword": `mysql-root-${CANARY}`,
+  "mariadb/shop/staging/db /spec/databasePassword": `maria-${CANARY}`,
+  "mariadb/shop/staging/db /spec/databaseRootPassword": `maria-root-${CANARY}`,
+  "mysql/support/production/chatwoot-db /spec/databasePassword": `mysql-${CANARY}`,
+  "mysql/support/production/chatwoot-db /spec/databaseRootPassword": `mysql-root-${CANARY}`,
   "mongo/support/staging/sessions /spec/databasePassword": `mongo-${CANARY}`,
-  "libSQL/support/staging/edge /spec/databasePassword": `libsql-${CANARY}`,
-  "libSQL/support/staging/edge /spec/env/SQLD_AUTH_JWT_KEY": `jwt-${CANARY}`,
+  "libsql/support/staging/edge /spec/databasePassword": `libsql-${CANARY}`,
+  "libsql/support/staging/edge /spec/env/SQLD_AUTH_JWT_KEY": `jwt-${CANARY}`,
 };
 
 async function cli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
